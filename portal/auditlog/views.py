@@ -1,0 +1,55 @@
+"""Views of the audit trail: a paginated, filterable live table."""
+import datetime
+
+from flask import current_app, request
+
+from .. import clock, htmx
+from ..access import permission
+from ..audit import OBJECT_TYPES
+from ..models import AuditLog, Unit, User
+from . import bp
+from ..users.services import unit_choices
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def filtered(args):
+    """Audit rows matching the request's filters, newest first."""
+    query = AuditLog.select(AuditLog, User).join(User, on=(AuditLog.actor == User.id), join_type="LEFT OUTER")
+    if args.get("user"):
+        query = query.where(AuditLog.actor_name == args["user"].strip())
+    if args.get("unit", "").isdigit():
+        unit = Unit.get_or_none(Unit.id == int(args["unit"]))
+        if unit is not None:
+            query = query.where(AuditLog.unit.in_(Unit.select(Unit.id).where(Unit.path.startswith(unit.path))))
+    if args.get("object_type") in OBJECT_TYPES:
+        query = query.where(AuditLog.object_type == args["object_type"])
+    if args.get("object_id", "").isdigit():
+        query = query.where(AuditLog.object_id == int(args["object_id"]))
+    start, end = _date(args.get("from")), _date(args.get("to"))
+    if start:
+        query = query.where(AuditLog.at >= clock.local_to_utc(datetime.datetime.combine(start, datetime.time())))
+    if end:
+        query = query.where(AuditLog.at < clock.local_to_utc(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())))
+    return query.order_by(AuditLog.id.desc())
+
+
+@bp.get("/")
+@permission("audit.view")
+def index():
+    """Every recorded change, login and failed login, filtered by user, unit, type and date."""
+    size = current_app.config["PAGE_SIZE"]
+    page = max(int(request.args["page"]), 1) if request.args.get("page", "").isdigit() else 1
+    query = filtered(request.args)
+    total = query.count()
+    rows = list(query.paginate(page, size))
+    return htmx.render(
+        "auditlog/index.html", "auditlog/_table.html", rows=rows, total=total, page=page,
+        pages=max((total + size - 1) // size, 1), args=request.args, object_types=OBJECT_TYPES,
+        units=unit_choices(), compact=request.args.get("compact") == "1",
+    )

@@ -1,0 +1,6 @@
+"""Blueprint: login, logout and the user's own password."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,47 @@
+"""The dashboard page and the foundation's own cards."""
+import datetime
+
+from flask import url_for
+from flask_login import current_user
+
+from .. import clock, htmx
+from ..access import can, permission, sees_everything
+from ..models import AuditLog, Unit, User
+from ..nav import card, cards_for
+from . import bp
+
+
+@card
+def units_card(user):
+    units = Unit.visible_to(user).where(Unit.active == True)  # noqa: E712
+    by_level = {lvl: units.where(Unit.level == lvl).count() for lvl in (2, 3)}
+    return {"title": "在用单位", "value": units.count(),
+            "note": f"二级机构 {by_level[2]} 个，基层单位 {by_level[3]} 个", "url": url_for("units.index")}
+
+
+@card
+def users_card(user):
+    if not can("users.manage", user):
+        return None
+    active = User.select().where(User.active == True).count()  # noqa: E712
+    locked = User.select().where(User.locked_until > clock.now()).count()
+    return {"title": "在用账号", "value": active, "note": f"当前锁定 {locked} 个", "url": url_for("users.index")}
+
+
+@card
+def audit_card(user):
+    if not can("audit.view", user):
+        return None
+    start = clock.local_to_utc(datetime.datetime.combine(clock.today(), datetime.time()))
+    today = AuditLog.select().where(AuditLog.at >= start)
+    failed = today.where(AuditLog.action == "login_failed").count()
+    return {"title": "今日操作", "value": today.count(), "note": f"其中登录失败 {failed} 次",
+            "url": url_for("auditlog.index", **{"from": clock.today().isoformat()})}
+
+
+@bp.get("/")
+@permission("dashboard.view")
+def index():
+    """Start page: the user's unit, and the counts of every module within the user's scope."""
+    return htmx.render("dashboard/index.html", cards=cards_for(current_user),
+                       scope_all=sees_everything(current_user))

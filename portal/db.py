@@ -1,0 +1,66 @@
+"""Owns the database: the proxy all models bind to, per-request connections and migrations."""
+import os
+
+from peewee import DatabaseProxy, Model, SqliteDatabase
+from playhouse.db_url import connect
+from playhouse.migrations import Runner
+
+database = DatabaseProxy()
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def make_database(app):
+    """SQLite in WAL mode under the instance folder, or whatever DATABASE_URL names."""
+    url = app.config.get("DATABASE_URL")
+    if url:
+        # e.g. postgresql+pool://portal@127.0.0.1:5432/portal?max_connections=20
+        return connect(url)
+    return SqliteDatabase(
+        app.config["SQLITE_PATH"],
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "synchronous": "normal",
+            "busy_timeout": 5000,
+        },
+    )
+
+
+def init_app(app):
+    db = make_database(app)
+    database.initialize(db)
+    app.extensions["database"] = db
+
+    @app.before_request
+    def _connect():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()
+
+
+def is_postgres():
+    return database.obj.__class__.__name__.lower().find("postgres") >= 0
+
+
+def migrate():
+    """Apply pending migrations; returns the names applied (empty when up to date)."""
+    with database.connection_context():
+        return Runner(database.obj, MIGRATIONS_DIR).up()
+
+
+def is_empty():
+    """True when no unit exists yet (a fresh database)."""
+    from .models import Unit
+
+    with database.connection_context():
+        return not Unit.select().exists()

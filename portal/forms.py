@@ -1,0 +1,14 @@
+"""Owns the base form: Flask-WTF with CSRF and WTForms' own Simplified Chinese messages."""
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+
+class Form(FlaskForm):
+    class Meta:
+        # WTForms ships zh messages; with WTF_I18N_ENABLED off Flask-WTF uses them without Babel.
+        locales = ["zh"]
+
+
+def choices(pairs):
+    """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
+    return [SelectChoice(value, label) for value, label in pairs]

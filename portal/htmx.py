@@ -1,0 +1,47 @@
+"""Owns page-versus-fragment rendering for htmx: one decision, Vary header, redirects, events."""
+from flask import make_response, redirect, render_template, request
+
+
+def is_htmx():
+    """A real htmx request that wants a fragment (boosted navigations want whole pages)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render(page, fragment=None, *, status=200, trigger=None, **context):
+    """Render the full page, or only the fragment when htmx asked for it."""
+    if fragment and is_htmx():
+        return _fragment_response(fragment, status, trigger, context)
+    response = make_response(render_template(page, **context), status)
+    if trigger:
+        response.headers["HX-Trigger"] = trigger
+    return response
+
+
+def fragment(template, *, status=200, trigger=None, **context):
+    """Render a fragment only (for endpoints that exist only as htmx targets)."""
+    return _fragment_response(template, status, trigger, context)
+
+
+def _fragment_response(template, status, trigger, context):
+    # Flash messages travel with the fragment, swapped out-of-band into the page's flash area.
+    body = render_template(template, **context) + render_template("_flash.html", oob=True)
+    response = make_response(body, status)
+    if trigger:
+        response.headers["HX-Trigger"] = trigger
+    return response
+
+
+def redirect_to(url):
+    """Redirect that works for both htmx (HX-Redirect) and plain requests."""
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def init_app(app):
+    @app.after_request
+    def _vary(response):
+        response.vary.add("HX-Request")
+        return response

@@ -1,0 +1,19 @@
+"""Owns the base class of records that belong to a unit and are scoped by it."""
+from ..db import BaseModel
+
+
+class ScopedModel(BaseModel):
+    """A record owned by one unit; visible_to() is the only way lists of it are queried."""
+
+    # Name of the foreign key to Unit that decides who may see the record.
+    unit_field = "unit"
+
+    @classmethod
+    def visible_to(cls, user, *fields):
+        from ..access import unit_scope
+
+        query = cls.select(*fields)
+        scope = unit_scope(user)
+        if scope is not None:
+            query = query.where(getattr(cls, cls.unit_field).in_(scope))
+        return query

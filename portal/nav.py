@@ -1,0 +1,33 @@
+"""Owns the navigation menu and the dashboard cards that modules register."""
+from flask import url_for
+
+from .access import can
+
+# (endpoint, label, permission), in menu order.
+ITEMS = []
+# functions user -> dict(title, value, note, url) or None, in display order.
+CARDS = []
+
+
+def register(endpoint, label, permission):
+    ITEMS.append((endpoint, label, permission))
+
+
+def card(fn):
+    """Register a dashboard card; the function returns None to hide it for a user."""
+    CARDS.append(fn)
+    return fn
+
+
+def visible_items():
+    return [(url_for(e), label, e) for e, label, perm in ITEMS if can(perm)]
+
+
+def cards_for(user):
+    return [c for c in (fn(user) for fn in CARDS) if c]
+
+
+def init_app(app):
+    @app.context_processor
+    def _nav():
+        return {"nav_items": visible_items}

@@ -1,0 +1,9 @@
+"""Blueprint: the organisation tree (单位管理) with inline htmx editing."""
+from flask import Blueprint
+
+from .. import nav
+
+bp = Blueprint("units", __name__, url_prefix="/units")
+nav.register("units.index", "单位管理", "units.view")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,181 @@
+"""Fixtures: an app on a fresh database per test (SQLite file, or PostgreSQL when
+TEST_DATABASE_URL is set), clients logged in as any role, and record factories."""
+import os
+import re
+import threading
+
+import pytest
+from playhouse.db_url import connect
+
+from portal import clock, create_app
+from portal.db import database, migrate
+from portal.models import Unit, User
+from portal.units.services import create_unit
+from portal.users.services import create_user
+
+PASSWORD = "correct-horse-battery"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def reset_postgres(url):
+    """Start each test from an empty public schema."""
+    plain = connect(url.replace("+pool", ""))
+    plain.execute_sql("DROP SCHEMA public CASCADE")
+    plain.execute_sql("CREATE SCHEMA public")
+    plain.close()
+
+
+@pytest.fixture
+def app(tmp_path):
+    if TEST_DATABASE_URL:
+        reset_postgres(TEST_DATABASE_URL)
+    app = create_app({
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": TEST_DATABASE_URL,
+        # Cheap argon2 parameters: the tests check behaviour, not hashing cost.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 8,
+        "ARGON2_PARALLELISM": 1,
+    })
+    with app.app_context():
+        migrate()
+    # No app context stays open: requests would share its `g` (and Flask-Login's cached user).
+    yield app
+    clock.set_frozen(None)
+    if hasattr(database.obj, "close_all"):
+        database.obj.close_all()
+    elif not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class World:
+    """A small tree: the bureau, two branches each with a grassroots unit."""
+
+    def __init__(self, app):
+        self.app = app
+        with app.app_context():
+            self._build()
+        self.users = {}
+
+    def _build(self):
+        self.bureau = create_unit(name="测试商务局", code="T-SWJ", kind="bureau", parent=None, head_name="甲局长")
+        self.office_unit = create_unit(name="测试政工股", code="T-ZG", kind="office", parent=self.bureau)
+        self.branch = create_unit(name="测试行办", code="T-XB", kind="trade_office", parent=self.bureau)
+        self.shop = create_unit(name="测试商店", code="T-SD", kind="grassroots", parent=self.branch)
+        self.other_branch = create_unit(name="界外总公司", code="T-ZGS", kind="company", parent=self.bureau)
+        self.other_shop = create_unit(name="界外基层单位乙", code="T-YI", kind="grassroots", parent=self.other_branch)
+
+    def user(self, role, unit=None, username=None):
+        """A user with this role; unit roles default to the in-scope shop, bureau roles to the office."""
+        if unit is None:
+            unit = self.office_unit if role in ("admin", "leader", "office", "inspector") else self.shop
+        username = username or f"{role}_{unit.code.lower()}"
+        existing = User.get_or_none(User.username == username)
+        if existing:
+            return existing
+        with self.app.app_context():
+            user = create_user(username=username, display_name=f"{role}测试员", role=role, unit=unit, password=PASSWORD)
+        self.users[username] = user
+        return user
+
+
+@pytest.fixture
+def world(app):
+    return World(app)
+
+
+def csrf_token(client):
+    """The CSRF token a page hands to htmx through hx-headers."""
+    html = client.get("/login").get_data(as_text=True)
+    if "X-CSRFToken" not in html:  # logged in: /login redirects
+        html = client.get("/account").get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+class PortalClient:
+    """A logged-in test client that sends the CSRF token the way htmx does."""
+
+    def __init__(self, flask_client, user):
+        self.raw = flask_client
+        self.user = user
+        self.token = csrf_token(flask_client)
+
+    def get(self, url, htmx=False, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.raw.get(url, headers=headers, **kwargs)
+
+    def post(self, url, data=None, htmx=False, **kwargs):
+        headers = kwargs.pop("headers", {})
+        headers["X-CSRFToken"] = self.token
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.raw.post(url, data=data or {}, headers=headers, **kwargs)
+
+
+def login(flask_client, username, password=PASSWORD):
+    token = csrf_token(flask_client)
+    return flask_client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def login_as(app, world):
+    """login_as("office") or login_as(user) -> a PortalClient signed in as that user."""
+
+    def _login(who):
+        user = who if isinstance(who, User) else world.user(who)
+        flask_client = app.test_client()
+        response = login(flask_client, user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return PortalClient(flask_client, user)
+
+    return _login
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP from a background thread, for the browser tests."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
