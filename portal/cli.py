@@ -7,6 +7,7 @@ import subprocess
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from . import clock, db
 
@@ -19,6 +20,7 @@ def init_app(app):
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create the database or apply pending migrations (safe to run again)."""
     applied = db.migrate()
@@ -26,6 +28,7 @@ def init_db_command():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Only load the demo when the database has no units yet.")
 def seed_demo_command(if_empty):
     """Load the fictional demo bureau, its units and demo accounts (idempotent)."""
@@ -41,6 +44,7 @@ def seed_demo_command(if_empty):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(["admin", "leader", "office", "inspector", "unit_head", "unit_clerk", "informant"]))
 @click.option("--unit", "unit_code", required=True, help="Code of the user's unit, e.g. SWJ.")
@@ -66,6 +70,7 @@ def create_user_command(username, role, unit_code, display_name, password):
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", type=click.Path(file_okay=False))
 def backup_command(path):
     """Write a consistent online copy of the database and uploads into the folder PATH."""

@@ -7,17 +7,17 @@ def is_htmx():
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
-def render(page, fragment=None, *, status=200, trigger=None, **context):
+def render(page_template, fragment_template=None, /, *, status=200, trigger=None, **context):
     """Render the full page, or only the fragment when htmx asked for it."""
-    if fragment and is_htmx():
-        return _fragment_response(fragment, status, trigger, context)
-    response = make_response(render_template(page, **context), status)
+    if fragment_template and is_htmx():
+        return _fragment_response(fragment_template, status, trigger, context)
+    response = make_response(render_template(page_template, **context), status)
     if trigger:
         response.headers["HX-Trigger"] = trigger
     return response
 
 
-def fragment(template, *, status=200, trigger=None, **context):
+def fragment(template, /, *, status=200, trigger=None, **context):
     """Render a fragment only (for endpoints that exist only as htmx targets)."""
     return _fragment_response(template, status, trigger, context)
 

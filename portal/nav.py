@@ -3,14 +3,15 @@ from flask import url_for
 
 from .access import can
 
-# (endpoint, label, permission), in menu order.
+# (order, endpoint, label, permission); shown sorted by order.
 ITEMS = []
 # functions user -> dict(title, value, note, url) or None, in display order.
 CARDS = []
 
 
-def register(endpoint, label, permission):
-    ITEMS.append((endpoint, label, permission))
+def register(endpoint, label, permission, order):
+    ITEMS.append((order, endpoint, label, permission))
+    ITEMS.sort()
 
 
 def card(fn):
@@ -20,7 +21,7 @@ def card(fn):
 
 
 def visible_items():
-    return [(url_for(e), label, e) for e, label, perm in ITEMS if can(perm)]
+    return [(url_for(e), label, e) for _, e, label, perm in ITEMS if can(perm)]
 
 
 def cards_for(user):

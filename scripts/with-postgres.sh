@@ -36,6 +36,7 @@ trap cleanup EXIT
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
 "${as_pg[@]}" "$bindir/createdb" -h 127.0.0.1 -p "$port" -U portal portal_test
 
+export PATH="$bindir:$PATH"  # pg_dump for the backup command
 export TEST_DATABASE_URL="postgresql+pool://portal@127.0.0.1:${port}/portal_test?max_connections=20&stale_timeout=300"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port"
 "$@"

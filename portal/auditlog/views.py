@@ -2,6 +2,7 @@
 import datetime
 
 from flask import current_app, request
+from peewee import JOIN
 
 from .. import clock, htmx
 from ..access import permission
@@ -20,7 +21,7 @@ def _date(value):
 
 def filtered(args):
     """Audit rows matching the request's filters, newest first."""
-    query = AuditLog.select(AuditLog, User).join(User, on=(AuditLog.actor == User.id), join_type="LEFT OUTER")
+    query = AuditLog.select(AuditLog, User).join(User, on=(AuditLog.actor == User.id), join_type=JOIN.LEFT_OUTER)
     if args.get("user"):
         query = query.where(AuditLog.actor_name == args["user"].strip())
     if args.get("unit", "").isdigit():

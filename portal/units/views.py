@@ -72,7 +72,8 @@ def row(unit_id):
 def edit(unit_id):
     """The inline edit row of one unit."""
     unit = get_or_404(Unit, unit_id)
-    form = UnitForm(obj=unit, parent=unit.parent_id or 0)
+    form = UnitForm(obj=unit)
+    form.parent.data = unit.parent_id or 0  # obj= would hand the select a Unit, not its id
     form.set_parents(services.parent_choices(unit))
     return htmx.fragment("units/_edit_row.html", unit=unit, form=form, depth=_depth(unit))
 

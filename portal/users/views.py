@@ -60,7 +60,7 @@ def create():
 def edit(user_id):
     """One account: details, role, unit, and the actions on it."""
     user = get_or_404(User, user_id)
-    form = UserForm(obj=user, unit=user.unit_id) if request.method == "GET" else UserForm()
+    form = _user_form(user) if request.method == "GET" else UserForm()
     form.unit.choices = choices(services.unit_choices())
     if form.validate_on_submit():
         try:
@@ -115,6 +115,12 @@ def reset_password(user_id):
         services.reset_password(user, reset_form.password.data)
         flash("密码已重置，请通过安全渠道告知本人。", "success")
         return redirect(url_for("users.edit", user_id=user.id))
-    form = UserForm(obj=user, unit=user.unit_id)
+    form = _user_form(user)
     form.unit.choices = choices(services.unit_choices())
     return htmx.render("users/edit.html", user=user, form=form, reset_form=reset_form, status=422)
+
+
+def _user_form(user):
+    form = UserForm(obj=user)
+    form.unit.data = user.unit_id  # obj= would hand the select a Unit, not its id
+    return form
