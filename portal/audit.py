@@ -37,6 +37,20 @@ ACTION_LABELS = {
 }
 
 
+# field -> label for the audit page's change column; modules add their own fields.
+FIELD_LABELS = {
+    "name": "名称", "code": "代码", "kind": "类型", "parent": "上级单位", "level": "层级",
+    "head_name": "第一责任人", "phone": "电话", "active": "在用", "sort_order": "排序",
+    "username": "用户名", "display_name": "姓名", "role": "角色", "unit": "单位",
+    "archived": "已归档", "filename": "文件名", "size": "大小", "owner_type": "所属记录类型",
+    "owner_id": "所属记录", "locked_until": "锁定至",
+}
+
+
+def register_fields(labels):
+    FIELD_LABELS.update(labels)
+
+
 def register_object_type(key, label):
     OBJECT_TYPES[key] = label
 
@@ -91,4 +105,14 @@ def atomic():
 def init_app(app):
     @app.context_processor
     def _audit_labels():
-        return {"ACTION_LABELS": ACTION_LABELS, "OBJECT_TYPES": OBJECT_TYPES}
+        return {"ACTION_LABELS": ACTION_LABELS, "OBJECT_TYPES": OBJECT_TYPES, "FIELD_LABELS": FIELD_LABELS}
+
+    @app.template_filter("audit_value")
+    def _audit_value(value):
+        if value is None or value == "":
+            return "—"
+        if value is True:
+            return "是"
+        if value is False:
+            return "否"
+        return value

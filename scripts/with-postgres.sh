@@ -4,11 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bindir=""
-if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
-    bindir=$(dirname "$(command -v initdb)")
-else
-    bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+# The server binaries' own folder (Debian keeps them out of PATH; /usr/local/bin may hold symlinks).
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$bindir" ] && command -v initdb >/dev/null; then
+    bindir=$(dirname "$(readlink -f "$(command -v initdb)")")
 fi
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
     scripts/apt-ensure.sh postgresql

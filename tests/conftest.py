@@ -5,9 +5,9 @@ import re
 import threading
 
 import pytest
-from playhouse.db_url import connect
 
 from portal import clock, create_app
+from portal.cli import libpq_url
 from portal.db import database, migrate
 from portal.models import Unit, User
 from portal.units.services import create_unit
@@ -19,10 +19,13 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 def reset_postgres(url):
     """Start each test from an empty public schema."""
-    plain = connect(url.replace("+pool", ""))
-    plain.execute_sql("DROP SCHEMA public CASCADE")
-    plain.execute_sql("CREATE SCHEMA public")
-    plain.close()
+    import psycopg2
+
+    conn = psycopg2.connect(libpq_url(url))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    conn.close()
 
 
 @pytest.fixture

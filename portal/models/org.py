@@ -47,7 +47,14 @@ class Unit(BaseModel):
 
     @property
     def level_label(self):
+        if self.kind == "office":
+            return "局内股室"
         return LEVEL_LABELS.get(self.level, f"第{self.level}级")
+
+    @property
+    def is_body(self):
+        """A second-level body or grassroots unit: the units that sign agreements and are assessed."""
+        return self.kind not in ("bureau", "office")
 
     @classmethod
     def visible_to(cls, user, *fields):
@@ -58,6 +65,11 @@ class Unit(BaseModel):
         if scope is not None:
             query = query.where(cls.id.in_(scope))
         return query
+
+    @classmethod
+    def bodies(cls):
+        """Expression selecting second-level bodies and grassroots units (not the bureau or its offices)."""
+        return cls.kind.not_in(("bureau", "office"))
 
     def subtree(self):
         """This unit and every unit below it."""

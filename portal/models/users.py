@@ -10,7 +10,7 @@ from .org import Unit
 ROLES = {
     "admin": "系统管理员",
     "leader": "局领导",
-    "office": "政工股/改制股",
+    "office": "股室工作人员",
     "inspector": "督查组成员",
     "unit_head": "单位一把手",
     "unit_clerk": "单位联络员",

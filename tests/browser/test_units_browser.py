@@ -25,7 +25,7 @@ def test_rename_a_unit_inline_and_see_the_audit_row(live_server, page, world):
     admin = world.user("admin")
     sign_in(page, live_server, admin.username)
     shot(page, "dashboard")
-    page.get_by_role("link", name="单位管理").click()
+    page.get_by_role("link", name="组织机构").click()
     history = page.locator("#unit-history")
     expect(history).to_contain_text("新建单位“测试商店”")
     row = page.locator(f"#unit-{world.shop.id}")
@@ -55,6 +55,7 @@ def test_inline_edit_error_is_shown_in_the_row(live_server, page, world):
     page.goto(f"{live_server}/units/")
     row = page.locator(f"#unit-{world.branch.id}")
     row.get_by_role("button", name="编辑").click()
+    expect(row.get_by_label("上级单位")).to_be_visible()
     # The parent menu never offers the unit itself or anything below it.
     options = row.get_by_label("上级单位").locator("option").all_text_contents()
     assert not any(o.strip() in ("测试行办", "测试商店") for o in options) and any("界外总公司" in o for o in options)
