@@ -9,7 +9,7 @@ target="static/vendor/htmx-${version}.min.js"
 
 check() {
     local got
-    got="sha384-$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"
+    got=$(python3 -c 'import base64, hashlib, sys; print("sha384-" + base64.b64encode(hashlib.sha384(open(sys.argv[1], "rb").read()).digest()).decode())' "$1")
     [ "$got" = "$sri" ] || { echo "htmx SRI mismatch for $1: got $got, expected $sri" >&2; return 1; }
 }
 
