@@ -3,7 +3,7 @@ import os
 
 from flask import Flask
 
-from . import access, audit, cli, clock, db, errors, htmx, nav, security, settings
+from . import access, audit, cli, clock, db, errors, htmx, nav, notify, security, settings
 
 
 def create_app(test_config=None):
@@ -29,6 +29,7 @@ def create_app(test_config=None):
     htmx.init_app(app)
     errors.init_app(app)
     nav.init_app(app)
+    notify.init_app(app)
     cli.init_app(app)
     app.add_template_filter(clock.format_local, "localtime")
     app.add_template_filter(filesize)
@@ -39,8 +40,10 @@ def create_app(test_config=None):
     from .users import bp as users_bp
     from .auditlog import bp as auditlog_bp
     from .attachments import bp as attachments_bp
+    from .supervision import bp as supervision_bp
+    from .inbox import bp as inbox_bp
 
-    for bp in (auth_bp, dashboard_bp, units_bp, users_bp, auditlog_bp, attachments_bp):
+    for bp in (auth_bp, dashboard_bp, units_bp, users_bp, auditlog_bp, attachments_bp, supervision_bp, inbox_bp):
         app.register_blueprint(bp)
     return app
 

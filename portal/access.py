@@ -27,6 +27,12 @@ PERMISSIONS = {
     "attachments.upload": {"admin", "office", "unit_head", "unit_clerk"},
     "attachments.archive": {"admin", "office"},
     "account.self": ALL_ROLES,
+    "supervision.view": ALL_ROLES,
+    "supervision.board": {"office", "leader"},
+    "supervision.assign": {"office", "leader"},
+    # Who acts on which item is decided per item type by the supervision core itself.
+    "supervision.act": ALL_ROLES,
+    "inbox.view": ALL_ROLES,
 }
 
 PUBLIC = "public"

@@ -17,6 +17,7 @@ def init_app(app):
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(remind_command)
 
 
 @click.command("init-db")
@@ -96,6 +97,17 @@ def backup_command(path):
     with open(os.path.join(path, "manifest.json"), "w", encoding="utf-8") as fh:
         json.dump({"created_utc": clock.now().isoformat(), "database": os.path.basename(target)}, fh)
     click.echo(f"backup written to {path}")
+
+
+@click.command("remind")
+@with_appcontext
+def remind_command():
+    """Send today's supervision digest to everyone with open to-dos (run daily from cron)."""
+    from .supervision.services import daily_digest
+
+    with db.database.connection_context():
+        count = daily_digest()
+    click.echo(f"reminded {count} user(s)")
 
 
 def libpq_url(url):

@@ -1,5 +1,5 @@
 """Owns the navigation menu and the dashboard cards that modules register."""
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 
 from .access import can
 
@@ -32,3 +32,10 @@ def init_app(app):
     @app.context_processor
     def _nav():
         return {"nav_items": visible_items}
+
+
+def path_for(endpoint, **values):
+    """The URL path of an endpoint, also outside a request (CLI commands, the daily digest)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)

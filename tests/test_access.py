@@ -3,6 +3,7 @@
 Routes are discovered from the URL map, so a new route is covered the day it is added;
 a route whose URL parameters this file cannot fill fails the test until it is taught here.
 """
+import datetime
 import io
 
 import pytest
@@ -10,7 +11,9 @@ from conftest import PortalClient, login
 
 from portal.access import ALL_ROLES, PERMISSIONS, PUBLIC, UNIT_ROLES, view_permission
 from portal.attachments.services import save
-from portal.models import Attachment, AuditLog, Unit, User
+from portal import clock
+from portal.models import Attachment, AuditLog, ExtensionRequest, Notification, SupervisedItem, Unit, User
+from portal.supervision import services as supervision
 
 ROLES = sorted(ALL_ROLES)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -25,9 +28,19 @@ class Storage:
 def outside(app, world):
     """Records of 界外基层单位乙, which no user of 测试商店 may see."""
     other_user = world.user("unit_clerk", unit=world.other_shop)
+    office = world.user("office")
     with app.app_context():
         attachment = save("unit", world.other_shop, Storage("界外档案.pdf", PDF), other_user)
+        item = supervision.supervise("task", unit=world.other_shop, title="界外督办事项", assigned_by=office,
+                                     due_date=clock.today() + datetime.timedelta(days=10))
+        extension = supervision.request_extension(item, other_user, item.due_date + datetime.timedelta(days=5), "理由")
+    notification = Notification.get(Notification.user == other_user.id)
     return {
+        "item_id": item.id,
+        "action": "acknowledge",
+        "extension_id": extension.id,
+        "decision": "approve",
+        "notification_id": notification.id,
         "unit_id": world.other_shop.id,
         "user_id": other_user.id,
         "attachment_id": attachment.id,
@@ -61,6 +74,9 @@ def fingerprint():
         [tuple(u.__data__.items()) for u in Unit.select().order_by(Unit.id)],
         [(u.id, u.role, u.unit_id, u.active, u.session_version, u.display_name) for u in User.select().order_by(User.id)],
         [(a.id, a.archived) for a in Attachment.select().order_by(Attachment.id)],
+        [tuple(i.__data__.items()) for i in SupervisedItem.select().order_by(SupervisedItem.id)],
+        [(e.id, e.state) for e in ExtensionRequest.select().order_by(ExtensionRequest.id)],
+        [(n.id, n.read_at) for n in Notification.select().order_by(Notification.id)],
     )
 
 

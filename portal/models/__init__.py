@@ -4,7 +4,11 @@ from .org import UNIT_KINDS, Unit
 from .users import ROLES, User
 from .audit import AuditLog
 from .attachments import Attachment
+from .supervision import STATES, ExtensionRequest, Notice, SupervisedItem, SupervisionEvent
+from .notifications import Notification
 
-ALL_MODELS = [Unit, User, AuditLog, Attachment]
+ALL_MODELS = [Unit, User, AuditLog, Attachment, SupervisedItem, SupervisionEvent, ExtensionRequest, Notice,
+              Notification]
 
-__all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "Attachment", "ALL_MODELS"]
+__all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "Attachment", "STATES",
+           "SupervisedItem", "SupervisionEvent", "ExtensionRequest", "Notice", "Notification", "ALL_MODELS"]

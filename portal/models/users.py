@@ -26,6 +26,7 @@ class User(UserMixin, ScopedModel):
     role = CharField(max_length=16)
     unit = ForeignKeyField(Unit, backref="users", on_delete="RESTRICT")
     phone = CharField(max_length=32, default="")
+    email = CharField(max_length=120, default="")  # for reminders by email, when SMTP is configured
     password_hash = CharField(max_length=255)
     active = BooleanField(default=True)
     # Bumped on logout, disable and password reset: every older session cookie stops working.

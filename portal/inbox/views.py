@@ -1,0 +1,69 @@
+"""Views: 待办 / 已办, the notification centre, and the two count badges polled by the nav."""
+from flask import current_app, request
+from flask_login import current_user
+
+from .. import htmx, notify
+from ..access import get_or_404, permission
+from ..models import Notification
+from ..supervision import services as supervision
+from . import bp
+
+
+@bp.get("/todo")
+@permission("inbox.view")
+def todo():
+    """Everything waiting for the user's action across modules (待办), and what they did (已办)."""
+    tab = "done" if request.args.get("tab") == "done" else "todo"
+    context = {"tab": tab}
+    if tab == "done":
+        context["events"] = supervision.done_for(current_user)
+        context["action_labels"] = supervision.ACTION_LABELS
+    else:
+        context["todos"] = supervision.todo_for(current_user)
+    return htmx.render("inbox/todo.html", "inbox/_todo_table.html", **context)
+
+
+@bp.get("/todo/count")
+@permission("inbox.view")
+def todo_count():
+    """The nav badge: how many items wait for the user."""
+    return htmx.fragment("inbox/_todo_count.html", count=len(supervision.todo_for(current_user)))
+
+
+@bp.get("/notifications")
+@permission("inbox.view")
+def notifications():
+    """The notification centre: the user's messages, unread first."""
+    return _list()
+
+
+@bp.get("/notifications/count")
+@permission("inbox.view")
+def notifications_count():
+    """The bell badge: unread messages."""
+    return htmx.fragment("inbox/_unread_count.html", count=notify.unread_count(current_user))
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@permission("inbox.view")
+def read(notification_id):
+    """Mark one message read."""
+    get_or_404(Notification, notification_id)
+    notify.mark_read(current_user, notification_id)
+    return _list("notificationsChanged")
+
+
+@bp.post("/notifications/read-all")
+@permission("inbox.view")
+def read_all():
+    """Mark every message read."""
+    notify.mark_read(current_user)
+    return _list("notificationsChanged")
+
+
+def _list(trigger=None):
+    rows = list(Notification.visible_to(current_user)
+                .order_by(Notification.read_at.is_null(False), Notification.id.desc())
+                .limit(current_app.config["PAGE_SIZE"]))
+    return htmx.render("inbox/notifications.html", "inbox/_notifications.html", rows=rows,
+                       unread=notify.unread_count(current_user), trigger=trigger)

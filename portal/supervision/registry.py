@@ -1,0 +1,52 @@
+"""The registration point of the supervision core: modules declare the item types they supervise."""
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+from flask import current_app
+
+UNIT_SIDE = frozenset({"unit_head", "unit_clerk"})
+BUREAU_SIDE = frozenset({"office", "leader"})
+
+
+@dataclass(frozen=True)
+class SourceType:
+    """How one kind of supervised item behaves: who acts at each step, and its extension limits."""
+
+    key: str
+    label: str
+    # Roles of the owner unit who acknowledge, report progress and report completion.
+    unit_roles: frozenset = UNIT_SIDE
+    # Roles who close out (销号) or send back (驳回重办), remind (催办) and issue notices (通报).
+    assigner_roles: frozenset = BUREAU_SIDE
+    # Roles who approve or refuse extension requests.
+    extension_roles: frozenset = frozenset({"leader"})
+    # At most this many approved extensions, adding at most this many days over the original date.
+    max_extensions: int = 1
+    max_extension_days: int = 30
+    # Where the user acts on an item of this type; None means the item's own page.
+    url: Optional[Callable] = field(default=None, compare=False)
+
+    def limits(self):
+        """(max_extensions, max_extension_days), overridable per type in SUPERVISION_EXTENSION_LIMITS."""
+        override = current_app.config.get("SUPERVISION_EXTENSION_LIMITS", {}).get(self.key)
+        return tuple(override) if override else (self.max_extensions, self.max_extension_days)
+
+
+TYPES = {}
+
+
+def register(source_type):
+    """Declare an item type; modules call this at import time."""
+    TYPES[source_type.key] = source_type
+    return source_type
+
+
+def get(key):
+    try:
+        return TYPES[key]
+    except KeyError:
+        raise KeyError(f"unknown supervised item type {key!r}; register it with supervision.registry.register")
+
+
+# The core's own type: tasks handed down directly (上级交办, 会议决定, 领导批示 ...).
+TASK = register(SourceType("task", "交办事项", max_extensions=2, max_extension_days=30))

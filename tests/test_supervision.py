@@ -1,0 +1,428 @@
+"""The supervision core: urgency at its boundaries, the state machine per item type, extensions,
+催办/通报, 待办/已办, notifications, scoping and the daily digest."""
+import datetime
+
+import pytest
+
+from portal import clock
+from portal.models import AuditLog, ExtensionRequest, Notice, Notification, SupervisedItem
+from portal.supervision import registry
+from portal.supervision import services as sv
+from portal.supervision.urgency import urgency
+
+D = datetime.date
+START = D(2026, 3, 2)
+
+
+def at(day, hour=10):
+    """A naive-UTC moment on a Shanghai calendar day."""
+    return clock.local_to_utc(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@pytest.fixture
+def make_item(app, world):
+    def _make(unit=None, due_days=30, start=START, source_type="task", **kw):
+        world.user("unit_head"), world.user("unit_clerk")  # the shop's people exist before work reaches them
+        with app.app_context(), clock.frozen(at(start)):
+            return sv.supervise(source_type, unit=unit or world.shop, title=kw.pop("title", "落实综治责任"),
+                                start_date=start, due_date=start + datetime.timedelta(days=due_days),
+                                assigned_by=world.user("office"), **kw)
+    return _make
+
+
+def colour(item, day):
+    return urgency(SupervisedItem.get_by_id(item.id), today=day)
+
+
+# -- urgency ---------------------------------------------------------------------------------------
+
+def test_urgency_boundaries_for_an_acknowledged_item_with_progress(app, world, make_item):
+    item = make_item(due_days=30)
+    item.acknowledged_at = at(START)
+    item.last_progress_at = at(START + datetime.timedelta(days=1))
+    item.save()
+    due = item.due_date
+    with app.app_context():
+        assert colour(item, due - datetime.timedelta(days=4)).colour == "normal"
+        assert colour(item, due - datetime.timedelta(days=3)).colour == "blue"
+        assert colour(item, due - datetime.timedelta(days=3)).countdown == "剩 3 天"
+        assert colour(item, due).colour == "blue" and colour(item, due).countdown == "今天到期"
+        late = colour(item, due + datetime.timedelta(days=1))
+        assert late.colour == "red" and late.countdown == "逾期 1 天"
+
+
+def test_yellow_when_not_acknowledged_within_two_days(app, make_item):
+    item = make_item(due_days=30)
+    with app.app_context():
+        assert colour(item, START + datetime.timedelta(days=2)).colour == "normal"
+        behind = colour(item, START + datetime.timedelta(days=3))
+        assert behind.colour == "yellow" and "未签收" in behind.reason
+
+
+def test_yellow_when_two_thirds_gone_without_progress(app, make_item):
+    item = make_item(due_days=30)
+    item.acknowledged_at = at(START)
+    item.save()
+    with app.app_context():
+        assert colour(item, START + datetime.timedelta(days=20)).colour == "normal"  # exactly two thirds
+        assert colour(item, START + datetime.timedelta(days=21)).colour == "yellow"
+        item.last_progress_at = at(START + datetime.timedelta(days=21))
+        item.save()
+        assert colour(item, START + datetime.timedelta(days=21)).colour == "normal"
+
+
+def test_red_outranks_yellow_and_closed_has_no_colour(app, make_item):
+    item = make_item(due_days=5)
+    with app.app_context():
+        assert colour(item, START + datetime.timedelta(days=6)).colour == "red"
+        item.state = "closed"
+        item.save()
+        assert colour(item, START + datetime.timedelta(days=60)).colour == "closed"
+
+
+def test_blue_window_is_a_setting(app, make_item):
+    item = make_item(due_days=30)
+    item.acknowledged_at = item.last_progress_at = at(START)
+    item.save()
+    app.config["SUPERVISION_BLUE_DAYS"] = 5
+    with app.app_context():
+        assert colour(item, item.due_date - datetime.timedelta(days=5)).colour == "blue"
+
+
+# -- the state machine -----------------------------------------------------------------------------
+
+def test_full_lifecycle_with_history_audit_and_notifications(app, world, make_item):
+    item = make_item()
+    head, office = world.user("unit_head"), world.user("office")
+    assert Notification.select().where(Notification.user == head.id, Notification.kind == "assign").exists()
+    with app.app_context():
+        sv.take_step(item, "acknowledge", head)
+        sv.take_step(item, "progress", head, "已召开专题会议")
+        sv.take_step(item, "report", head, "已全部整改到位")
+        assert Notification.select().where(Notification.user == office.id, Notification.kind == "report").exists()
+        sv.take_step(item, "return", office, "材料不全，请补充会议纪要")
+        sv.take_step(item, "report", head, "已补充会议纪要")
+        sv.take_step(item, "close", office)
+    item = SupervisedItem.get_by_id(item.id)
+    assert item.state == "closed" and item.closed_at is not None
+    assert [e.action for e in item.events.order_by(item.events.model.id)] == [
+        "assign", "acknowledge", "progress", "report", "return", "report", "close"]
+    assert [r.action for r in AuditLog.select().where(AuditLog.object_type == "supervision", AuditLog.object_id == item.id)
+            .order_by(AuditLog.id)] == ["assign", "acknowledge", "progress", "report", "return", "report", "close"]
+
+
+@pytest.mark.parametrize("action,state,message", [
+    ("close", "in_progress", "尚未提交办结报告，不能销号"),
+    ("report", "closed", "已销号，不能再提交办结报告"),
+    ("acknowledge", "in_progress", "不能签收"),
+    ("return", "assigned", "不能驳回重办"),
+])
+def test_steps_in_the_wrong_state_are_refused_and_audited(app, world, make_item, action, state, message):
+    item = make_item()
+    SupervisedItem.update(state=state).where(SupervisedItem.id == item.id).execute()
+    item = SupervisedItem.get_by_id(item.id)
+    actor = world.user("office") if action in ("close", "return") else world.user("unit_head")
+    with app.app_context(), pytest.raises(sv.SupervisionError, match=message):
+        sv.take_step(item, action, actor, "说明")
+    assert SupervisedItem.get_by_id(item.id).state == state
+    assert AuditLog.select().where(AuditLog.action == "denied", AuditLog.object_id == item.id).exists()
+
+
+def test_acknowledging_for_another_unit_is_refused(app, world, make_item):
+    item = make_item(unit=world.other_shop)
+    with app.app_context(), pytest.raises(sv.SupervisionError, match="只能签收本单位"):
+        sv.take_step(item, "acknowledge", world.user("unit_head"))
+    # Nor may the head of the branch above acknowledge for its grassroots unit.
+    item = make_item(unit=world.shop)
+    branch_head = world.user("unit_head", unit=world.branch, username="branch_head")
+    with app.app_context(), pytest.raises(sv.SupervisionError, match="只能签收本单位"):
+        sv.take_step(item, "acknowledge", branch_head)
+    assert SupervisedItem.get_by_id(item.id).state == "assigned"
+
+
+@pytest.mark.parametrize("role,action,allowed", [
+    ("unit_head", "acknowledge", True), ("unit_clerk", "acknowledge", True), ("informant", "acknowledge", False),
+    ("office", "acknowledge", False), ("unit_head", "close", False), ("leader", "close", True), ("inspector", "close", False),
+])
+def test_who_may_act_for_the_task_type(app, world, make_item, role, action, allowed):
+    item = make_item()
+    if action == "close":
+        SupervisedItem.update(state="reported").where(SupervisedItem.id == item.id).execute()
+        item = SupervisedItem.get_by_id(item.id)
+    with app.app_context():
+        assert (sv.may(world.user(role), item, action) is None) == allowed
+
+
+@pytest.fixture
+def rectification(app):
+    """A second item type, as the inspection module will declare it: inspectors close out, office approves."""
+    registry.register(registry.SourceType("test_rect", "整改事项", assigner_roles=frozenset({"inspector"}),
+                                          extension_roles=frozenset({"office"}), max_extensions=2,
+                                          max_extension_days=15))
+    yield registry.TYPES["test_rect"]
+    registry.TYPES.pop("test_rect")
+
+
+def test_permissions_follow_the_item_type(app, world, make_item, rectification):
+    item = make_item(source_type="test_rect")
+    SupervisedItem.update(state="reported").where(SupervisedItem.id == item.id).execute()
+    item = SupervisedItem.get_by_id(item.id)
+    with app.app_context():
+        assert sv.may(world.user("office"), item, "close") is not None
+        assert sv.may(world.user("inspector"), item, "close") is None
+
+
+# -- extensions --------------------------------------------------------------------------------------
+
+def test_extension_approved_moves_the_due_date_and_keeps_the_original(app, world, make_item):
+    item = make_item(due_days=20)
+    head, leader = world.user("unit_head"), world.user("leader")
+    with app.app_context(), clock.frozen(at(START + datetime.timedelta(days=5))):
+        ext = sv.request_extension(item, head, item.due_date + datetime.timedelta(days=10), "涉及多个部门协调")
+        assert Notification.select().where(Notification.user == leader.id, Notification.kind == "extension").exists()
+        sv.decide_extension(ext, leader, True)
+    item = SupervisedItem.get_by_id(item.id)
+    assert item.due_date == START + datetime.timedelta(days=30)
+    assert item.original_due_date == START + datetime.timedelta(days=20)
+    assert ExtensionRequest.get_by_id(ext.id).state == "approved"
+
+
+@pytest.mark.parametrize("offset,new_due_days,message", [
+    (21, 25, "已超过办理期限"),
+    (5, 20, "新的期限必须晚于当前期限"),
+    (5, 51, "累计延期不能超过 30 天"),
+])
+def test_extension_limits(app, world, make_item, offset, new_due_days, message):
+    item = make_item(due_days=20)
+    with app.app_context(), clock.frozen(at(START + datetime.timedelta(days=offset))):
+        with pytest.raises(sv.SupervisionError, match=message):
+            sv.request_extension(item, world.user("unit_head"), START + datetime.timedelta(days=new_due_days), "理由")
+    assert ExtensionRequest.select().count() == 0
+    assert AuditLog.select().where(AuditLog.action == "denied", AuditLog.object_id == item.id).exists()
+
+
+def test_extension_on_the_due_date_itself_is_allowed(app, world, make_item):
+    item = make_item(due_days=20)
+    with app.app_context(), clock.frozen(at(item.due_date, hour=23)):
+        sv.request_extension(item, world.user("unit_head"), item.due_date + datetime.timedelta(days=3), "理由")
+    assert ExtensionRequest.select().count() == 1
+
+
+def test_extension_count_limit_per_type(app, world, make_item, rectification):
+    item = make_item(source_type="test_rect", due_days=10)
+    head, office = world.user("unit_head"), world.user("office")
+    with app.app_context(), clock.frozen(at(START)):
+        for days in (13, 16):
+            sv.decide_extension(sv.request_extension(item, head, START + datetime.timedelta(days=days), "理由"), office, True)
+            item = SupervisedItem.get_by_id(item.id)
+        with pytest.raises(sv.SupervisionError, match="最多可延期 2 次"):
+            sv.request_extension(item, head, START + datetime.timedelta(days=17), "理由")
+
+
+def test_extension_limits_are_a_setting_per_type(app, world, make_item, rectification):
+    app.config["SUPERVISION_EXTENSION_LIMITS"] = {"test_rect": (1, 5)}
+    item = make_item(source_type="test_rect", due_days=10)
+    with app.app_context(), clock.frozen(at(START)), pytest.raises(sv.SupervisionError, match="不能超过 5 天"):
+        sv.request_extension(item, world.user("unit_head"), START + datetime.timedelta(days=16), "理由")
+
+
+def test_extension_approval_by_a_role_that_may_not(app, world, make_item):
+    item = make_item(due_days=20)
+    with app.app_context(), clock.frozen(at(START)):
+        ext = sv.request_extension(item, world.user("unit_head"), START + datetime.timedelta(days=25), "理由")
+        with pytest.raises(sv.SupervisionError, match="不能审批"):
+            sv.decide_extension(ext, world.user("office"), True)
+        with pytest.raises(sv.SupervisionError, match="不批准时请填写理由"):
+            sv.decide_extension(ext, world.user("leader"), False)
+    assert SupervisedItem.get_by_id(item.id).due_date == START + datetime.timedelta(days=20)
+    assert ExtensionRequest.get_by_id(ext.id).state == "pending"
+
+
+# -- 催办 / 通报 --------------------------------------------------------------------------------------
+
+def test_remind_and_notice_reach_the_unit(app, world, make_item):
+    item = make_item()
+    clerk, office = world.user("unit_clerk"), world.user("office")
+    with app.app_context():
+        sv.remind(item, office)
+        notice = sv.issue_notice(item, office, "逾期未办结，议而不决")
+        with pytest.raises(sv.SupervisionError, match="请填写通报理由"):
+            sv.issue_notice(item, office, "  ")
+        with pytest.raises(sv.SupervisionError, match="不能催办"):
+            sv.remind(item, world.user("unit_head"))
+    kinds = {n.kind for n in Notification.select().where(Notification.user == clerk.id)}
+    assert {"remind", "notice"} <= kinds
+    assert Notice.get_by_id(notice.id).unit_id == world.shop.id and Notice.select().count() == 1
+
+
+# -- 待办 / 已办 ---------------------------------------------------------------------------------------
+
+def test_todo_contents_per_role(app, world, make_item):
+    fresh = make_item(title="待签收事项")
+    reported = make_item(title="待销号事项")
+    SupervisedItem.update(state="reported").where(SupervisedItem.id == reported.id).execute()
+    asking = make_item(title="申请延期事项")
+    other = make_item(unit=world.other_shop, title="界外事项")
+    with app.app_context(), clock.frozen(at(START)):
+        sv.request_extension(asking, world.user("unit_head"), asking.due_date + datetime.timedelta(days=5), "理由")
+
+    def titles(role, **kw):
+        with app.app_context():
+            return sorted((t.item.title, t.action) for t in sv.todo_for(world.user(role, **kw)))
+
+    assert titles("unit_head") == [("待签收事项", "签收"), ("申请延期事项", "签收")]
+    assert titles("unit_clerk") == titles("unit_head")
+    assert titles("informant") == []
+    assert titles("office") == [("待销号事项", "审核办结报告")]
+    assert titles("leader") == [("待销号事项", "审核办结报告"), ("申请延期事项", "审批延期申请")]
+    assert ("界外事项", "签收") in titles("unit_head", unit=world.other_shop)
+
+
+def test_done_list_shows_what_the_user_did(app, world, make_item, login_as):
+    item = make_item()
+    head = world.user("unit_head")
+    with app.app_context():
+        sv.take_step(item, "acknowledge", head)
+    body = login_as(head).get("/todo?tab=done").get_data(as_text=True)
+    assert "签收" in body and item.title in body
+
+
+# -- pages and scoping -----------------------------------------------------------------------------
+
+def test_unit_users_see_only_their_subtree(login_as, world, make_item):
+    mine, other = make_item(title="本单位事项"), make_item(unit=world.other_shop, title="界外事项")
+    head = login_as("unit_head")
+    assert head.get(f"/supervision/{mine.id}").status_code == 200
+    assert head.get(f"/supervision/{other.id}").status_code == 404
+    assert "界外事项" not in head.get("/todo").get_data(as_text=True)
+    assert head.get("/supervision/").status_code == 403
+
+
+def test_board_filters_by_colour_unit_type_and_person(app, login_as, world, make_item):
+    make_item(title="逾期事项", due_days=1, responsible_name="赵六")
+    make_item(unit=world.other_shop, title="正常事项", due_days=300, responsible_name="钱七")
+    office = login_as("office")
+    with clock.frozen(at(START + datetime.timedelta(days=3))):
+        red = office.get("/supervision/?colour=red", htmx=True).get_data(as_text=True)
+        assert "逾期事项" in red and "正常事项" not in red and "红牌 <b class=\"n-red\">1</b>" in red
+        assert "正常事项" in office.get(f"/supervision/?unit={world.other_branch.id}", htmx=True).get_data(as_text=True)
+        by_person = office.get("/supervision/?person=赵", htmx=True).get_data(as_text=True)
+        assert "逾期事项" in by_person and "正常事项" not in by_person
+        assert "没有符合条件" in office.get("/supervision/?type=nope&colour=blue", htmx=True).get_data(as_text=True)
+
+
+def test_office_hands_down_a_task_through_the_page(login_as, world):
+    office = login_as("office")
+    response = office.post("/supervision/new", {"title": "县政协提案第 8 号答复", "unit": world.shop.id,
+                                                "start_date": "2026-03-02", "due_date": "2026-03-01"})
+    assert response.status_code == 422 and "办理期限不能早于交办日期" in response.get_data(as_text=True)
+    response = office.post("/supervision/new", {"title": "县政协提案第 8 号答复", "unit": world.shop.id,
+                                                "responsible_name": "丙主任", "start_date": "2026-03-02",
+                                                "due_date": "2026-04-01"})
+    assert response.status_code == 302
+    item = SupervisedItem.get(SupervisedItem.title == "县政协提案第 8 号答复")
+    assert item.assigned_by_id == office.user.id and item.state == "assigned"
+
+
+def test_steps_through_the_item_page(login_as, world, make_item):
+    item = make_item()
+    head = login_as("unit_head")
+    response = head.post(f"/supervision/{item.id}/step/report", {"note": ""}, htmx=True)
+    assert response.status_code == 422 and "不能提交办结报告" in response.get_data(as_text=True)
+    response = head.post(f"/supervision/{item.id}/step/acknowledge", htmx=True)
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "itemChanged"
+    response = head.post(f"/supervision/{item.id}/step/report", {"note": ""}, htmx=True)
+    assert "请填写办理情况" in response.get_data(as_text=True)
+    head.post(f"/supervision/{item.id}/step/report", {"note": "已办结"}, htmx=True)
+    assert SupervisedItem.get_by_id(item.id).state == "reported"
+    office = login_as("office")
+    assert "审核办结报告" in office.get("/todo").get_data(as_text=True)
+    office.post(f"/supervision/{item.id}/step/close", htmx=True)
+    assert SupervisedItem.get_by_id(item.id).state == "closed"
+    response = head.post(f"/supervision/{item.id}/step/report", {"note": "再报"}, htmx=True)
+    assert "已销号" in response.get_data(as_text=True)
+
+
+def test_notifications_are_private_and_can_be_marked_read(login_as, world, make_item):
+    make_item()
+    clerk = login_as("unit_clerk")
+    assert ">1</span>" in clerk.get("/notifications/count").get_data(as_text=True)
+    note = Notification.get(Notification.user == clerk.user.id)
+    assert login_as("unit_head").post(f"/notifications/{note.id}/read", htmx=True).status_code == 404
+    clerk.post(f"/notifications/{note.id}/read", htmx=True)
+    assert Notification.get_by_id(note.id).read_at is not None
+    assert 'class="count zero"' in clerk.get("/notifications/count").get_data(as_text=True)
+
+
+# -- daily digest and email --------------------------------------------------------------------------
+
+def test_daily_digest_once_a_day(app, runner, world, make_item):
+    make_item(due_days=1)
+    with clock.frozen(at(START + datetime.timedelta(days=3))):
+        result = runner.invoke(args=["remind"])
+        assert result.exit_code == 0 and "reminded 2 user(s)" in result.output  # head and clerk of 测试商店
+        assert "reminded 0 user(s)" in runner.invoke(args=["remind"]).output
+    digest = Notification.get(Notification.kind == "digest", Notification.user == world.user("unit_head").id)
+    assert "逾期 1 项" in digest.title and "逾期 2 天" in digest.body
+    with clock.frozen(at(START + datetime.timedelta(days=4))):
+        assert "reminded 2 user(s)" in runner.invoke(args=["remind"]).output
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port, collecting what it receives."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    class Collect(Message):
+        def __init__(self):
+            super().__init__()
+            self.messages = []
+
+        def handle_message(self, message):
+            self.messages.append(message)
+
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+def subject(message):
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def test_notifications_are_emailed_when_smtp_is_configured(app, runner, world, make_item, login_as, smtp_server):
+    controller, handler = smtp_server
+    head = world.user("unit_head")
+    head.email = "head@example.test"
+    head.save()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    item = make_item(due_days=1)
+    # Through a request: the 催办 is emailed once the request has committed.
+    login_as("office").post(f"/supervision/{item.id}/remind", {"note": "请今天办结"}, htmx=True)
+    assert len(handler.messages) == 1
+    message = handler.messages[0]
+    assert message["To"] == "head@example.test"
+    assert "催办" in subject(message) and "请今天办结" in message.get_payload(decode=True).decode()
+    assert Notification.get(Notification.kind == "remind", Notification.user == head.id).emailed_at is not None
+    with clock.frozen(at(START + datetime.timedelta(days=3))):
+        runner.invoke(args=["remind"])
+    assert len(handler.messages) == 2 and "每日督办提醒" in subject(handler.messages[1])
+
+
+def test_email_is_off_by_default(app, world, make_item, login_as):
+    head = world.user("unit_head")
+    head.email = "head@example.test"
+    head.save()
+    item = make_item()
+    login_as("office").post(f"/supervision/{item.id}/remind", htmx=True)
+    assert Notification.get(Notification.kind == "remind", Notification.user == head.id).emailed_at is None
