@@ -42,6 +42,13 @@ def test_seed_demo_builds_the_bureau_once(runner, app):
     assert User.get(User.username == "head_waimao").unit_id == waimao.id
     assert User.get(User.username == "clerk_315").unit_id == shop.id
 
+    from portal.models import SupervisedItem
+    from portal.supervision.urgency import urgency
+
+    with app.app_context():
+        colours = {urgency(item).colour for item in SupervisedItem.select()}
+    assert {"red", "yellow", "blue", "reported", "normal"} <= colours
+
 
 def test_seed_demo_if_empty_leaves_existing_data_alone(runner, world):
     result = runner.invoke(args=["seed-demo", "--if-empty"])

@@ -3,10 +3,11 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
 from .. import clock, htmx
-from ..access import get_or_404, permission
+from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices
 from ..models import ExtensionRequest, SupervisedItem, Unit
+from ..nav import card
 from ..users.services import unit_choices
 from . import bp, registry, services
 from .forms import ExtensionForm, NoticeForm, StepForm, TaskForm
@@ -15,6 +16,21 @@ from .urgency import urgency
 
 ITEM_CHANGED = "itemChanged"
 register_owner("supervision", SupervisedItem, "督办事项")
+
+
+@card
+def todo_card(user):
+    todos = services.todo_for(user)
+    red = sum(1 for t in todos if t.urgency.colour == "red")
+    return {"title": "我的待办", "value": len(todos), "note": f"其中已逾期 {red} 项", "url": url_for("inbox.todo")}
+
+
+@card
+def supervision_card(user):
+    colours = [urgency(item).colour for item in services.open_items(user)]
+    return {"title": "在办督办事项", "value": len(colours),
+            "note": f"红牌 {colours.count('red')} · 黄牌 {colours.count('yellow')} · 蓝牌 {colours.count('blue')}",
+            "url": url_for("supervision.board") if can("supervision.board", user) else url_for("inbox.todo")}
 
 
 def _board_rows(args):

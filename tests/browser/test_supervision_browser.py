@@ -1,0 +1,54 @@
+"""In headless Chromium: office issues a 催办 from the board; the unit head, on another screen,
+sees the reminder and the badge counts change without reloading."""
+import datetime
+
+from conftest import PASSWORD
+from playwright.sync_api import expect
+from test_units_browser import shot, sign_in
+
+from portal import clock
+from portal.supervision.services import supervise
+
+
+def test_remind_reaches_the_unit_head_live(app, live_server, browser, world):
+    app.config["LIVE_POLL_SECONDS"] = 1
+    head, office = world.user("unit_head"), world.user("office")
+    with app.app_context():
+        item = supervise("task", unit=world.shop, title="县人大代表建议第12号答复", assigned_by=office,
+                         due_date=clock.today() + datetime.timedelta(days=2), responsible_name="乙经理")
+
+    head_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(head_page, live_server, head.username)
+    unread = head_page.locator("#unread-count")
+    expect(unread).to_have_text("1")  # the assignment itself
+    expect(head_page.locator("#todo-count")).to_have_text("1")
+    head_page.locator(".mainnav").get_by_role("link", name="待办").click()
+    head_page.get_by_role("link", name="签收").click()
+    expect(head_page.get_by_role("heading", name="县人大代表建议第12号答复")).to_be_visible()
+    expect(head_page.locator(".badge").first).to_contain_text("蓝牌")
+
+    office_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(office_page, live_server, office.username)
+    office_page.get_by_role("link", name="督办").click()
+    row = office_page.locator("#board-table tbody tr", has_text="县人大代表建议第12号答复")
+    expect(row).to_contain_text("蓝牌 · 剩 2 天")
+    shot(office_page, "supervision-board")
+    row.get_by_role("button", name="催办").click()
+    expect(office_page.locator("#flash")).to_contain_text("已向测试商店催办")
+
+    # Without any reload on the head's screen: the bell count rises and the history shows the 催办.
+    expect(unread).to_have_text("2")
+    expect(head_page.locator("table.history tbody tr").first).to_contain_text("催办")
+    expect(head_page.locator("table.history tbody tr").first).to_contain_text("请抓紧办理")
+    shot(head_page, "supervision-item-head")
+
+    # The head acknowledges; the to-do badge clears.
+    head_page.get_by_role("button", name="签收").click()
+    expect(head_page.locator("#todo-count")).to_have_text("1")  # now: 办理并报告
+    expect(head_page.locator("table.history tbody tr").first).to_contain_text("签收")
+    head_page.get_by_role("link", name="消息").click()
+    expect(head_page.locator(".message.unread")).to_have_count(2)
+    head_page.get_by_role("button", name="全部标为已读").click()
+    expect(head_page.locator(".message.unread")).to_have_count(0)
+    expect(head_page.locator("#unread-count")).to_have_text("0")
+    shot(head_page, "notifications")
