@@ -29,7 +29,7 @@ def test_remind_reaches_the_unit_head_live(app, live_server, browser, world):
 
     office_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
     sign_in(office_page, live_server, office.username)
-    office_page.get_by_role("link", name="督办").click()
+    office_page.locator(".mainnav").get_by_role("link", name="督办").click()
     row = office_page.locator("#board-table tbody tr", has_text="县人大代表建议第12号答复")
     expect(row).to_contain_text("蓝牌 · 剩 2 天")
     shot(office_page, "supervision-board")

@@ -25,7 +25,7 @@ def test_rename_a_unit_inline_and_see_the_audit_row(live_server, page, world):
     admin = world.user("admin")
     sign_in(page, live_server, admin.username)
     shot(page, "dashboard")
-    page.get_by_role("link", name="组织机构").click()
+    page.locator(".mainnav").get_by_role("link", name="组织机构").click()
     history = page.locator("#unit-history")
     expect(history).to_contain_text("新建单位“测试商店”")
     row = page.locator(f"#unit-{world.shop.id}")
@@ -43,7 +43,7 @@ def test_rename_a_unit_inline_and_see_the_audit_row(live_server, page, world):
 
     assert Unit.get_by_id(world.shop.id).parent_id == world.branch.id  # a rename does not move the unit
     shot(page, "units")
-    page.get_by_role("link", name="操作日志").click()
+    page.locator(".mainnav").get_by_role("link", name="操作日志").click()
     expect(page.locator("#audit-table tbody tr").first).to_contain_text("测试商店（更名）")
     shot(page, "audit")
     assert page.console_errors == []  # a CSP violation would show here
