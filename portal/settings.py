@@ -37,6 +37,11 @@ class Defaults:
     PAGE_SIZE = 50
     TIMEZONE = "Asia/Shanghai"
 
+    # Supervision (督办): colours and extension limits per item type (see portal/supervision).
+    SUPERVISION_BLUE_DAYS = 3
+    SUPERVISION_ACK_DAYS = 2
+    SUPERVISION_EXTENSION_LIMITS = {}
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # see portal.forms.Form
 
