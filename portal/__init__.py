@@ -33,6 +33,7 @@ def create_app(test_config=None):
     cli.init_app(app)
     app.add_template_filter(clock.format_local, "localtime")
     app.add_template_filter(filesize)
+    app.add_template_filter(points)
 
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
@@ -42,10 +43,19 @@ def create_app(test_config=None):
     from .attachments import bp as attachments_bp
     from .supervision import bp as supervision_bp
     from .inbox import bp as inbox_bp
+    from .agreements import bp as agreements_bp
 
-    for bp in (auth_bp, dashboard_bp, units_bp, users_bp, auditlog_bp, attachments_bp, supervision_bp, inbox_bp):
+    for bp in (auth_bp, dashboard_bp, units_bp, users_bp, auditlog_bp, attachments_bp, supervision_bp, inbox_bp,
+               agreements_bp):
         app.register_blueprint(bp)
     return app
+
+
+def points(value):
+    """Template filter: a score without a needless ".0" (12.5 stays, 10.0 shows as 10)."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def filesize(size):

@@ -33,6 +33,12 @@ PERMISSIONS = {
     # Who acts on which item is decided per item type by the supervision core itself.
     "supervision.act": ALL_ROLES,
     "inbox.view": ALL_ROLES,
+    "agreements.view": ALL_ROLES,
+    "agreements.manage": {"office"},
+    "agreements.templates": {"office", "leader"},
+    # Who signs, scores and approves which agreement is decided by the agreements state machine.
+    "agreements.act": ALL_ROLES,
+    "agreements.ranking": {"admin", "leader", "office", "inspector"},
 }
 
 PUBLIC = "public"

@@ -1,5 +1,6 @@
 """Owns writing the audit trail: one call, inside the caller's transaction, for every state change."""
 import datetime
+import decimal
 import json
 
 from flask import has_request_context, request
@@ -62,6 +63,8 @@ def register_actions(labels):
 def _plain(value):
     if isinstance(value, (datetime.datetime, datetime.date)):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
     if hasattr(value, "id") and hasattr(value, "_meta"):
         return value.id
     return value
@@ -91,8 +94,8 @@ def record(action, object_type, object_id=None, *, summary="", unit=None, before
         object_type=object_type,
         object_id=object_id,
         summary=summary[:255],
-        before=json.dumps(before, ensure_ascii=False) if before is not None else None,
-        after=json.dumps(after, ensure_ascii=False) if after is not None else None,
+        before=json.dumps(before, ensure_ascii=False, default=_plain) if before is not None else None,
+        after=json.dumps(after, ensure_ascii=False, default=_plain) if after is not None else None,
         ip=(request.remote_addr or "")[:45] if has_request_context() else "cli",
     )
 

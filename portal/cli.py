@@ -39,7 +39,7 @@ def seed_demo_command(if_empty):
     if if_empty and not db.is_empty():
         click.echo("database already has data; demo not loaded")
         return
-    with db.database.connection_context():
+    with db.database.connection_context(), db.database.atomic():  # all of the demo, or none of it
         created = seed()
     click.echo(f"demo data ready ({created} new record(s))")
 

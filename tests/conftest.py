@@ -41,6 +41,9 @@ def app(tmp_path):
         "ARGON2_MEMORY_COST": 8,
         "ARGON2_PARALLELISM": 1,
     })
+    from portal.tasks import huey
+
+    huey.immediate = True  # background jobs run in-process, synchronously
     with app.app_context():
         migrate()
     # No app context stays open: requests would share its `g` (and Flask-Login's cached user).

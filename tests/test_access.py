@@ -12,8 +12,14 @@ from conftest import PortalClient, login
 from portal.access import ALL_ROLES, PERMISSIONS, PUBLIC, UNIT_ROLES, view_permission
 from portal.attachments.services import save
 from portal import clock
-from portal.models import Attachment, AuditLog, ExtensionRequest, Notification, SupervisedItem, Unit, User
+from portal.models import Agreement, AgreementItem, Attachment, AuditLog, ExtensionRequest, Notification, SupervisedItem, Unit, User
+from portal.agreements import printing
+from portal.agreements import services as agreements
+from portal.models import AgreementTemplate, TemplateItem
 from portal.supervision import services as supervision
+
+# Records that belong to one user, not to a unit: everybody else gets 404, bureau roles included.
+PER_USER = {"notification_id", "job_id"}
 
 ROLES = sorted(ALL_ROLES)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -34,8 +40,17 @@ def outside(app, world):
         item = supervision.supervise("task", unit=world.other_shop, title="界外督办事项", assigned_by=office,
                                      due_date=clock.today() + datetime.timedelta(days=10))
         extension = supervision.request_extension(item, other_user, item.due_date + datetime.timedelta(days=5), "理由")
+        template = AgreementTemplate.create(year=2026, title="目标管理责任书", party_a="测试商务局", excellent_min=90,
+                                            good_min=80, pass_min=60, bonus_cap=10)
+        TemplateItem.create(template=template, seq=1, category="组织领导", content="落实一把手负责制", points=10)
+        agreement = agreements.issue(template, [world.other_shop], office)[0]
+        job = printing.start(other_user, "zip", [agreement.id], "界外打印")
     notification = Notification.get(Notification.user == other_user.id)
     return {
+        "agreement_id": agreement.id,
+        "side": "self",
+        "template_id": template.id,
+        "job_id": job.id,
         "item_id": item.id,
         "action": "acknowledge",
         "extension_id": extension.id,
@@ -77,6 +92,8 @@ def fingerprint():
         [tuple(i.__data__.items()) for i in SupervisedItem.select().order_by(SupervisedItem.id)],
         [(e.id, e.state) for e in ExtensionRequest.select().order_by(ExtensionRequest.id)],
         [(n.id, n.read_at) for n in Notification.select().order_by(Notification.id)],
+        [tuple(a.__data__.items()) for a in Agreement.select().order_by(Agreement.id)],
+        [tuple(i.__data__.items()) for i in AgreementItem.select().order_by(AgreementItem.id)],
     )
 
 
@@ -105,7 +122,7 @@ def test_access_matrix(app, world, outside, role):
         before = fingerprint()
         audit_before = AuditLog.select().where(AuditLog.unit == world.other_shop.id).count()
         response = client.get(url) if method == "GET" else client.post(url, htmx=True)
-        status, body = response.status_code, response.get_data(as_text=True)
+        status, body = response.status_code, response.get_data().decode("utf-8", "replace")
         checked += 1
         where = f"{role} {method} {url} -> {status}"
         if status >= 500:
@@ -117,6 +134,9 @@ def test_access_matrix(app, world, outside, role):
         if not allowed:
             if status != 403:
                 failures.append(f"{where}: expected 403 for a role without {permission}")
+        elif PER_USER & set(rule.arguments):
+            if status != 404:
+                failures.append(f"{where}: another user's record must answer 404")
         elif role in UNIT_ROLES:
             if rule.arguments:
                 if status != 404:

@@ -6,9 +6,12 @@ from .audit import AuditLog
 from .attachments import Attachment
 from .supervision import STATES, ExtensionRequest, Notice, SupervisedItem, SupervisionEvent
 from .notifications import Notification
+from .agreements import AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, AgreementTemplate, TemplateItem
+from .jobs import PrintJob
 
 ALL_MODELS = [Unit, User, AuditLog, Attachment, SupervisedItem, SupervisionEvent, ExtensionRequest, Notice,
-              Notification]
+              Notification, AgreementTemplate, TemplateItem, Agreement, AgreementItem, PrintJob]
 
 __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "Attachment", "STATES",
-           "SupervisedItem", "SupervisionEvent", "ExtensionRequest", "Notice", "Notification", "ALL_MODELS"]
+           "SupervisedItem", "SupervisionEvent", "ExtensionRequest", "Notice", "Notification", "AGREEMENT_STATES", "ITEM_KINDS", "Agreement",
+           "AgreementItem", "AgreementTemplate", "TemplateItem", "PrintJob", "ALL_MODELS"]

@@ -25,6 +25,13 @@ class SourceType:
     max_extension_days: int = 30
     # Where the user acts on an item of this type; None means the item's own page.
     url: Optional[Callable] = field(default=None, compare=False)
+    # Module-driven types: the unit acts in the module (e.g. signs an agreement), which then
+    # resolves the item; the unit side has no manual steps and its to-do reads todo_label.
+    todo_label: Optional[str] = None
+
+    @property
+    def module_driven(self):
+        return self.todo_label is not None
 
     def limits(self):
         """(max_extensions, max_extension_days), overridable per type in SUPERVISION_EXTENSION_LIMITS."""

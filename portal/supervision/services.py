@@ -18,7 +18,7 @@ audit.register_object_type("extension", "延期申请")
 audit.register_object_type("notice", "通报")
 audit.register_actions({
     "assign": "交办", "acknowledge": "签收", "progress": "报告进展", "report": "办结报告", "close": "销号",
-    "return": "驳回重办", "extension_request": "申请延期", "extension_approve": "批准延期",
+    "return": "驳回重办", "resolve": "办结", "extension_request": "申请延期", "extension_approve": "批准延期",
     "extension_refuse": "不批准延期", "remind": "催办", "notice": "通报", "denied": "操作被拒绝",
 })
 audit.register_fields({"due_date": "办理期限", "state": "状态", "title": "事项", "responsible_name": "责任人"})
@@ -108,6 +108,8 @@ def may(user, item, action):
     """None when the user may take this step on this item, else the Chinese reason why not."""
     source = registry.get(item.source_type)
     step = STEPS[action]
+    if source.module_driven and action != "close":
+        return f"该事项在业务模块中办理（{source.todo_label}），办理后自动办结。"
     if step.side == "unit":
         if user.role not in source.unit_roles:
             return f"您的角色不能{step.label}。"
@@ -115,6 +117,8 @@ def may(user, item, action):
             return f"只能{step.label}本单位的督办事项。"
     elif user.role not in source.assigner_roles:
         return f"您的角色不能{step.label}。"
+    elif source.module_driven:
+        return "该事项在业务模块中办理，办理后自动办结，无需销号。"
     if item.state == "closed":
         return f"该事项已销号，不能再{step.label}。"
     if item.state not in step.sources:
@@ -164,6 +168,21 @@ def take_step(item, action, user, note=""):
         elif action in ("close", "return"):
             notify(unit_users(item), f"{source.label}已{step.label}：{item.title}", note, item_url(item), kind=action)
     return item
+
+
+def resolve(source_type, source_id, user, note=""):
+    """Close the open items of a record whose work the module has completed (e.g. an agreement was
+    signed). Called by modules inside their own transaction; audited like every step."""
+    closed = []
+    for item in items_for(source_type, source_id).where(SupervisedItem.state.in_(OPEN_STATES)):
+        before = item.state
+        item.state, item.closed_at = "closed", clock.now()
+        item.save(only=[SupervisedItem.state, SupervisedItem.closed_at])
+        _event(item, user, "resolve", note, before, "closed")
+        audit.record("resolve", "supervision", item.id, summary=f"办结“{item.title}”" + (f"：{note}" if note else ""),
+                     unit=item.unit_id, actor=user, before={"state": before}, after={"state": "closed"})
+        closed.append(item)
+    return closed
 
 
 # -- extensions (延期申请) ----------------------------------------------------------------------
@@ -296,8 +315,9 @@ def todo_for(user):
         own = (SupervisedItem.select().where(SupervisedItem.unit == user.unit_id, SupervisedItem.source_type.in_(unit_types),
                                               SupervisedItem.state.in_(("assigned", "acknowledged", "in_progress", "returned"))))
         for item in own:
-            todos.append(Todo(item, "签收" if item.state == "assigned" else
-                              ("重新办理" if item.state == "returned" else "办理并报告"), item_url(item)))
+            label = registry.get(item.source_type).todo_label or (
+                "签收" if item.state == "assigned" else ("重新办理" if item.state == "returned" else "办理并报告"))
+            todos.append(Todo(item, label, item_url(item)))
     assigner_types = [k for k, t in registry.TYPES.items() if user.role in t.assigner_roles]
     if assigner_types:
         for item in SupervisedItem.select().where(SupervisedItem.state == "reported",
@@ -352,7 +372,7 @@ def daily_digest():
 
 
 ACTION_LABELS = {key: step.label for key, step in STEPS.items()} | {
-    "assign": "交办", "extension_request": "申请延期", "extension_approve": "批准延期",
+    "assign": "交办", "resolve": "办结", "extension_request": "申请延期", "extension_approve": "批准延期",
     "extension_refuse": "不批准延期", "remind": "催办", "notice": "通报",
 }
 STATE_LABELS = STATES

@@ -5,6 +5,7 @@ from typing import Optional
 from flask import current_app, has_app_context
 
 from .. import clock
+from . import registry
 
 LABELS = {"red": "红牌", "yellow": "黄牌", "blue": "蓝牌", "normal": "正常", "reported": "待销号", "closed": "已销号"}
 # Most pressing first; lists sort by this.
@@ -54,12 +55,20 @@ def urgency(item, today=None):
         return Urgency("reported", days_left, "已提交办结报告，等待销号")
     if days_left < 0:
         return Urgency("red", days_left, f"已超过办理期限 {-days_left} 天")
+    source = registry.TYPES.get(item.source_type)
+    if source is not None and source.module_driven:
+        # Done inside a module (e.g. signing): no acknowledgement or progress reports to be behind on.
+        return _blue_or_normal(days_left)
     ack_days = _setting("SUPERVISION_ACK_DAYS", 2)
     if item.acknowledged_at is None and (today - item.start_date).days > ack_days:
         return Urgency("yellow", days_left, f"交办超过 {ack_days} 天仍未签收")
     total, elapsed = (item.due_date - item.start_date).days, (today - item.start_date).days
     if item.last_progress_at is None and total > 0 and elapsed * 3 > total * 2:
         return Urgency("yellow", days_left, "办理时间已过三分之二，仍无进展报告")
+    return _blue_or_normal(days_left)
+
+
+def _blue_or_normal(days_left):
     if days_left <= _setting("SUPERVISION_BLUE_DAYS", 3):
         return Urgency("blue", days_left, f"距期限还有 {days_left} 天" if days_left else "今天到期")
     return Urgency("normal", days_left)

@@ -1,0 +1,82 @@
+"""Bulk printing: one ZIP of contract PDFs or one merged PDF, built by a background job with progress."""
+import io
+import json
+import logging
+import os
+import uuid
+import zipfile
+
+from flask import current_app, render_template
+
+from .. import clock, pdf
+from ..db import database
+from ..models import Agreement, AgreementItem, PrintJob
+
+log = logging.getLogger(__name__)
+
+
+def start(user, kind, agreement_ids, title):
+    """Record the job (the list is fixed and scoped now) and hand it to the worker."""
+    from ..tasks import build_print_job
+
+    job = PrintJob.create(requested_by=user, kind=kind, title=title, agreement_ids=json.dumps(agreement_ids),
+                          total=len(agreement_ids))
+    build_print_job(job.id)
+    return job
+
+
+def _folder():
+    folder = os.path.join(current_app.instance_path, "exports")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def path_of(job):
+    return os.path.join(_folder(), job.filename)
+
+
+def download_name(job):
+    return f"{job.title}.{job.kind}"
+
+
+def contract_context(agreement):
+    items = list(agreement.items.order_by(AgreementItem.seq))
+    return {"a": agreement, "items": items, "base_points": sum(i.points for i in items if i.kind == "standard")}
+
+
+def _progress(job, done):
+    PrintJob.update(done=done).where(PrintJob.id == job.id).execute()
+
+
+def build(job_id):
+    """Render every agreement of the job, reporting progress; a failure is recorded on the job."""
+    job = PrintJob.get_by_id(job_id)
+    PrintJob.update(state="running").where(PrintJob.id == job.id).execute()
+    filename = f"{job.id}-{uuid.uuid4().hex}.{job.kind}"
+    try:
+        agreements = [Agreement.get_by_id(i) for i in json.loads(job.agreement_ids)]
+        if job.kind == "zip":
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for n, agreement in enumerate(agreements, start=1):
+                    data = pdf.render("agreements/pdf/contract.html", **contract_context(agreement))
+                    archive.writestr(f"{n:03d}-{agreement.party_b}.pdf", data)
+                    _progress(job, n)
+            data = buffer.getvalue()
+        else:
+            documents = []
+            for n, agreement in enumerate(agreements, start=1):
+                documents.append(pdf.document(render_template("agreements/pdf/contract.html",
+                                                              **contract_context(agreement))))
+                _progress(job, n)
+            data = pdf.combine(documents)
+        with open(os.path.join(_folder(), filename), "wb") as fh:
+            fh.write(data)
+    except Exception as exc:  # reported on the job page, never swallowed
+        log.exception("print job %s failed", job.id)
+        with database.atomic():
+            PrintJob.update(state="failed", error=f"{type(exc).__name__}: {exc}"[:2000],
+                            finished_at=clock.now()).where(PrintJob.id == job.id).execute()
+        return
+    PrintJob.update(state="done", filename=filename, done=len(agreements),
+                    finished_at=clock.now()).where(PrintJob.id == job.id).execute()

@@ -1,0 +1,373 @@
+"""Views of agreements: list and ranking (live tables), templates, issuing, the agreement page with
+its lifecycle steps and scores, the printable contract, bulk printing and Excel exports."""
+import json
+
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_login import current_user
+
+from .. import clock, excel, htmx, pdf
+from ..access import can, get_or_404, permission
+from ..attachments.services import attachments_of, register_owner
+from ..forms import choices
+from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, AuditLog, PrintJob,
+                      TemplateItem, Unit)
+from ..nav import card
+from . import bp, grading, printing, services
+from .forms import TemplateForm
+
+CHANGED = "agreementsChanged"
+register_owner("agreement", Agreement, "目标责任书")
+GRADE_CHOICES = grading.GRADES
+
+
+def _years():
+    years = [t.year for t in AgreementTemplate.select(AgreementTemplate.year).order_by(AgreementTemplate.year.desc())]
+    return years or [clock.today().year]
+
+
+def _year(args):
+    return int(args["year"]) if args.get("year", "").isdigit() else _years()[0]
+
+
+def filtered(args, user):
+    """The user's agreements matching the list filters, sorted, with their grades."""
+    query = Agreement.visible_to(user).join(Unit).where(Agreement.year == _year(args))
+    if args.get("level") in ("2", "3"):
+        query = query.where(Unit.level == int(args["level"]))
+    if args.get("state") in AGREEMENT_STATES:
+        query = query.where(Agreement.state == args["state"])
+    if args.get("sort") == "score":
+        query = query.order_by(Agreement.total.desc(nulls="last"), Unit.path)
+    else:
+        query = query.order_by(Unit.path)
+    agreements = list(query)
+    grades = grading.grades_for(agreements)
+    if args.get("grade") in GRADE_CHOICES:
+        agreements = [a for a in agreements if grades[a.id].grade == args["grade"]]
+    return agreements, grades
+
+
+def _page(rows):
+    size = current_app.config["PAGE_SIZE"]
+    page = max(int(request.args["page"]), 1) if request.args.get("page", "").isdigit() else 1
+    pages = max((len(rows) + size - 1) // size, 1)
+    return rows[(page - 1) * size: page * size], page, pages
+
+
+@card
+def agreements_card(user):
+    year = _years()[0]
+    query = Agreement.visible_to(user).where(Agreement.year == year)
+    total = query.count()
+    if not total:
+        return None
+    signed = query.where(Agreement.state != "issued").count()
+    return {"title": f"{year}年度目标责任书", "value": total, "note": f"已签订 {signed} 份，待签订 {total - signed} 份",
+            "url": url_for("agreements.index", year=year)}
+
+
+@bp.get("/")
+@permission("agreements.view")
+def index():
+    """Agreements of a year, filtered by level, status and grade, sortable by score; live."""
+    agreements, grades = filtered(request.args, current_user)
+    rows, page, pages = _page(agreements)
+    return htmx.render("agreements/index.html", "agreements/_table.html", rows=rows, grades=grades, page=page,
+                       pages=pages, total=len(agreements), args=request.args, years=_years(), year=_year(request.args),
+                       states=AGREEMENT_STATES, grade_choices=GRADE_CHOICES)
+
+
+@bp.get("/ranking")
+@permission("agreements.ranking")
+def ranking():
+    """Annual assessment ranking (年度考核排名) of assessed units."""
+    query = Agreement.select().join(Unit).where(Agreement.year == _year(request.args))
+    if request.args.get("level") in ("2", "3"):
+        query = query.where(Unit.level == int(request.args["level"]))
+    rows = services.ranking(query)
+    if request.args.get("grade") in GRADE_CHOICES:
+        rows = [(a, g) for a, g in rows if g.grade == request.args["grade"]]
+    return htmx.render("agreements/ranking.html", "agreements/_ranking_table.html", rows=rows, args=request.args,
+                       years=_years(), year=_year(request.args), grade_choices=GRADE_CHOICES)
+
+
+@bp.get("/ranking.xlsx")
+@permission("agreements.ranking")
+def ranking_xlsx():
+    """The ranking as an Excel workbook."""
+    year = _year(request.args)
+    rows = services.ranking(Agreement.select().join(Unit).where(Agreement.year == year))
+    return excel.response(f"{year}年度目标责任考核排名.xlsx", [{
+        "title": f"{year}年度考核排名",
+        "headers": [("名次", 8, "0"), ("单位", 28, None), ("层级", 10, None), ("自评得分", 12, "0.0"),
+                    ("考核得分", 12, "0.0"), ("等次", 10, None), ("说明", 40, None)],
+        "rows": [[n, a.party_b, a.unit.level_label, a.self_total, a.total, g.grade,
+                  "；".join(g.reasons) + ("（取消评先评优资格）" if g.reasons else "")]
+                 for n, (a, g) in enumerate(rows, start=1)],
+    }])
+
+
+def _detail_context(agreement):
+    items = list(agreement.items.order_by(AgreementItem.seq))
+    return {
+        "a": agreement, "items": items, "result": grading.grade(agreement, items),
+        "history": list(AuditLog.select().where(AuditLog.object_type == "agreement", AuditLog.object_id == agreement.id)
+                        .order_by(AuditLog.id.desc())),
+        "attachments": attachments_of("agreement", agreement, current_user),
+        "may": {action: services.may(current_user, agreement, action) is None for action in services.TRANSITIONS},
+        "base_points": sum(i.points for i in items if i.kind == "standard"),
+        "states": AGREEMENT_STATES,
+    }
+
+
+@bp.get("/<int:agreement_id>")
+@permission("agreements.view")
+def detail(agreement_id):
+    """One agreement: its frozen text, scores, history, scan and the next step for this user."""
+    agreement = get_or_404(Agreement, agreement_id)
+    return htmx.render("agreements/detail.html", "agreements/_detail_live.html", **_detail_context(agreement))
+
+
+def _after(agreement, message=None, error=None):
+    if error:
+        flash(error, "error")
+    elif message:
+        flash(message, "success")
+    if not htmx.is_htmx():
+        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
+    fresh = Agreement.get_by_id(agreement.id)
+    return htmx.fragment("agreements/_detail_live.html", status=422 if error else 200,
+                         trigger=None if error else CHANGED, **_detail_context(fresh))
+
+
+@bp.post("/<int:agreement_id>/sign")
+@permission("agreements.act")
+def sign(agreement_id):
+    """The unit head signs the agreement (optionally with a scan of the signed paper copy)."""
+    agreement = get_or_404(Agreement, agreement_id)
+    try:
+        services.sign(agreement, current_user._get_current_object(), request.form.get("version"))
+    except services.AgreementError as exc:
+        return _after(agreement, error=str(exc))
+    scan = request.files.get("scan")
+    if scan is not None and scan.filename:
+        from ..attachments.services import AttachmentError, save
+
+        try:
+            save("agreement", agreement, scan, current_user._get_current_object(), "签字盖章扫描件")
+        except AttachmentError as exc:
+            return _after(agreement, error=f"责任书已签订，但扫描件未上传：{exc}")
+    return _after(agreement, "责任书已签订。")
+
+
+def _scores_from_form(agreement):
+    form = request.form
+    return {item.id: {"score": form.get(f"score-{item.id}", ""), "note": form.get(f"note-{item.id}", ""),
+                      "failed": form.get(f"failed-{item.id}") == "1"} for item in agreement.items}
+
+
+@bp.post("/<int:agreement_id>/scores/<side>")
+@permission("agreements.act")
+def scores(agreement_id, side):
+    """Save or submit the unit's self-assessment (side=self) or the bureau's scores (side=bureau)."""
+    agreement = get_or_404(Agreement, agreement_id)
+    if side not in ("self", "bureau"):
+        abort(404)
+    submit = request.form.get("submit") == "1"
+    try:
+        services.save_scores(agreement, current_user._get_current_object(), request.form.get("version"),
+                             _scores_from_form(agreement), side, submit=submit)
+    except services.AgreementError as exc:
+        return _after(agreement, error=str(exc))
+    return _after(agreement, ("自评已提交。" if side == "self" else "考核评分已提交。") if submit else "评分已暂存。")
+
+
+@bp.post("/<int:agreement_id>/archive")
+@permission("agreements.act")
+def archive(agreement_id):
+    """The leader approves the assessment result and archives the agreement."""
+    agreement = get_or_404(Agreement, agreement_id)
+    try:
+        services.archive(agreement, current_user._get_current_object(), request.form.get("version"))
+    except services.AgreementError as exc:
+        return _after(agreement, error=str(exc))
+    return _after(agreement, "考核结果已审定归档。")
+
+
+@bp.post("/<int:agreement_id>/items")
+@permission("agreements.manage")
+def edit_items(agreement_id):
+    """Office adjusts an agreement's items before it is signed."""
+    agreement = get_or_404(Agreement, agreement_id)
+    changes = {}
+    for item in agreement.items:
+        if f"content-{item.id}" in request.form:
+            changes[item.id] = {"content": request.form[f"content-{item.id}"].strip() or item.content,
+                                "points": request.form.get(f"points-{item.id}", item.points),
+                                "scoring_rule": request.form.get(f"rule-{item.id}", item.scoring_rule).strip()}
+    try:
+        services.edit_items(agreement, current_user._get_current_object(), request.form.get("version"), changes)
+    except services.AgreementError as exc:
+        return _after(agreement, error=str(exc))
+    return _after(agreement, "条目已修改。")
+
+
+@bp.get("/<int:agreement_id>/contract.pdf")
+@permission("agreements.view")
+def contract_pdf(agreement_id):
+    """The printable contract, A4 in the official layout."""
+    agreement = get_or_404(Agreement, agreement_id)
+    data = pdf.render("agreements/pdf/contract.html", **printing.contract_context(agreement))
+    return pdf.response(data, f"{agreement.year}年度目标管理责任书-{agreement.party_b}.pdf")
+
+
+@bp.get("/<int:agreement_id>/print")
+@permission("agreements.view")
+def contract_print(agreement_id):
+    """The contract as print-friendly HTML (the browser prints it with the same page rules)."""
+    agreement = get_or_404(Agreement, agreement_id)
+    return htmx.render("agreements/pdf/contract.html", **printing.contract_context(agreement))
+
+
+@bp.get("/<int:agreement_id>/scores.xlsx")
+@permission("agreements.view")
+def scores_xlsx(agreement_id):
+    """An agreement's items and scores as an Excel workbook."""
+    agreement = get_or_404(Agreement, agreement_id)
+    result = grading.grade(agreement)
+    items = list(agreement.items.order_by(AgreementItem.seq))
+    rows = [[i.seq, i.category, i.content, i.kind_label, i.points if i.kind != "veto" else None,
+             i.self_score if i.kind != "veto" else ("未达标" if i.self_failed else None),
+             i.score if i.kind != "veto" else ("未达标" if i.failed else ("达标" if agreement.total is not None else None)),
+             i.score_note] for i in items]
+    rows.append(["", "合计", "", "", None, agreement.self_total, agreement.total,
+                 f"等次：{result.grade or '未考核'}" + ("；" + "；".join(result.reasons) if result.reasons else "")])
+    return excel.response(f"{agreement.year}年度责任书评分-{agreement.party_b}.xlsx", [{
+        "title": agreement.party_b,
+        "headers": [("序号", 6, "0"), ("类别", 14, None), ("目标内容", 50, None), ("类型", 8, None), ("分值", 8, "0.0"),
+                    ("自评得分", 10, "0.0"), ("考核得分", 10, "0.0"), ("说明", 40, None)],
+        "rows": rows,
+    }])
+
+
+# -- bulk printing ----------------------------------------------------------------------------------
+
+@bp.post("/print")
+@permission("agreements.view")
+def print_all():
+    """Start building one ZIP of PDFs or one merged PDF of the listed agreements, in the background."""
+    kind = "pdf" if request.form.get("kind") == "pdf" else "zip"
+    agreements, _ = filtered(request.form, current_user)
+    if not agreements:
+        flash("当前筛选条件下没有责任书。", "error")
+        return htmx.fragment("agreements/_print_job.html", status=422, job=None)
+    job = printing.start(current_user._get_current_object(), kind, [a.id for a in agreements],
+                         f"{_year(request.form)}年度目标管理责任书（{len(agreements)} 份）")
+    return htmx.fragment("agreements/_print_job.html", job=PrintJob.get_by_id(job.id))
+
+
+@bp.get("/print/<int:job_id>")
+@permission("agreements.view")
+def print_job(job_id):
+    """Progress of a bulk print job (polled by its progress bar)."""
+    return htmx.render("agreements/print_job.html", "agreements/_print_job.html", job=get_or_404(PrintJob, job_id))
+
+
+@bp.get("/print/<int:job_id>/download")
+@permission("agreements.view")
+def print_download(job_id):
+    """The finished ZIP or PDF."""
+    job = get_or_404(PrintJob, job_id)
+    if job.state != "done":
+        abort(404)
+    return send_file(printing.path_of(job), as_attachment=True, download_name=printing.download_name(job),
+                     mimetype="application/zip" if job.kind == "zip" else "application/pdf")
+
+
+# -- templates ---------------------------------------------------------------------------------------
+
+@bp.get("/templates")
+@permission("agreements.templates")
+def templates():
+    """Yearly templates."""
+    rows = list(AgreementTemplate.select().order_by(AgreementTemplate.year.desc()))
+    counts = {t.id: t.agreements.count() for t in rows}
+    return htmx.render("agreements/templates.html", rows=rows, counts=counts)
+
+
+def _template_form(template=None):
+    if request.method == "POST":
+        return TemplateForm()
+    if template is None:
+        return TemplateForm(data={"year": clock.today().year, "party_a": "县商务局", "party_a_signatory": "局长",
+                                  "title": "综治维稳目标管理责任书", "excellent_min": 90, "good_min": 80,
+                                  "pass_min": 60, "bonus_cap": 10})
+    form = TemplateForm(obj=template)
+    items = list(template.items.order_by(TemplateItem.seq))
+    while len(form.items) < len(items):
+        form.items.append_entry()
+    for entry, item in zip(form.items, items):
+        entry.form.process(None, obj=item)
+    return form
+
+
+@bp.route("/templates/new", methods=["GET", "POST"])
+@permission("agreements.manage")
+def template_new():
+    """Create a year's template (or copy the previous year's with ?copy=<id>)."""
+    source = get_or_404(AgreementTemplate, request.args.get("copy", type=int)) if request.args.get("copy") else None
+    if source is not None and request.method == "POST":
+        try:
+            template = services.copy_template(source, request.form.get("year", type=int) or source.year + 1,
+                                              current_user._get_current_object())
+        except services.AgreementError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("agreements.templates"))
+        flash(f"已由{source.year}年度模板复制出{template.year}年度模板，请核对后下发。", "success")
+        return redirect(url_for("agreements.template_edit", template_id=template.id))
+    return _save_template(AgreementTemplate(), _template_form())
+
+
+@bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
+@permission("agreements.templates")
+def template_edit(template_id):
+    """A template's text, thresholds, deadlines and items; editable until issued."""
+    template = get_or_404(AgreementTemplate, template_id)
+    if request.method == "POST" and not can("agreements.manage"):
+        abort(403)
+    return _save_template(template, _template_form(template))
+
+
+def _save_template(template, form):
+    if request.method == "POST" and request.form.get("add_row"):
+        form.items.append_entry()
+        return htmx.render("agreements/template_form.html", form=form, template=template)
+    if form.validate_on_submit():
+        try:
+            services.save_template(template, current_user._get_current_object(), items=form.item_data(),
+                                   **form.header_data())
+            flash("模板已保存。", "success")
+            return redirect(url_for("agreements.template_edit", template_id=template.id))
+        except services.AgreementError as exc:
+            form.form_errors.append(str(exc))
+    status = 422 if request.method == "POST" else 200
+    return htmx.render("agreements/template_form.html", form=form, template=template, status=status)
+
+
+@bp.route("/templates/<int:template_id>/issue", methods=["GET", "POST"])
+@permission("agreements.manage")
+def template_issue(template_id):
+    """Issue the template to chosen units (default: every active second-level body and grassroots unit)."""
+    template = get_or_404(AgreementTemplate, template_id)
+    existing = {a.unit_id for a in template.agreements}
+    units = services.default_units()
+    if request.method == "POST":
+        chosen = [u for u in units if str(u.id) in request.form.getlist("unit")]
+        try:
+            issued = services.issue(template, chosen, current_user._get_current_object())
+        except services.AgreementError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"已向 {len(issued)} 个单位下发责任书。", "success")
+            return redirect(url_for("agreements.index", year=template.year))
+    return htmx.render("agreements/issue.html", template=template, units=units, existing=existing)

@@ -1,0 +1,40 @@
+"""Owns background print jobs (批量打印任务) and their progress."""
+from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from .. import clock
+from ..db import BaseModel
+from .users import User
+
+JOB_STATES = {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败"}
+
+
+class PrintJob(BaseModel):
+    """批量打印任务: a ZIP or merged PDF built in the background, with progress."""
+
+    requested_by = ForeignKeyField(User, backref="print_jobs", on_delete="RESTRICT")
+    kind = CharField(max_length=8)  # zip / pdf
+    title = CharField(max_length=200)
+    agreement_ids = TextField()  # JSON list, fixed (and scoped) when the job is requested
+    total = IntegerField(default=0)
+    done = IntegerField(default=0)
+    state = CharField(max_length=8, default="queued")
+    error = TextField(default="")
+    filename = CharField(max_length=100, default="")
+    created_at = DateTimeField(default=clock.now)
+    finished_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "print_job"
+
+    @classmethod
+    def visible_to(cls, user):
+        """A job and its file belong to the user who asked for it."""
+        return cls.select().where(cls.requested_by == user.id)
+
+    @property
+    def state_label(self):
+        return JOB_STATES.get(self.state, self.state)
+
+    @property
+    def percent(self):
+        return int(self.done * 100 / self.total) if self.total else (100 if self.state == "done" else 0)
