@@ -39,7 +39,7 @@ class TemplateForm(Form):
                 for f in self.items if (f.content.data or "").strip() or (f.category.data or "").strip()]
 
     def header_data(self):
-        return {name: (getattr(self, name).data.strip() if isinstance(getattr(self, name).data, str)
-                       else getattr(self, name).data)
-                for name in ("year", "title", "party_a", "party_a_signatory", "preamble", "rewards", "excellent_min",
-                             "good_min", "pass_min", "bonus_cap", "sign_due", "self_assess_due")}
+        text = ("title", "party_a", "party_a_signatory", "preamble", "rewards")
+        other = ("year", "excellent_min", "good_min", "pass_min", "bonus_cap", "sign_due", "self_assess_due")
+        return {**{name: (getattr(self, name).data or "").strip() for name in text},
+                **{name: getattr(self, name).data for name in other}}
