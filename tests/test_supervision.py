@@ -431,5 +431,5 @@ def test_email_is_off_by_default(app, world, make_item, login_as):
 def test_nav_badges_show_counts_on_page_load(login_as, world, make_item):
     make_item()
     body = login_as("unit_head").get("/").get_data(as_text=True)
-    assert 'id="todo-count" class="count"' in body and 'aria-label="待办 1 项">1</span>' in body
+    assert 'id="todo-count" data-live class="count"' in body and 'aria-label="待办 1 项">1</span>' in body
     assert 'aria-label="未读消息 1 条">1</span>' in body

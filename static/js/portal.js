@@ -22,6 +22,27 @@
     area.replaceChildren(box);
   });
 
+  // A live region the user is editing must not be replaced under their hands by a refresh.
+  document.addEventListener("input", function (event) {
+    var live = event.target.closest && event.target.closest("[data-live]");
+    if (live) { live.setAttribute("data-dirty", "1"); }
+  });
+
+  // Requests a live region makes by itself are background refreshes, not user activity.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.hasAttribute("data-live")) { event.detail.headers["X-Poll"] = "1"; }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var live = event.detail.elt;
+    if (!live.hasAttribute("data-live")) { return; }
+    var focused = document.activeElement;
+    var typing = focused && live.contains(focused) && focused.matches("input, textarea, select");
+    if (live.hasAttribute("data-dirty") || typing || live.querySelector("details[open]")) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("htmx:sendError", function () {
     var area = flashArea();
     if (!area) { return; }
