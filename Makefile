@@ -14,8 +14,9 @@ TEST_PACKAGES := chromium
 .PHONY: run test test-sqlite test-postgres setup setup-dev system-packages vendor db clean
 
 ## run: install what is missing, migrate, load the demo into an empty database, serve on :5000
+## (gunicorn through wsgi.py, with the huey worker for background jobs beside it)
 run: setup db
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	scripts/serve.sh $(HOST) $(PORT) $(WORKERS)
 
 ## test: the same setup plus test tools and Chromium, then the whole suite on SQLite and on PostgreSQL
 test: setup-dev
