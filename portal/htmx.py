@@ -1,5 +1,5 @@
 """Owns page-versus-fragment rendering for htmx: one decision, Vary header, redirects, events."""
-from flask import make_response, redirect, render_template, request
+from flask import flash, make_response, redirect, render_template, request
 
 
 def is_htmx():
@@ -29,6 +29,18 @@ def _fragment_response(template, status, trigger, context):
     if trigger:
         response.headers["HX-Trigger"] = trigger
     return response
+
+
+def outcome(fragment_template, context, redirect_url, *, message=None, error=None, trigger=None):
+    """Answer an action: flash its outcome, then the refreshed fragment for htmx (422 and no event on
+    error) or a redirect for a plain form. `context` is called only when a fragment is rendered."""
+    if error:
+        flash(error, "error")
+    elif message:
+        flash(message, "success")
+    if not is_htmx():
+        return redirect(redirect_url)
+    return fragment(fragment_template, status=422 if error else 200, trigger=None if error else trigger, **context())
 
 
 def redirect_to(url):

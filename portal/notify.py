@@ -3,7 +3,7 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from flask import current_app, g, has_request_context, request, url_for
+from flask import current_app, g, has_request_context, request
 
 from . import clock
 from .models import Notification, User

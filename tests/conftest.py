@@ -9,7 +9,7 @@ import pytest
 from portal import clock, create_app
 from portal.cli import libpq_url
 from portal.db import database, migrate
-from portal.models import Unit, User
+from portal.models import User
 from portal.units.services import create_unit
 from portal.users.services import create_user
 

@@ -3,7 +3,7 @@ import pytest
 from peewee import IntegrityError, DatabaseError
 
 from portal.db import database
-from portal.models import AuditLog, Unit
+from portal.models import AuditLog
 from portal.models.audit import AppendOnlyError
 
 

@@ -1,7 +1,7 @@
 """Login, lockout, logout ending sessions everywhere, idle timeout, CSRF and security headers."""
 import datetime
 
-from conftest import PASSWORD, PortalClient, csrf_token, login
+from conftest import PASSWORD, csrf_token, login
 
 from portal import clock
 from portal.models import AuditLog, User

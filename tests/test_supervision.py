@@ -258,11 +258,11 @@ def test_remind_and_notice_reach_the_unit(app, world, make_item):
 # -- 待办 / 已办 ---------------------------------------------------------------------------------------
 
 def test_todo_contents_per_role(app, world, make_item):
-    fresh = make_item(title="待签收事项")
+    make_item(title="待签收事项")
     reported = make_item(title="待销号事项")
     SupervisedItem.update(state="reported").where(SupervisedItem.id == reported.id).execute()
     asking = make_item(title="申请延期事项")
-    other = make_item(unit=world.other_shop, title="界外事项")
+    make_item(unit=world.other_shop, title="界外事项")
     with app.app_context(), clock.frozen(at(START)):
         sv.request_extension(asking, world.user("unit_head"), asking.due_date + datetime.timedelta(days=5), "理由")
 

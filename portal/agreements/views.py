@@ -1,14 +1,11 @@
 """Views of agreements: list and ranking (live tables), templates, issuing, the agreement page with
 its lifecycle steps and scores, the printable contract, bulk printing and Excel exports."""
-import json
-
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from .. import clock, excel, htmx, pdf
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..forms import choices
 from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, AuditLog, PrintJob,
                       TemplateItem, Unit)
 from ..nav import card
@@ -129,15 +126,9 @@ def detail(agreement_id):
 
 
 def _after(agreement, message=None, error=None):
-    if error:
-        flash(error, "error")
-    elif message:
-        flash(message, "success")
-    if not htmx.is_htmx():
-        return redirect(url_for("agreements.detail", agreement_id=agreement.id))
-    fresh = Agreement.get_by_id(agreement.id)
-    return htmx.fragment("agreements/_detail_live.html", status=422 if error else 200,
-                         trigger=None if error else CHANGED, **_detail_context(fresh))
+    return htmx.outcome("agreements/_detail_live.html", lambda: _detail_context(Agreement.get_by_id(agreement.id)),
+                        url_for("agreements.detail", agreement_id=agreement.id), message=message, error=error,
+                        trigger=CHANGED)
 
 
 @bp.post("/<int:agreement_id>/sign")

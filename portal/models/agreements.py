@@ -60,16 +60,25 @@ class AgreementTemplate(BaseModel):
         return self.issued_at is None
 
 
-class TemplateItem(BaseModel):
-    """目标条目 of a template."""
+class TargetItemFields(BaseModel):
+    """The fields of a target item, shared by a template's items and each agreement's own copy."""
 
-    template = ForeignKeyField(AgreementTemplate, backref="items", on_delete="CASCADE")
     seq = IntegerField()
     category = CharField(max_length=50)
     content = TextField()
     points = _points()
     scoring_rule = TextField(default="")
     kind = CharField(max_length=10, default="standard")
+
+    @property
+    def kind_label(self):
+        return ITEM_KINDS.get(self.kind, self.kind)
+
+
+class TemplateItem(TargetItemFields):
+    """目标条目 of a template."""
+
+    template = ForeignKeyField(AgreementTemplate, backref="items", on_delete="CASCADE")
 
     class Meta:
         table_name = "template_item"
@@ -119,16 +128,10 @@ class Agreement(ScopedModel):
         return self.state not in ("draft", "issued")
 
 
-class AgreementItem(BaseModel):
+class AgreementItem(TargetItemFields):
     """An agreement's own copy of a target item, with the unit's and the bureau's scores."""
 
     agreement = ForeignKeyField(Agreement, backref="items", on_delete="RESTRICT")
-    seq = IntegerField()
-    category = CharField(max_length=50)
-    content = TextField()
-    points = _points()
-    scoring_rule = TextField(default="")
-    kind = CharField(max_length=10, default="standard")
     self_score = DecimalField(max_digits=6, decimal_places=1, null=True)
     self_note = TextField(default="")
     score = DecimalField(max_digits=6, decimal_places=1, null=True)
@@ -139,7 +142,3 @@ class AgreementItem(BaseModel):
 
     class Meta:
         table_name = "agreement_item"
-
-    @property
-    def kind_label(self):
-        return ITEM_KINDS.get(self.kind, self.kind)

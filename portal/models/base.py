@@ -1,4 +1,4 @@
-"""Owns the base class of records that belong to a unit and are scoped by it."""
+"""Owns the base classes of scoped records: those a unit owns, and those one user owns."""
 from ..db import BaseModel
 
 
@@ -17,3 +17,13 @@ class ScopedModel(BaseModel):
         if scope is not None:
             query = query.where(getattr(cls, cls.unit_field).in_(scope))
         return query
+
+
+class OwnedModel(BaseModel):
+    """A record that belongs to one user, not to a unit: only that user ever sees it."""
+
+    owner_field = "user"
+
+    @classmethod
+    def visible_to(cls, user):
+        return cls.select().where(getattr(cls, cls.owner_field) == user.id)

@@ -2,13 +2,13 @@
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
-from ..db import BaseModel
+from .base import OwnedModel
 from .users import User
 
 JOB_STATES = {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败"}
 
 
-class PrintJob(BaseModel):
+class PrintJob(OwnedModel):
     """批量打印任务: a ZIP or merged PDF built in the background, with progress."""
 
     requested_by = ForeignKeyField(User, backref="print_jobs", on_delete="RESTRICT")
@@ -23,13 +23,10 @@ class PrintJob(BaseModel):
     created_at = DateTimeField(default=clock.now)
     finished_at = DateTimeField(null=True)
 
+    owner_field = "requested_by"  # a job and its file belong to the user who asked for it
+
     class Meta:
         table_name = "print_job"
-
-    @classmethod
-    def visible_to(cls, user):
-        """A job and its file belong to the user who asked for it."""
-        return cls.select().where(cls.requested_by == user.id)
 
     @property
     def state_label(self):

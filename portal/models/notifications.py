@@ -2,11 +2,11 @@
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
 from .. import clock
-from ..db import BaseModel
+from .base import OwnedModel
 from .users import User
 
 
-class Notification(BaseModel):
+class Notification(OwnedModel):
     """消息: something a user should know; read in the notification centre, optionally emailed."""
 
     user = ForeignKeyField(User, backref="notifications", on_delete="RESTRICT")
@@ -20,8 +20,3 @@ class Notification(BaseModel):
 
     class Meta:
         table_name = "notification"
-
-    @classmethod
-    def visible_to(cls, user):
-        """Each user sees only their own notifications."""
-        return cls.select().where(cls.user == user.id)

@@ -104,19 +104,13 @@ def item(item_id):
 
 
 def _after(item, message=None, error=None):
-    """Flash the outcome, then answer with the board (when acted on from it), the item, or a redirect."""
-    if error:
-        flash(error, "error")
-    elif message:
-        flash(message, "success")
-    status, trigger = (422, None) if error else (200, ITEM_CHANGED)
-    if htmx.is_htmx() and request.form.get("from") == "board":
-        return htmx.fragment("supervision/_board_table.html", status=status, trigger=trigger,
-                             **_board_rows(request.args))
-    if htmx.is_htmx():
-        item = SupervisedItem.get_by_id(item.id)
-        return htmx.fragment("supervision/_item_live.html", status=status, trigger=trigger, **_item_context(item))
-    return redirect(url_for("supervision.item", item_id=item.id))
+    """Answer with the board (when acted on from it) or the item; a redirect for plain forms."""
+    if request.form.get("from") == "board":
+        template, context = "supervision/_board_table.html", lambda: _board_rows(request.args)
+    else:
+        template, context = "supervision/_item_live.html", lambda: _item_context(SupervisedItem.get_by_id(item.id))
+    return htmx.outcome(template, context, url_for("supervision.item", item_id=item.id), message=message,
+                        error=error, trigger=ITEM_CHANGED)
 
 
 @bp.post("/<int:item_id>/step/<action>")

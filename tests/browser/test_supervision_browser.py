@@ -2,7 +2,6 @@
 sees the reminder and the badge counts change without reloading."""
 import datetime
 
-from conftest import PASSWORD
 from playwright.sync_api import expect
 from test_units_browser import shot, sign_in
 
@@ -14,7 +13,7 @@ def test_remind_reaches_the_unit_head_live(app, live_server, browser, world):
     app.config["LIVE_POLL_SECONDS"] = 1
     head, office = world.user("unit_head"), world.user("office")
     with app.app_context():
-        item = supervise("task", unit=world.shop, title="县人大代表建议第12号答复", assigned_by=office,
+        supervise("task", unit=world.shop, title="县人大代表建议第12号答复", assigned_by=office,
                          due_date=clock.today() + datetime.timedelta(days=2), responsible_name="乙经理")
 
     head_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()

@@ -1,7 +1,6 @@
 """In headless Chromium: log in, rename a unit inline through htmx, see the audit row appear."""
 import os
 
-import pytest
 from conftest import PASSWORD
 from playwright.sync_api import expect
 
