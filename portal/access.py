@@ -39,6 +39,13 @@ PERMISSIONS = {
     # Who signs, scores and approves which agreement is decided by the agreements state machine.
     "agreements.act": ALL_ROLES,
     "agreements.ranking": {"admin", "leader", "office", "inspector"},
+    "veto.view": ALL_ROLES,
+    "veto.propose": {"office", "leader"},
+    # Who confirms, appeals or reviews which veto is decided by the veto state machine.
+    "veto.act": ALL_ROLES,
+    "veto.sanction": {"office", "leader"},
+    "veto.watchlist": {"office", "leader"},
+    "veto.accountability": {"office", "leader"},
 }
 
 PUBLIC = "public"

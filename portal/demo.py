@@ -181,6 +181,33 @@ def seed_agreements():
     return 1
 
 
+def seed_veto():
+    """A confirmed veto against 315商店, a yellow card for another unit, one accountability record."""
+    from .models import VetoEvent
+    from .veto import services as veto
+
+    year = clock.today().year
+    shop = Unit.get(Unit.code == "SD315")
+    if VetoEvent.select().where(VetoEvent.unit == shop, VetoEvent.year == year).exists():
+        return 0
+    office, leader = User.get(User.username == "office"), User.get(User.username == "leader")
+    event = veto.propose(
+        unit=shop, year=year, trigger="mass_incident", user=office,
+        occurred_on=clock.today() - datetime.timedelta(days=20),
+        description="原315商店改制下岗职工32人因养老保险接续和拖欠工资问题到县委集体上访，"
+                    "单位事前未排查掌握、事后未及时化解，造成较大影响。")
+    event = veto.act(event, "confirm", leader, "经局党组研究，事实清楚，依照目标管理责任书单项否决条款确认。",
+                     event.version)
+    veto.issue_sanction(unit=Unit.get(Unit.code == "TJGS"), kind="yellow", user=office,
+                        reason="连续两个月未报送矛盾纠纷排查情况，经催办仍未落实。")
+    veto.record_accountability(
+        veto=event, persons=[{"name": shop.head_name, "post": "经理", "unit_name": shop.name}], measure="admonition",
+        decided_on=clock.today() - datetime.timedelta(days=5),
+        decision="对315商店主要负责人进行诫勉谈话，责成其书面检查，限期化解职工合理诉求。",
+        follow_up="已谈话，书面检查已交；职工养老保险接续正在办理。", user=leader)
+    return 1
+
+
 def seed():
     """Create whatever of the demo is missing; returns how many records were added."""
     created = 0
@@ -200,4 +227,4 @@ def seed():
             create_user(username=f"head_{unit.code.lower()}", display_name=unit.head_name or f"{unit.name}负责人",
                         role="unit_head", unit=unit, password=DEMO_PASSWORD)
             created += 1
-    return created + seed_supervision() + seed_agreements()
+    return created + seed_supervision() + seed_agreements() + seed_veto()

@@ -1,4 +1,4 @@
-"""Owns the navigation menu and the dashboard cards that modules register."""
+"""Owns what modules register for the shared pages: menu entries, dashboard cards, unit page panels."""
 from flask import current_app, has_request_context, url_for
 
 from .access import can
@@ -7,6 +7,8 @@ from .access import can
 ITEMS = []
 # functions user -> dict(title, value, note, url) or None, in display order.
 CARDS = []
+# functions (unit, user) -> (template, context) or None: sections of a unit's page.
+UNIT_PANELS = []
 
 
 def register(endpoint, label, permission, order):
@@ -18,6 +20,16 @@ def card(fn):
     """Register a dashboard card; the function returns None to hide it for a user."""
     CARDS.append(fn)
     return fn
+
+
+def unit_panel(fn):
+    """Register a section of the unit page (e.g. the unit's vetoes and sanctions)."""
+    UNIT_PANELS.append(fn)
+    return fn
+
+
+def panels_for(unit, user):
+    return [p for p in (fn(unit, user) for fn in UNIT_PANELS) if p]
 
 
 def visible_items():

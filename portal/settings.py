@@ -42,6 +42,10 @@ class Defaults:
     SUPERVISION_ACK_DAYS = 2
     SUPERVISION_EXTENSION_LIMITS = {}
 
+    # One-veto: days a unit has to appeal a confirmed veto; whether a second yellow card proposes one.
+    VETO_APPEAL_DAYS = 15
+    VETO_SECOND_YELLOW_PROPOSES = True
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # see portal.forms.Form
 

@@ -15,8 +15,9 @@ from portal import clock
 from portal.models import Agreement, AgreementItem, Attachment, AuditLog, ExtensionRequest, Notification, SupervisedItem, Unit, User
 from portal.agreements import printing
 from portal.agreements import services as agreements
-from portal.models import AgreementTemplate, TemplateItem
+from portal.models import AgreementTemplate, Sanction, TemplateItem, VetoEvent
 from portal.supervision import services as supervision
+from portal.veto import services as veto_services
 
 # Records that belong to one user, not to a unit: everybody else gets 404, bureau roles included.
 PER_USER = {"notification_id", "job_id"}
@@ -45,12 +46,23 @@ def outside(app, world):
         TemplateItem.create(template=template, seq=1, category="组织领导", content="落实一把手负责制", points=10)
         agreement = agreements.issue(template, [world.other_shop], office)[0]
         job = printing.start(other_user, "zip", [agreement.id], "界外打印")
+        veto = veto_services.propose(unit=world.other_shop, year=2026, trigger="mass_incident", user=office,
+                                     occurred_on=clock.today(), description="界外单位群体性上访")
+        sanction = veto_services.issue_sanction(unit=world.other_shop, kind="yellow", reason="界外黄牌", user=office)
+        record = veto_services.record_accountability(sanction=sanction, persons=[{"name": "界外责任人"}],
+                                                     measure="admonition", decided_on=clock.today(),
+                                                     decision="诫勉谈话", follow_up="", user=office)
     notification = Notification.get(Notification.user == other_user.id)
     return {
         "agreement_id": agreement.id,
         "side": "self",
         "template_id": template.id,
         "job_id": job.id,
+        "veto_id": veto.id,
+        "sanction_id": sanction.id,
+        "record_id": record.id,
+        "source_type": "supervision",
+        "source_id": item.id,
         "item_id": item.id,
         "action": "acknowledge",
         "extension_id": extension.id,
@@ -94,6 +106,8 @@ def fingerprint():
         [(n.id, n.read_at) for n in Notification.select().order_by(Notification.id)],
         [tuple(a.__data__.items()) for a in Agreement.select().order_by(Agreement.id)],
         [tuple(i.__data__.items()) for i in AgreementItem.select().order_by(AgreementItem.id)],
+        [tuple(v.__data__.items()) for v in VetoEvent.select().order_by(VetoEvent.id)],
+        [tuple(v.__data__.items()) for v in Sanction.select().order_by(Sanction.id)],
     )
 
 

@@ -49,6 +49,13 @@ def test_seed_demo_builds_the_bureau_once(runner, app):
         colours = {urgency(item).colour for item in SupervisedItem.select()}
     assert {"red", "yellow", "blue", "reported", "normal"} <= colours
 
+    from portal.agreements.grading import grade
+    from portal.models import Agreement, Sanction
+
+    verdict = grade(Agreement.get(Agreement.unit == shop.id))
+    assert verdict.grade == "不合格" and "一票否决" in verdict.reasons[0]
+    assert Sanction.select().where(Sanction.kind == "yellow").count() == 1
+
 
 def test_seed_demo_if_empty_leaves_existing_data_alone(runner, world):
     result = runner.invoke(args=["seed-demo", "--if-empty"])

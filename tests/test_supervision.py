@@ -268,7 +268,7 @@ def test_todo_contents_per_role(app, world, make_item):
 
     def titles(role, **kw):
         with app.app_context():
-            return sorted((t.item.title, t.action) for t in sv.todo_for(world.user(role, **kw)))
+            return sorted((t.title, t.action) for t in sv.todo_for(world.user(role, **kw)))
 
     assert titles("unit_head") == [("待签收事项", "签收"), ("申请延期事项", "签收")]
     assert titles("unit_clerk") == titles("unit_head")

@@ -8,10 +8,14 @@ from .supervision import STATES, ExtensionRequest, Notice, SupervisedItem, Super
 from .notifications import Notification
 from .agreements import AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, AgreementTemplate, TemplateItem
 from .jobs import PrintJob
+from .veto import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Sanction,
+                   VetoEvent)
 
 ALL_MODELS = [Unit, User, AuditLog, Attachment, SupervisedItem, SupervisionEvent, ExtensionRequest, Notice,
-              Notification, AgreementTemplate, TemplateItem, Agreement, AgreementItem, PrintJob]
+              Notification, AgreementTemplate, TemplateItem, Agreement, AgreementItem, PrintJob, VetoEvent, Sanction, Accountability,
+              AccountablePerson]
 
 __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "Attachment", "STATES",
            "SupervisedItem", "SupervisionEvent", "ExtensionRequest", "Notice", "Notification", "AGREEMENT_STATES", "ITEM_KINDS", "Agreement",
-           "AgreementItem", "AgreementTemplate", "TemplateItem", "PrintJob", "ALL_MODELS"]
+           "AgreementItem", "AgreementTemplate", "TemplateItem", "PrintJob", "MEASURES", "SANCTION_KINDS", "TRIGGERS", "VETO_STATES",
+           "Accountability", "AccountablePerson", "Sanction", "VetoEvent", "ALL_MODELS"]

@@ -279,8 +279,18 @@ def remind(item, user, note=""):
         notify(unit_users(item), f"催办：{item.title}", note, item_url(item), kind="remind")
 
 
+# Functions (notice, user) called inside the transaction that issues a 通报; the one-veto module
+# registers one that records the notice as a sanction.
+NOTICE_HOOKS = []
+
+
+def on_notice(fn):
+    NOTICE_HOOKS.append(fn)
+    return fn
+
+
 def issue_notice(item, user, reason):
-    """通报: a notice of criticism against the owner unit, kept for the one-veto module."""
+    """通报: a notice of criticism against the owner unit, handed to the one-veto module's hooks."""
     _check_assigner(item, user, "通报")
     reason = (reason or "").strip()
     if not reason:
@@ -290,6 +300,8 @@ def issue_notice(item, user, reason):
         _event(item, user, "notice", reason, item.state, item.state)
         audit.record("notice", "notice", notice.id, summary=f"通报{item.unit.name}：{reason}", unit=item.unit_id, actor=user)
         notify(unit_users(item), f"通报：{item.title}", reason, item_url(item), kind="notice")
+        for hook in NOTICE_HOOKS:
+            hook(notice, user)
     return notice
 
 
@@ -297,18 +309,32 @@ def issue_notice(item, user, reason):
 
 @dataclass
 class Todo:
-    item: SupervisedItem
+    """One thing waiting for a user's action, from any module."""
+
     action: str
     url: str
-    extension: ExtensionRequest = None
+    title: str
+    unit_name: str
+    due: datetime.date = None
+    urgency: object = None
+    note: str = ""
 
-    @property
-    def urgency(self):
-        return urgency(self.item)
+    @classmethod
+    def for_item(cls, item, action, note=""):
+        return cls(action, item_url(item), item.title, item.unit.name, item.due_date, urgency(item), note)
+
+
+# Functions user -> [Todo] for work that is not a supervised item (e.g. a veto awaiting a leader).
+TODO_PROVIDERS = []
+
+
+def todo_source(fn):
+    TODO_PROVIDERS.append(fn)
+    return fn
 
 
 def todo_for(user):
-    """Everything waiting for this user's action, most pressing first."""
+    """Everything waiting for this user's action across modules, most pressing first."""
     todos = []
     unit_types = [k for k, t in registry.TYPES.items() if user.role in t.unit_roles]
     if unit_types:
@@ -317,19 +343,21 @@ def todo_for(user):
         for item in own:
             label = registry.get(item.source_type).todo_label or (
                 "签收" if item.state == "assigned" else ("重新办理" if item.state == "returned" else "办理并报告"))
-            todos.append(Todo(item, label, item_url(item)))
+            todos.append(Todo.for_item(item, label))
     assigner_types = [k for k, t in registry.TYPES.items() if user.role in t.assigner_roles]
     if assigner_types:
         for item in SupervisedItem.select().where(SupervisedItem.state == "reported",
                                                   SupervisedItem.source_type.in_(assigner_types)):
-            todos.append(Todo(item, "审核办结报告", item_url(item)))
+            todos.append(Todo.for_item(item, "审核办结报告"))
     approver_types = [k for k, t in registry.TYPES.items() if user.role in t.extension_roles]
     if approver_types:
         pending = (ExtensionRequest.select(ExtensionRequest, SupervisedItem).join(SupervisedItem)
                    .where(ExtensionRequest.state == "pending", SupervisedItem.source_type.in_(approver_types)))
         for ext in pending:
-            todos.append(Todo(ext.item, "审批延期申请", item_url(ext.item), ext))
-    todos.sort(key=lambda t: (t.urgency.severity, t.item.due_date))
+            todos.append(Todo.for_item(ext.item, "审批延期申请", f"申请延至 {ext.new_due_date}：{ext.reason}"))
+    for provider in TODO_PROVIDERS:
+        todos.extend(provider(user))
+    todos.sort(key=lambda t: (t.urgency.severity if t.urgency else 9, t.due or datetime.date.max))
     return todos
 
 
@@ -337,6 +365,13 @@ def done_for(user, limit=100):
     """Steps this user took, newest first."""
     return list(SupervisionEvent.select(SupervisionEvent, SupervisedItem).join(SupervisedItem)
                 .where(SupervisionEvent.actor == user.id).order_by(SupervisionEvent.id.desc()).limit(limit))
+
+
+def overdue_items(today=None):
+    """Open items past their due date (the unit's side), for the watch list of the one-veto module."""
+    today = today or clock.today()
+    return (SupervisedItem.select().where(SupervisedItem.state.in_(("assigned", "acknowledged", "in_progress", "returned")),
+                                          SupervisedItem.due_date < today))
 
 
 def open_items(user):
@@ -359,12 +394,12 @@ def daily_digest():
                                               Notification.created_at >= midnight)
         if already.exists():
             continue
-        colours = [t.urgency.colour for t in todos]
+        colours = [t.urgency.colour for t in todos if t.urgency]
         title = f"每日督办提醒：待办 {len(todos)} 项" + "".join(
             f"，{label} {colours.count(c)} 项" for c, label in (("red", "逾期"), ("yellow", "滞后"), ("blue", "临期"))
             if colours.count(c))
-        body = "\n".join(f"[{t.urgency.label} {t.urgency.countdown}] {t.item.title}（{t.item.unit.name}）：{t.action}"
-                         for t in todos)
+        body = "\n".join(f"[{t.urgency.label} {t.urgency.countdown}] {t.title}（{t.unit_name}）：{t.action}"
+                         if t.urgency else f"{t.title}（{t.unit_name}）：{t.action}" for t in todos)
         with database.atomic():
             reminded.extend(notify([user], title, body, path_for("inbox.todo"), kind="digest"))
     mail_notifications([n.id for n in reminded])

@@ -7,9 +7,10 @@ from flask import current_app, has_app_context
 from .. import clock
 from . import registry
 
-LABELS = {"red": "红牌", "yellow": "黄牌", "blue": "蓝牌", "normal": "正常", "reported": "待销号", "closed": "已销号"}
+LABELS = {"red": "红牌", "yellow": "黄牌", "blue": "蓝牌", "normal": "正常", "reported": "待销号", "closed": "已销号",
+          "expired": "已截止"}
 # Most pressing first; lists sort by this.
-SEVERITY = {"red": 0, "yellow": 1, "blue": 2, "reported": 3, "normal": 4, "closed": 5}
+SEVERITY = {"red": 0, "yellow": 1, "blue": 2, "reported": 3, "normal": 4, "closed": 5, "expired": 6}
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,13 @@ def _blue_or_normal(days_left):
     if days_left <= _setting("SUPERVISION_BLUE_DAYS", 3):
         return Urgency("blue", days_left, f"距期限还有 {days_left} 天" if days_left else "今天到期")
     return Urgency("normal", days_left)
+
+
+def window(due_date, today=None):
+    """A right that lapses (e.g. an appeal window): 蓝 in its last days, 已截止 once passed — never 红,
+    because nobody is late when an optional right goes unused."""
+    today = today or clock.today()
+    days_left = (due_date - today).days
+    if days_left < 0:
+        return Urgency("expired", None, f"已于 {due_date} 截止")
+    return _blue_or_normal(days_left)

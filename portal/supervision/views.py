@@ -21,7 +21,7 @@ register_owner("supervision", SupervisedItem, "督办事项")
 @card
 def todo_card(user):
     todos = services.todo_for(user)
-    red = sum(1 for t in todos if t.urgency.colour == "red")
+    red = sum(1 for t in todos if t.urgency and t.urgency.colour == "red")
     return {"title": "我的待办", "value": len(todos), "note": f"其中已逾期 {red} 项", "url": url_for("inbox.todo")}
 
 

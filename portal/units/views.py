@@ -6,6 +6,7 @@ from .. import htmx
 from ..access import get_or_404, permission, sees_everything
 from ..attachments.services import attachments_of
 from ..models import Unit, User
+from ..nav import panels_for
 from . import bp, services
 from .forms import UnitForm
 
@@ -55,7 +56,7 @@ def detail(unit_id):
     users = User.visible_to(current_user).where(User.unit == unit).order_by(User.role, User.username)
     return htmx.render(
         "units/detail.html", unit=unit, children=children, users=users,
-        attachments=attachments_of("unit", unit, current_user),
+        attachments=attachments_of("unit", unit, current_user), panels=panels_for(unit, current_user),
     )
 
 
