@@ -46,6 +46,10 @@ PERMISSIONS = {
     "veto.sanction": {"office", "leader"},
     "veto.watchlist": {"office", "leader"},
     "veto.accountability": {"office", "leader"},
+    "inspections.view": ALL_ROLES,
+    "inspections.manage": {"office", "leader"},
+    # Recording results and raising findings: round membership is checked by the inspections rules.
+    "inspections.record": {"office", "leader", "inspector"},
 }
 
 PUBLIC = "public"

@@ -46,6 +46,9 @@ class Defaults:
     VETO_APPEAL_DAYS = 15
     VETO_SECOND_YELLOW_PROPOSES = True
 
+    # Inspections: default rectification deadline in days by severity (一般/较重/严重).
+    INSPECTION_DEADLINE_DAYS = {"minor": 30, "serious": 15, "grave": 7}
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # see portal.forms.Form
 

@@ -17,6 +17,7 @@ from portal.agreements import printing
 from portal.agreements import services as agreements
 from portal.models import AgreementTemplate, Sanction, TemplateItem, VetoEvent
 from portal.supervision import services as supervision
+from portal.inspections import services as inspections
 from portal.veto import services as veto_services
 
 # Records that belong to one user, not to a unit: everybody else gets 404, bureau roles included.
@@ -49,6 +50,13 @@ def outside(app, world):
         veto = veto_services.propose(unit=world.other_shop, year=2026, trigger="mass_incident", user=office,
                                      occurred_on=clock.today(), description="界外单位群体性上访")
         sanction = veto_services.issue_sanction(unit=world.other_shop, kind="yellow", reason="界外黄牌", user=office)
+        checklist = inspections.save_checklist(None, "综治督查清单", "组织领导 | 一把手负责制落实 | 查阅资料 | 10", office)
+        inspector = world.user("inspector")
+        round_ = inspections.create_round(title="界外督查", start_date=clock.today(), end_date=clock.today(),
+                                          template=checklist, inspectors=[inspector], units=[world.other_shop], user=office)
+        inspections.advance(round_, office)
+        finding = inspections.raise_finding(round_, world.other_shop, inspector, description="界外问题", severity="minor",
+                                            requirement="限期整改", deadline=clock.today())
         record = veto_services.record_accountability(sanction=sanction, persons=[{"name": "界外责任人"}],
                                                      measure="admonition", decided_on=clock.today(),
                                                      decision="诫勉谈话", follow_up="", user=office)
@@ -59,6 +67,10 @@ def outside(app, world):
         "template_id": template.id,
         "job_id": job.id,
         "veto_id": veto.id,
+        "round_id": round_.id,
+        "check_id": checklist.items.first().id,
+        "checklist_id": checklist.id,
+        "finding_id": finding.id,
         "sanction_id": sanction.id,
         "record_id": record.id,
         "source_type": "supervision",

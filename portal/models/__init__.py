@@ -8,14 +8,19 @@ from .supervision import STATES, ExtensionRequest, Notice, SupervisedItem, Super
 from .notifications import Notification
 from .agreements import AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, AgreementTemplate, TemplateItem
 from .jobs import PrintJob
+from .inspections import (ROUND_STATES, SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding,
+                          InspectionRound, ItemResult, RoundMember, RoundUnit)
 from .veto import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Sanction,
                    VetoEvent)
 
 ALL_MODELS = [Unit, User, AuditLog, Attachment, SupervisedItem, SupervisionEvent, ExtensionRequest, Notice,
               Notification, AgreementTemplate, TemplateItem, Agreement, AgreementItem, PrintJob, VetoEvent, Sanction, Accountability,
-              AccountablePerson]
+              AccountablePerson, ChecklistTemplate, ChecklistItem, InspectionRound, RoundMember, RoundUnit,
+              ItemResult, Finding]
 
 __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "Attachment", "STATES",
            "SupervisedItem", "SupervisionEvent", "ExtensionRequest", "Notice", "Notification", "AGREEMENT_STATES", "ITEM_KINDS", "Agreement",
            "AgreementItem", "AgreementTemplate", "TemplateItem", "PrintJob", "MEASURES", "SANCTION_KINDS", "TRIGGERS", "VETO_STATES",
-           "Accountability", "AccountablePerson", "Sanction", "VetoEvent", "ALL_MODELS"]
+           "Accountability", "AccountablePerson", "Sanction", "VetoEvent", "ROUND_STATES", "SEVERITIES",
+           "VERDICTS", "ChecklistItem", "ChecklistTemplate", "Finding", "InspectionRound", "ItemResult",
+           "RoundMember", "RoundUnit", "ALL_MODELS"]

@@ -25,6 +25,10 @@ class SourceType:
     max_extension_days: int = 30
     # Where the user acts on an item of this type; None means the item's own page.
     url: Optional[Callable] = field(default=None, compare=False)
+    # Who closes out (销号) or sends back; None means the assigner roles.
+    close_roles: Optional[frozenset] = None
+    # A module's own rule on top of the roles: (user, item, action) -> Chinese reason or None.
+    check: Optional[Callable] = field(default=None, compare=False)
     # Module-driven types: the unit acts in the module (e.g. signs an agreement), which then
     # resolves the item; the unit side has no manual steps and its to-do reads todo_label.
     todo_label: Optional[str] = None

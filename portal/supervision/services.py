@@ -104,8 +104,10 @@ def items_for(source_type, source_id):
 
 # -- permissions ----------------------------------------------------------------------------------
 
-def may(user, item, action):
-    """None when the user may take this step on this item, else the Chinese reason why not."""
+def may(user, item, action, module_rules=True):
+    """None when the user may take this step on this item, else the Chinese reason why not.
+    module_rules=False leaves out the module's own check (pages still offer the step, and taking it
+    then explains what is missing, e.g. evidence)."""
     source = registry.get(item.source_type)
     step = STEPS[action]
     if source.module_driven and action != "close":
@@ -115,7 +117,7 @@ def may(user, item, action):
             return f"您的角色不能{step.label}。"
         if user.unit_id != item.unit_id:
             return f"只能{step.label}本单位的督办事项。"
-    elif user.role not in source.assigner_roles:
+    elif user.role not in (source.close_roles or source.assigner_roles):
         return f"您的角色不能{step.label}。"
     elif source.module_driven:
         return "该事项在业务模块中办理，办理后自动办结，无需销号。"
@@ -125,11 +127,11 @@ def may(user, item, action):
         if action == "close":
             return "尚未提交办结报告，不能销号。"
         return f"事项当前为“{item.state_label}”，不能{step.label}。"
-    return None
+    return source.check(user, item, action) if source.check and module_rules else None
 
 
 def available_steps(user, item):
-    return [(key, step) for key, step in STEPS.items() if may(user, item, key) is None]
+    return [(key, step) for key, step in STEPS.items() if may(user, item, key, module_rules=False) is None]
 
 
 # -- the state machine ----------------------------------------------------------------------------
@@ -344,11 +346,12 @@ def todo_for(user):
             label = registry.get(item.source_type).todo_label or (
                 "签收" if item.state == "assigned" else ("重新办理" if item.state == "returned" else "办理并报告"))
             todos.append(Todo.for_item(item, label))
-    assigner_types = [k for k, t in registry.TYPES.items() if user.role in t.assigner_roles]
-    if assigner_types:
+    closer_types = [k for k, t in registry.TYPES.items() if user.role in (t.close_roles or t.assigner_roles)]
+    if closer_types:
         for item in SupervisedItem.select().where(SupervisedItem.state == "reported",
-                                                  SupervisedItem.source_type.in_(assigner_types)):
-            todos.append(Todo.for_item(item, "审核办结报告"))
+                                                  SupervisedItem.source_type.in_(closer_types)):
+            if may(user, item, "close") is None:  # e.g. only the round's own inspectors verify a rectification
+                todos.append(Todo.for_item(item, "审核办结报告"))
     approver_types = [k for k, t in registry.TYPES.items() if user.role in t.extension_roles]
     if approver_types:
         pending = (ExtensionRequest.select(ExtensionRequest, SupervisedItem).join(SupervisedItem)
