@@ -100,6 +100,12 @@ def record(action, object_type, object_id=None, *, summary="", unit=None, before
     )
 
 
+def history(object_type, object_id):
+    """A record's audit rows, newest first: the history shown on its page."""
+    return list(AuditLog.select().where(AuditLog.object_type == object_type, AuditLog.object_id == object_id)
+                .order_by(AuditLog.id.desc()))
+
+
 def atomic():
     """The transaction a change and its audit row share."""
     return database.atomic()

@@ -210,7 +210,7 @@ def test_checklist_pdfs_and_report(app, login_as, world, round_, finding, tmp_pa
 
 
 def test_long_checklist_repeats_its_header(app, login_as, world, tmp_path):
-    text = "\n".join(f"类别{n} | 第{n}项检查内容：" + "逐项核实综治工作落实情况，" * 4 + f" | 查阅资料 | 5" for n in range(1, 41))
+    text = "\n".join(f"类别{n} | 第{n}项检查内容：" + "逐项核实综治工作落实情况，" * 4 + " | 查阅资料 | 5" for n in range(1, 41))
     with app.app_context():
         checklist = sv.save_checklist(None, "长清单", text, world.user("office"))
         r = sv.create_round(title="长清单督查", start_date=clock.today(), end_date=clock.today(), template=checklist,

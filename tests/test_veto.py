@@ -2,7 +2,6 @@
 appeal window, sanctions, the watch list, responsibility investigation and scoping."""
 import datetime
 import subprocess
-from decimal import Decimal
 
 import pytest
 from test_agreements import issued, walk_to  # noqa: F401  (fixtures and helpers shared with the agreements tests)

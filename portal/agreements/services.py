@@ -1,7 +1,6 @@
 """Rules of agreements: templates, issuing with a frozen copy of the items, the lifecycle state
 machine with optimistic version checks, scoring, and the deadlines handed to the supervision core."""
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from .. import audit, clock
@@ -11,6 +10,7 @@ from ..models import (AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, Ag
 from ..nav import path_for
 from ..supervision import registry
 from ..supervision import services as supervision
+from ..workflow import Transition, refusal
 from . import grading
 
 audit.register_object_type("agreement", "目标责任书")
@@ -37,15 +37,6 @@ class AgreementError(ValueError):
     """A rule was broken; the message is shown to the user."""
 
 
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: tuple
-    target: str
-    roles: frozenset
-    own_unit: bool = False
-
-
 # The one table of allowed transitions.
 TRANSITIONS = {
     "issue": Transition("下发", ("draft",), "issued", frozenset({"office"})),
@@ -59,15 +50,11 @@ TRANSITIONS = {
 def may(user, agreement, action):
     """None when the user may take this step now, else the Chinese reason why not."""
     t = TRANSITIONS[action]
-    if user.role not in t.roles:
-        return f"您的角色不能{t.label}。"
-    if t.own_unit and user.unit_id != agreement.unit_id:
-        return f"只能{t.label}本单位的责任书。"
-    if agreement.state not in t.sources:
-        if action == "sign" and agreement.state in ("signed", "self_assessed", "assessed", "archived"):
-            return "该责任书已经签订，不能重复签订。"
-        return f"责任书当前为“{agreement.state_label}”，不能{t.label}。"
-    return None
+    if action == "sign" and agreement.state in ("signed", "self_assessed", "assessed", "archived"):
+        state_message = "该责任书已经签订，不能重复签订。"
+    else:
+        state_message = f"责任书当前为“{agreement.state_label}”，不能{t.label}。"
+    return refusal(t, user, agreement, f"只能{t.label}本单位的责任书。", state_message)
 
 
 def _bump(agreement, version, **changes):

@@ -3,10 +3,10 @@ its lifecycle steps and scores, the printable contract, bulk printing and Excel 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
-from .. import clock, excel, htmx, pdf
+from .. import audit, clock, excel, htmx, pdf
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, AuditLog, PrintJob,
+from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, PrintJob,
                       TemplateItem, Unit)
 from ..nav import card
 from . import bp, grading, printing, services
@@ -108,8 +108,7 @@ def _detail_context(agreement):
     items = list(agreement.items.order_by(AgreementItem.seq))
     return {
         "a": agreement, "items": items, "result": grading.grade(agreement, items),
-        "history": list(AuditLog.select().where(AuditLog.object_type == "agreement", AuditLog.object_id == agreement.id)
-                        .order_by(AuditLog.id.desc())),
+        "history": audit.history("agreement", agreement.id),
         "attachments": attachments_of("agreement", agreement, current_user),
         "may": {action: services.may(current_user, agreement, action) is None for action in services.TRANSITIONS},
         "base_points": sum(i.points for i in items if i.kind == "standard"),

@@ -14,6 +14,7 @@ from ..models.veto import EFFECTIVE_STATES
 from ..nav import path_for
 from ..notify import notify
 from ..supervision import services as supervision
+from ..workflow import Transition, refusal
 
 audit.register_object_type("veto", "一票否决")
 audit.register_object_type("sanction", "通报/黄牌/挂牌")
@@ -24,15 +25,6 @@ audit.register_actions({"propose": "提出否决", "confirm": "确认否决", "r
 
 class VetoError(ValueError):
     """A rule was broken; the message is shown to the user (and audited)."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    label: str
-    sources: tuple
-    target: str
-    roles: frozenset
-    own_unit: bool = False
 
 
 LEADER = frozenset({"leader"})
@@ -68,20 +60,17 @@ def _refuse(veto, user, label, message):
 def may(user, veto, action, today=None):
     """None when the user may take this step now, else the Chinese reason."""
     t = TRANSITIONS[action]
-    if user.role not in t.roles:
-        return f"您的角色不能{t.label}。" + ("只有局领导可以确认、否定、维持或撤销一票否决。" if t.roles == LEADER else "")
-    if t.own_unit and user.unit_id != veto.unit_id:
-        return f"只能对本单位的一票否决{t.label}。"
-    if action == "withdraw" and veto.state == "confirmed" and user.role != "leader":
+    if user.role not in t.roles and t.roles == LEADER:
+        return f"您的角色不能{t.label}。只有局领导可以确认、否定、维持或撤销一票否决。"
+    if action == "withdraw" and veto.state == "confirmed" and user.role != "leader" and user.role in t.roles:
         return "已确认的一票否决只能由局领导撤回。"
-    if action == "appeal":
+    if action == "appeal" and user.role in t.roles and user.unit_id == veto.unit_id:
         if veto.appealed_at is not None:
             return "每项一票否决只能申诉一次。"
         if veto.appeal_due and (today or clock.today()) > veto.appeal_due:
             return f"申诉期已于 {veto.appeal_due} 截止。"
-    if veto.state not in t.sources:
-        return f"该一票否决当前为“{veto.state_label}”，不能{t.label}。"
-    return None
+    return refusal(t, user, veto, f"只能对本单位的一票否决{t.label}。",
+                   f"该一票否决当前为“{veto.state_label}”，不能{t.label}。")
 
 
 def propose(*, unit, year, trigger, occurred_on, description, user, source_type="", source_id=None):

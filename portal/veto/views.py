@@ -3,11 +3,11 @@ sanctions, the watch list, responsibility investigations and their decision noti
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from .. import clock, htmx, pdf
-from ..access import can, get_or_404, permission
+from .. import audit, clock, htmx, pdf
+from ..access import get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices
-from ..models import (MEASURES, SANCTION_KINDS, VETO_STATES, Accountability, AuditLog, Sanction, Unit,
+from ..models import (MEASURES, SANCTION_KINDS, VETO_STATES, Accountability, Sanction, Unit,
                       VetoEvent)
 from ..nav import card, unit_panel
 from ..supervision.urgency import window
@@ -85,8 +85,7 @@ def _detail_context(veto):
         "v": veto, "w": window(veto.appeal_due) if veto.appeal_due else None,
         "may": {a: services.may(current_user, veto, a) is None for a in services.TRANSITIONS},
         "transitions": services.TRANSITIONS, "attachments": attachments_of("veto", veto, current_user),
-        "history": list(AuditLog.select().where(AuditLog.object_type == "veto", AuditLog.object_id == veto.id)
-                        .order_by(AuditLog.id.desc())),
+        "history": audit.history("veto", veto.id),
         "records": list(veto.accountabilities),
     }
 

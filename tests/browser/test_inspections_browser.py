@@ -1,6 +1,5 @@
 """In headless Chromium: an inspector scores items and raises a finding; the unit head uploads
 evidence and submits the rectification; the office's open-findings table updates by itself."""
-import datetime
 
 from playwright.sync_api import expect
 from test_units_browser import shot, sign_in
