@@ -46,9 +46,10 @@ def create_app(test_config=None):
     from .agreements import bp as agreements_bp
     from .veto import bp as veto_bp
     from .inspections import bp as inspections_bp
+    from .legal import bp as legal_bp
 
     for bp in (auth_bp, dashboard_bp, units_bp, users_bp, auditlog_bp, attachments_bp, supervision_bp, inbox_bp,
-               agreements_bp, veto_bp, inspections_bp):
+               agreements_bp, veto_bp, inspections_bp, legal_bp):
         app.register_blueprint(bp)
     return app
 

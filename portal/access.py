@@ -50,6 +50,9 @@ PERMISSIONS = {
     "inspections.manage": {"office", "leader"},
     # Recording results and raising findings: round membership is checked by the inspections rules.
     "inspections.record": {"office", "leader", "inspector"},
+    "legal.view": ALL_ROLES,
+    "legal.record": {"office", "unit_head", "unit_clerk"},
+    "legal.manage": {"office"},
 }
 
 PUBLIC = "public"

@@ -15,9 +15,10 @@ from portal import clock
 from portal.models import Agreement, AgreementItem, Attachment, AuditLog, ExtensionRequest, Notification, SupervisedItem, Unit, User
 from portal.agreements import printing
 from portal.agreements import services as agreements
-from portal.models import AgreementTemplate, Sanction, TemplateItem, VetoEvent
+from portal.models import AgreementTemplate, Law, Sanction, StaffMember, TemplateItem, VetoEvent
 from portal.supervision import services as supervision
 from portal.inspections import services as inspections
+from portal.legal import services as legal
 from portal.veto import services as veto_services
 
 # Records that belong to one user, not to a unit: everybody else gets 404, bureau roles included.
@@ -57,6 +58,10 @@ def outside(app, world):
         inspections.advance(round_, office)
         finding = inspections.raise_finding(round_, world.other_shop, inspector, description="界外问题", severity="minor",
                                             requirement="限期整改", deadline=clock.today())
+        person = StaffMember.create(unit=world.other_shop, name="界外职工", employee_no="X-001")
+        law = Law.select().first()
+        legal_session = legal.record_session(unit=world.other_shop, held_on=clock.today(), form="exam", title="界外普法",
+                                             speaker="", notes="", laws=[law], attendees=[person], user=office)
         record = veto_services.record_accountability(sanction=sanction, persons=[{"name": "界外责任人"}],
                                                      measure="admonition", decided_on=clock.today(),
                                                      decision="诫勉谈话", follow_up="", user=office)
@@ -67,6 +72,11 @@ def outside(app, world):
         "template_id": template.id,
         "job_id": job.id,
         "veto_id": veto.id,
+        "staff_id": person.id,
+        "session_id": legal_session.id,
+        "attendance_id": legal_session.attendance.first().id,
+        "law_id": law.id,
+        "token": "0123456789abcdef",
         "round_id": round_.id,
         "check_id": checklist.items.first().id,
         "checklist_id": checklist.id,
@@ -120,7 +130,15 @@ def fingerprint():
         [tuple(i.__data__.items()) for i in AgreementItem.select().order_by(AgreementItem.id)],
         [tuple(v.__data__.items()) for v in VetoEvent.select().order_by(VetoEvent.id)],
         [tuple(v.__data__.items()) for v in Sanction.select().order_by(Sanction.id)],
+        [tuple(p.__data__.items()) for p in StaffMember.select().order_by(StaffMember.id)],
+        [(a.id, a.score) for a in legal_attendance()],
     )
+
+
+def legal_attendance():
+    from portal.models import Attendance
+
+    return Attendance.select().order_by(Attendance.id)
 
 
 def test_every_view_declares_a_permission(app):

@@ -10,17 +10,19 @@ from .agreements import AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, 
 from .jobs import PrintJob
 from .inspections import (ROUND_STATES, SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding,
                           InspectionRound, ItemResult, RoundMember, RoundUnit)
+from .legal import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw, StaffMember
 from .veto import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Sanction,
                    VetoEvent)
 
 ALL_MODELS = [Unit, User, AuditLog, Attachment, SupervisedItem, SupervisionEvent, ExtensionRequest, Notice,
               Notification, AgreementTemplate, TemplateItem, Agreement, AgreementItem, PrintJob, VetoEvent, Sanction, Accountability,
               AccountablePerson, ChecklistTemplate, ChecklistItem, InspectionRound, RoundMember, RoundUnit,
-              ItemResult, Finding]
+              ItemResult, Finding, Law, LegalPlan, PlanLaw, StaffMember, LegalSession, SessionLaw, Attendance]
 
 __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "Attachment", "STATES",
            "SupervisedItem", "SupervisionEvent", "ExtensionRequest", "Notice", "Notification", "AGREEMENT_STATES", "ITEM_KINDS", "Agreement",
            "AgreementItem", "AgreementTemplate", "TemplateItem", "PrintJob", "MEASURES", "SANCTION_KINDS", "TRIGGERS", "VETO_STATES",
            "Accountability", "AccountablePerson", "Sanction", "VetoEvent", "ROUND_STATES", "SEVERITIES",
            "VERDICTS", "ChecklistItem", "ChecklistTemplate", "Finding", "InspectionRound", "ItemResult",
-           "RoundMember", "RoundUnit", "ALL_MODELS"]
+           "RoundMember", "RoundUnit", "FORMS", "SCORED_FORMS", "Attendance", "Law", "LegalPlan", "LegalSession",
+           "PlanLaw", "SessionLaw", "StaffMember", "ALL_MODELS"]

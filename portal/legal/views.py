@@ -1,0 +1,325 @@
+"""Views of legal education: sessions and coverage (live, with charts), rosters with Excel import
+and export, the attendee picker, per-person records, the plan, exports and the yearly summary PDF."""
+import datetime
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from .. import clock, excel, htmx, pdf
+from ..access import can, get_or_404, permission, sees_everything
+from ..models import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw, StaffMember, Unit
+from ..attachments.services import attachments_of, register_owner
+from ..nav import card
+from . import bp, services
+
+register_owner("legal_session", LegalSession, "普法活动材料")
+
+def _year(args):
+    return int(args["year"]) if args.get("year", "").isdigit() else clock.today().year
+
+
+def _ids(args, key):
+    return [int(v) for v in args.getlist(key) if v.isdigit()] if hasattr(args, "getlist") else []
+
+
+def _units_in_scope():
+    return list(Unit.visible_to(current_user).where(Unit.active == True, Unit.bodies()).order_by(Unit.path))  # noqa: E712
+
+
+@card
+def legal_card(user):
+    year = clock.today().year
+    cov = services.coverage(user, year)
+    heads = sum(cov.headcount.values())
+    if not heads:
+        return None
+    reached = sum(cov.reached_any.values())
+    below = sum(1 for u in cov.units if cov.below_target(u.id))
+    return {"title": f"{year}年度普法受教育面", "value": f"{reached * 100 // heads}%",
+            "note": f"{reached}/{heads} 人；{below} 个单位低于目标", "url": url_for("legal.coverage", year=year)}
+
+
+def _sessions(args):
+    year = _year(args)
+    query = (LegalSession.visible_to(current_user).where(LegalSession.held_on.between(datetime.date(year, 1, 1),
+                                                                                       datetime.date(year, 12, 31)))
+             .order_by(LegalSession.held_on.desc()))
+    if args.get("unit", "").isdigit():
+        query = query.where(LegalSession.unit == int(args["unit"]))
+    if args.get("law", "").isdigit():
+        query = query.where(LegalSession.id.in_(SessionLaw.select(SessionLaw.session).where(SessionLaw.law == int(args["law"]))))
+    if args.get("form") in FORMS:
+        query = query.where(LegalSession.form == args["form"])
+    return list(query)
+
+
+def _cov(args):
+    unit_ids = [int(args["unit"])] if args.get("unit", "").isdigit() else None
+    law_ids = [int(args["law"])] if args.get("law", "").isdigit() else None
+    return services.coverage(current_user, _year(args), unit_ids, law_ids, args.get("form") if args.get("form") in FORMS else None)
+
+
+def _filters():
+    return {"years": list(range(clock.today().year, clock.today().year - 5, -1)), "units": _units_in_scope(),
+            "laws": list(Law.select().order_by(Law.sort_order, Law.id)), "forms": FORMS, "args": request.args,
+            "year": _year(request.args)}
+
+
+@bp.get("/")
+@permission("legal.view")
+def index():
+    """Sessions of the year (live, filtered by unit, law and form) and coverage charts."""
+    return htmx.render("legal/index.html", "legal/_sessions_table.html", sessions=_sessions(request.args),
+                       cov=_cov(request.args), **_filters())
+
+
+@bp.get("/coverage")
+@permission("legal.view")
+def coverage():
+    """Coverage matrix units × laws, coloured against the plan's target, with drill-down."""
+    return htmx.render("legal/coverage.html", "legal/_coverage_table.html", cov=_cov(request.args), **_filters())
+
+
+@bp.get("/coverage/<int:unit_id>/<int:law_id>")
+@permission("legal.view")
+def not_reached(unit_id, law_id):
+    """Who in a unit has not yet been reached by a law this year."""
+    unit, law = get_or_404(Unit, unit_id), get_or_404(Law, law_id)
+    year = _year(request.args)
+    return htmx.render("legal/not_reached.html", unit=unit, law=law, year=year,
+                       people=services.not_reached(unit, law, year))
+
+
+# -- rosters --------------------------------------------------------------------------------------------
+
+@bp.get("/staff")
+@permission("legal.view")
+def staff():
+    """A unit's roster: import from Excel (with preview), export, and each person's learning record."""
+    units = _units_in_scope()
+    unit = get_or_404(Unit, request.args.get("unit", type=int)) if request.args.get("unit") else \
+        (current_user.unit if not sees_everything(current_user) else (units[0] if units else abort(404)))
+    people = list(StaffMember.select().where(StaffMember.unit == unit.id).order_by(StaffMember.active.desc(),
+                                                                                   StaffMember.employee_no))
+    return htmx.render("legal/staff.html", unit=unit, units=units, people=people)
+
+
+@bp.get("/staff/template.xlsx")
+@permission("legal.view")
+def roster_template():
+    """An empty roster workbook with the expected headers."""
+    return excel.response("花名册导入模板.xlsx", [{"title": "花名册", "headers": [(h, 16, None) for h in services.ROSTER_HEADERS],
+                                                   "rows": [["张某某", "营业员", "0001", "是"]]}])
+
+
+@bp.get("/staff/<int:unit_id>.xlsx")
+@permission("legal.view")
+def roster_export(unit_id):
+    """The unit's roster as Excel, in the import layout (so it can be edited and imported back)."""
+    unit = get_or_404(Unit, unit_id)
+    return excel.response(f"花名册-{unit.name}.xlsx", [{"title": "花名册", "headers": [(h, 16, None) for h in services.ROSTER_HEADERS],
+                                                      "rows": services.roster_rows(unit)}])
+
+
+def _may_edit_roster(unit):
+    if not can("legal.record"):
+        abort(403)
+    return unit
+
+
+@bp.post("/staff/<int:unit_id>/import")
+@permission("legal.record")
+def roster_upload(unit_id):
+    """Upload a roster workbook and see what it would add, change or reject."""
+    unit = _may_edit_roster(get_or_404(Unit, unit_id))
+    try:
+        token = services.stash_upload(request.files.get("file"))
+        preview = services.preview_roster(unit, token)
+    except services.LegalError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("legal.staff", unit=unit.id))
+    return htmx.render("legal/import_preview.html", unit=unit, preview=preview, token=token)
+
+
+@bp.post("/staff/<int:unit_id>/import/<token>")
+@permission("legal.record")
+def roster_commit(unit_id, token):
+    """Apply a previewed import, all of it or nothing."""
+    unit = _may_edit_roster(get_or_404(Unit, unit_id))
+    try:
+        done = services.commit_roster(unit, token, current_user._get_current_object())
+        flash(f"已导入：新增 {len(done.added)} 人，变更 {len(done.changed)} 人。", "success")
+    except services.LegalError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("legal.staff", unit=unit.id))
+
+
+@bp.get("/staff/search")
+@permission("legal.view")
+def staff_search():
+    """Search-as-you-type for the attendee picker: active staff in scope matching a name or number."""
+    term = (request.args.get("q") or "").strip()
+    people = []
+    if term:
+        query = StaffMember.visible_to(current_user).where(StaffMember.active == True,  # noqa: E712
+                                                           StaffMember.name.contains(term) | StaffMember.employee_no.contains(term))
+        if request.args.get("unit", "").isdigit():
+            unit = Unit.get_or_none(Unit.id == int(request.args["unit"]))
+            if unit is not None and unit.level > 1:
+                query = query.where(StaffMember.unit.in_(Unit.select(Unit.id).where(Unit.path.startswith(unit.path))))
+        people = list(query.order_by(StaffMember.name).limit(20))
+    return htmx.fragment("legal/_search_results.html", people=people, term=term)
+
+
+@bp.get("/staff/<int:staff_id>/chip")
+@permission("legal.record")
+def staff_chip(staff_id):
+    """A picked attendee, as a checked box added to the session form."""
+    return htmx.fragment("legal/_chip.html", member=get_or_404(StaffMember, staff_id))
+
+
+@bp.get("/staff/person/<int:staff_id>")
+@permission("legal.view")
+def person(staff_id):
+    """One person's learning record: which laws, when, with what score."""
+    member = get_or_404(StaffMember, staff_id)
+    return htmx.render("legal/person.html", member=member, rows=services.learning_record(member))
+
+
+# -- sessions -------------------------------------------------------------------------------------------
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@permission("legal.record")
+def session_new():
+    """Record a session: laws covered, attendees picked by typing."""
+    units = _units_in_scope()
+    if sees_everything(current_user):
+        units = list(Unit.select().where(Unit.level == 1)) + units
+    laws = list(Law.select().where(Law.active == True).order_by(Law.sort_order, Law.id))  # noqa: E712
+    form, error = request.form, None
+    if request.method == "POST":
+        try:
+            unit = get_or_404(Unit, form.get("unit", type=int)) if form.get("unit") else None
+            if unit is None or unit.id not in {u.id for u in units}:
+                raise services.LegalError("请选择组织单位。")
+            attendees = [get_or_404(StaffMember, int(i)) for i in form.getlist("attendee") if i.isdigit()]
+            held_on = datetime.date.fromisoformat(form["held_on"]) if form.get("held_on") else None
+            session = services.record_session(
+                unit=unit, held_on=held_on, form=form.get("form"), title=form.get("title"), speaker=form.get("speaker"),
+                notes=form.get("notes"), laws=[law for law in laws if str(law.id) in form.getlist("law")],
+                attendees=attendees, user=current_user._get_current_object())
+        except ValueError as exc:
+            error = str(exc) if isinstance(exc, services.LegalError) else "请填写正确的活动日期。"
+        else:
+            flash("已登记普法活动。", "success")
+            return htmx.redirect_to(url_for("legal.session", session_id=session.id))
+    picked = [StaffMember.get_or_none(StaffMember.id == int(i)) for i in form.getlist("attendee") if i.isdigit()] if form else []
+    return htmx.render("legal/session_new.html", units=units, laws=laws, forms=FORMS, form=form, error=error,
+                       picked=[p for p in picked if p], today=clock.today(), status=422 if error else 200)
+
+
+@bp.get("/sessions/<int:session_id>")
+@permission("legal.view")
+def session(session_id):
+    """A session: its laws, attendees and (for exams and contests) scores."""
+    s = get_or_404(LegalSession, session_id)
+    attendance = list(Attendance.select(Attendance, StaffMember).join(StaffMember).where(Attendance.session == s.id)
+                      .order_by(StaffMember.unit, StaffMember.employee_no))
+    return htmx.render("legal/session.html", s=s, attendance=attendance, scored=s.form in SCORED_FORMS,
+                       laws=[sl.law for sl in s.session_laws], attachments=attachments_of("legal_session", s, current_user))
+
+
+@bp.post("/sessions/<int:session_id>/scores/<int:attendance_id>")
+@permission("legal.record")
+def score(session_id, attendance_id):
+    """Save one attendee's score."""
+    s = get_or_404(LegalSession, session_id)
+    a = Attendance.get_or_none(Attendance.id == attendance_id, Attendance.session == s.id) or abort(404)
+    error = None
+    try:
+        services.set_score(s, a, request.form.get("score", ""), current_user._get_current_object())
+    except services.LegalError as exc:
+        error = str(exc)
+    return htmx.fragment("legal/_score_row.html", status=422 if error else 200, a=Attendance.get_by_id(a.id), s=s,
+                         error=error, scored=True)
+
+
+# -- plan, exports, summary ----------------------------------------------------------------------------
+
+@bp.route("/plan", methods=["GET", "POST"])
+@permission("legal.manage")
+def plan():
+    """The year's plan: laws to cover, target coverage, planned sessions; and the law catalogue."""
+    year = _year(request.values)
+    plan_ = LegalPlan.get_or_none(LegalPlan.year == year)
+    laws = list(Law.select().order_by(Law.sort_order, Law.id))
+    if request.method == "POST":
+        if request.form.get("new_law", "").strip():
+            name = request.form["new_law"].strip()[:100]
+            if Law.select().where(Law.name == name).exists():
+                flash(f"《{name}》已在目录中。", "error")
+            else:
+                Law.create(name=name, category=request.form.get("category", "").strip()[:50], sort_order=len(laws))
+                flash(f"已将《{name}》加入法律目录。", "success")
+            return redirect(url_for("legal.plan", year=year))
+        try:
+            target = float(request.form.get("target_rate", "90"))
+            planned = int(request.form.get("planned_sessions", "0") or 0)
+            if not 0 < target <= 100 or planned < 0:
+                raise ValueError
+        except ValueError:
+            flash("目标受教育面应在 0 到 100 之间，计划场次不能为负数。", "error")
+            return redirect(url_for("legal.plan", year=year))
+        plan_ = plan_ or LegalPlan(year=year)
+        plan_.target_rate, plan_.planned_sessions = target, planned
+        plan_.notes = request.form.get("notes", "").strip()
+        plan_.save()
+        PlanLaw.delete().where(PlanLaw.plan == plan_).execute()
+        for law in laws:
+            if str(law.id) in request.form.getlist("law"):
+                PlanLaw.create(plan=plan_, law=law)
+        flash(f"{year}年度普法计划已保存。", "success")
+        return redirect(url_for("legal.plan", year=year))
+    chosen = {pl.law_id for pl in plan_.plan_laws} if plan_ else {law.id for law in laws if law.active}
+    return htmx.render("legal/plan.html", plan=plan_, laws=laws, chosen=chosen, year=year)
+
+
+@bp.get("/export.xlsx")
+@permission("legal.view")
+def export():
+    """Sessions, attendance and the coverage matrix of the year, in one workbook."""
+    year = _year(request.args)
+    sessions = _sessions(request.args)
+    cov = _cov(request.args)
+    attendance = (Attendance.select(Attendance, StaffMember, LegalSession).join(StaffMember).switch(Attendance)
+                  .join(LegalSession).where(Attendance.session.in_([s.id for s in sessions]))
+                  .where(StaffMember.id.in_(StaffMember.visible_to(current_user, StaffMember.id))))
+    matrix_rows = [[u.name, cov.headcount.get(u.id, 0)] + [round(float(cov.rate(u.id, law.id) or 0), 1) for law in cov.laws]
+                   + [round(float(cov.rate(u.id) or 0), 1)] for u in cov.units]
+    return excel.response(f"{year}年度普法台账.xlsx", [
+        {"title": "活动", "headers": [("日期", 12, "yyyy-mm-dd"), ("单位", 22, None), ("形式", 10, None), ("名称", 30, None),
+                                      ("主讲", 10, None), ("法律", 50, None), ("人数", 8, "0")],
+         "rows": [[s.held_on, s.unit.name, s.form_label, s.title, s.speaker, "、".join(sl.law.name for sl in s.session_laws),
+                   s.attendance.count()] for s in sessions]},
+        {"title": "签到与成绩", "headers": [("日期", 12, "yyyy-mm-dd"), ("活动", 30, None), ("单位", 22, None), ("姓名", 10, None),
+                                          ("工号", 10, None), ("成绩", 8, "0.0")],
+         "rows": [[a.session.held_on, a.session.title, a.staff.unit.name, a.staff.name, a.staff.employee_no, a.score]
+                  for a in attendance]},
+        {"title": "受教育面", "headers": [("单位", 22, None), ("在职人数", 10, "0")] + [(law.name, 14, "0.0") for law in cov.laws]
+         + [("合计受教育面%", 14, "0.0")], "rows": matrix_rows},
+    ])
+
+
+@bp.get("/summary.pdf")
+@permission("legal.view")
+def summary_pdf():
+    """The yearly 普法 summary: sessions held, people reached, by law and by unit."""
+    year = _year(request.args)
+    sessions = _sessions({"year": str(year)})
+    cov = services.coverage(current_user, year)
+    by_form = {}
+    for s in sessions:
+        by_form[s.form_label] = by_form.get(s.form_label, 0) + 1
+    data = pdf.render("legal/pdf/summary.html", year=year, sessions=sessions, cov=cov, by_form=by_form,
+                      heads=sum(cov.headcount.values()), reached=sum(cov.reached_any.values()))
+    return pdf.response(data, f"{year}年度普法工作情况.pdf")

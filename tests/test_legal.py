@@ -1,0 +1,197 @@
+"""Legal education: the law catalogue, roster import (preview, all-or-nothing), sessions and their
+rules, coverage arithmetic and drill-down, scoping, Excel round trip and the summary PDF."""
+import datetime
+import io
+import subprocess
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from portal import clock
+from portal.legal import services as sv
+from portal.models import Attendance, Law, LegalPlan, PlanLaw, StaffMember
+
+YEAR = clock.today().year
+DAY = datetime.date(YEAR, 1, 15) if clock.today() > datetime.date(YEAR, 1, 15) else clock.today()
+
+
+def workbook(rows, headers=("姓名", "职务", "工号", "在职")):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(list(headers))
+    for row in rows:
+        ws.append(list(row))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def upload(client, unit, data, name="花名册.xlsx"):
+    return client.post(f"/legal/staff/{unit.id}/import", {"file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_the_eight_laws_are_in_the_catalogue(app):
+    names = [law.name for law in Law.select().order_by(Law.sort_order)]
+    assert names == ["中华人民共和国公司法", "中华人民共和国劳动合同法", "中华人民共和国安全生产法",
+                     "中华人民共和国治安管理处罚法", "中华人民共和国企业破产法", "中华人民共和国人口与计划生育法",
+                     "中华人民共和国公务员法", "中华人民共和国保守国家秘密法"]
+
+
+def test_import_preview_then_commit(login_as, world):
+    clerk = login_as("unit_clerk")
+    StaffMember.create(unit=world.shop, name="甲一", post="营业员", employee_no="001")
+    response = upload(clerk, world.shop, workbook([("甲一", "组长", "001", "是"), ("乙二", "会计", "002", "是"),
+                                                   ("丙三", "保管员", 3, "否")]))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "新增 2 人，变更 1 人" in body
+    assert StaffMember.select().count() == 1  # nothing written before confirmation
+    token = body.split("/import/")[1].split('"')[0]
+    assert clerk.post(f"/legal/staff/{world.shop.id}/import/{token}").status_code == 302
+    people = {s.employee_no: s for s in StaffMember.select()}
+    assert people["001"].post == "组长" and people["002"].name == "乙二" and not people["3"].active
+
+
+@pytest.mark.parametrize("rows,row,message", [
+    ([("", "会计", "002", "是")], 3, "缺少姓名"),
+    ([("乙二", "会计", "002", "是"), ("丙三", "会计", "002", "是")], 4, "工号 002 与第 3 行重复"),
+    ([("乙二", "会计", "002", "在")], 3, "“在职”一栏应填“是”或“否”"),
+])
+def test_a_rejected_row_blocks_the_whole_import(login_as, world, rows, row, message):
+    clerk = login_as("unit_clerk")
+    body = upload(clerk, world.shop, workbook([("甲一", "会计", "001", "是")] + rows)).get_data(as_text=True)
+    assert f"<td class=\"num\">第 {row} 行</td><td>{message}" in body
+    token = body.split("/import/")[1].split('"')[0]
+    response = clerk.post(f"/legal/staff/{world.shop.id}/import/{token}", follow_redirects=True)
+    assert "未导入任何数据" in response.get_data(as_text=True)
+    assert StaffMember.select().count() == 0
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"this is not an excel file", "不是有效的 Excel"),
+    (workbook([("甲", "会计", "1", "是")], headers=("名字", "岗位", "编号", "状态")), "表头应为：姓名、职务、工号、在职"),
+])
+def test_wrong_files_are_rejected(login_as, world, data, message):
+    clerk = login_as("unit_clerk")
+    response = clerk.post(f"/legal/staff/{world.shop.id}/import", {"file": (io.BytesIO(data), "花名册.xlsx")},
+                          content_type="multipart/form-data", follow_redirects=True)
+    assert message in response.get_data(as_text=True)
+    assert StaffMember.select().count() == 0
+
+
+def test_excel_round_trip(login_as, world):
+    clerk = login_as("unit_clerk")
+    StaffMember.create(unit=world.shop, name="甲一", post="营业员", employee_no="001")
+    StaffMember.create(unit=world.shop, name="乙二", post="会计", employee_no="002", active=False)
+    data = clerk.get(f"/legal/staff/{world.shop.id}.xlsx").data
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert rows == [("姓名", "职务", "工号", "在职"), ("甲一", "营业员", "001", "是"), ("乙二", "会计", "002", "否")]
+    body = upload(clerk, world.shop, data).get_data(as_text=True)
+    assert "新增 0 人，变更 0 人，无变化 2 人" in body
+
+
+def test_a_unit_cannot_import_into_another_units_roster(login_as, world):
+    assert upload(login_as("unit_clerk"), world.other_shop, workbook([("甲", "", "1", "是")])).status_code == 404
+
+
+@pytest.fixture
+def staff(world):
+    return {n: StaffMember.create(unit=world.shop, name=f"职工{n}", employee_no=f"{n:03d}") for n in range(1, 5)} | {
+        "other": StaffMember.create(unit=world.other_shop, name="界外职工", employee_no="X01")}
+
+
+def record(app, world, unit, laws, people, form="lecture"):
+    with app.app_context():
+        return sv.record_session(unit=unit, held_on=DAY, form=form, title="学习会", speaker="", notes="",
+                                 laws=laws, attendees=people, user=world.user("office"))
+
+
+def test_session_rules(app, world, staff):
+    law = Law.select().first()
+    with pytest.raises(sv.LegalError, match="不属于测试商店"):
+        record(app, world, world.shop, [law], [staff[1], staff["other"]])
+    with pytest.raises(sv.LegalError, match="请至少选择一部"):
+        record(app, world, world.shop, [], [staff[1]])
+    session = record(app, world, world.bureau, [law], [staff[1], staff["other"]], form="exam")  # bureau-wide: all units
+    a = Attendance.get(Attendance.staff == staff[1].id)
+    with app.app_context():
+        with pytest.raises(sv.LegalError, match="“职工1”的成绩应在 0 到 100 分之间"):
+            sv.set_score(session, a, "101", world.user("office"))
+        sv.set_score(session, a, "88.5", world.user("office"))
+    assert Attendance.get_by_id(a.id).score == 88.5
+
+
+def test_coverage_arithmetic_and_drill_down(app, login_as, world, staff):
+    laws = list(Law.select().order_by(Law.sort_order))[:2]
+    staff[4].active = False
+    staff[4].save()  # left: not counted in the headcount
+    record(app, world, world.shop, [laws[0]], [staff[1], staff[2]])
+    record(app, world, world.shop, [laws[0], laws[1]], [staff[2], staff[3]])
+    plan = LegalPlan.create(year=YEAR, target_rate=80)
+    for law in laws:
+        PlanLaw.create(plan=plan, law=law)
+    with app.app_context():
+        cov = sv.coverage(world.user("office"), YEAR)
+    assert cov.headcount[world.shop.id] == 3
+    assert cov.rate(world.shop.id, laws[0].id) == 100 and round(cov.rate(world.shop.id, laws[1].id)) == 67
+    assert cov.rate(world.shop.id) == 100 and not cov.below_target(world.shop.id)
+    assert [law.id for law in cov.laws] == [law.id for law in laws]
+    body = login_as("office").get(f"/legal/coverage/{world.shop.id}/{laws[1].id}?year={YEAR}").get_data(as_text=True)
+    assert "职工1" in body and "职工2" not in body and "职工4" not in body
+    last_year = datetime.date(YEAR - 1, 6, 1)
+    with app.app_context():
+        sv.record_session(unit=world.other_shop, held_on=last_year, form="lecture", title="去年", speaker="", notes="",
+                          laws=[laws[0]], attendees=[staff["other"]], user=world.user("office"))
+        assert sv.coverage(world.user("office"), YEAR).rate(world.other_shop.id, laws[0].id) == 0
+
+
+def test_coverage_uses_a_few_queries_not_one_per_cell(app, world, staff):
+    from portal.db import database
+
+    record(app, world, world.shop, list(Law.select()), [staff[1]])
+    office = world.user("office")
+    statements = []
+    original = database.obj.execute_sql
+
+    def counting(sql, *args, **kwargs):
+        statements.append(sql)
+        return original(sql, *args, **kwargs)
+
+    database.obj.execute_sql = counting
+    try:
+        with app.app_context():
+            sv.coverage(office, YEAR)
+    finally:
+        database.obj.execute_sql = original
+    assert len(statements) <= 6
+
+
+def test_scoping_of_pages_search_and_exports(login_as, world, staff):
+    head = login_as("unit_head")
+    assert "界外职工" not in head.get("/legal/staff/search?q=职工").get_data(as_text=True)
+    assert "职工1" in head.get("/legal/staff/search?q=职工").get_data(as_text=True)
+    assert "界外" not in head.get(f"/legal/coverage?year={YEAR}").get_data(as_text=True)
+    assert head.get(f"/legal/staff/person/{staff['other'].id}").status_code == 404
+    assert head.get(f"/legal/staff/{world.other_shop.id}.xlsx").status_code == 404
+    wb = load_workbook(io.BytesIO(head.get(f"/legal/export.xlsx?year={YEAR}").data))
+    assert "界外" not in str([c.value for row in wb["受教育面"].iter_rows() for c in row])
+
+
+def test_session_through_the_page_rejects_other_units_people(login_as, world, staff):
+    law = Law.select().first()
+    clerk = login_as("unit_clerk")
+    response = clerk.post("/legal/sessions/new", {"unit": world.shop.id, "held_on": DAY.isoformat(), "form": "lecture",
+                                                  "title": "学法", "law": [law.id], "attendee": [staff["other"].id]})
+    assert response.status_code == 404  # out of scope: the clerk cannot even name that person
+    response = clerk.post("/legal/sessions/new", {"unit": world.shop.id, "held_on": DAY.isoformat(), "form": "lecture",
+                                                  "title": "学法", "law": [law.id], "attendee": [staff[1].id]})
+    assert response.status_code == 302
+    assert Attendance.select().count() == 1
+
+
+def test_summary_pdf(app, login_as, world, staff, tmp_path):
+    record(app, world, world.shop, [Law.select().first()], [staff[1], staff[2]])
+    path = tmp_path / "s.pdf"
+    path.write_bytes(login_as("office").get(f"/legal/summary.pdf?year={YEAR}").data)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"{YEAR}年度普法工作情况" in text and "中华人民共和国公司法" in text and "测试商店" in text
