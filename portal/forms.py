@@ -9,6 +9,11 @@ class Form(FlaskForm):
         locales = ["zh"]
 
 
+def error_text(form):
+    """All of a form's field errors as one Chinese message."""
+    return "；".join(e for errs in form.errors.values() for e in errs)
+
+
 def choices(pairs):
     """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -29,6 +29,11 @@ class Result:
         return self.grade not in (None, "不合格")
 
 
+def base_points(items):
+    """Full marks of the scored items (bonus and veto items excluded)."""
+    return sum(item.points for item in items if item.kind == "standard")
+
+
 def total_of(items, side="bureau"):
     """Base items summed, plus the bonus section up to its cap. None while any score is missing."""
     base, bonus = Decimal("0"), Decimal("0")

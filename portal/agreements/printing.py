@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from .. import clock, pdf
 from ..db import database
 from ..models import Agreement, AgreementItem, PrintJob
+from . import grading
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ def download_name(job):
 
 def contract_context(agreement):
     items = list(agreement.items.order_by(AgreementItem.seq))
-    return {"a": agreement, "items": items, "base_points": sum(i.points for i in items if i.kind == "standard")}
+    return {"a": agreement, "items": items, "base_points": grading.base_points(items)}
 
 
 def _progress(job, done):

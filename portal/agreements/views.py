@@ -111,7 +111,7 @@ def _detail_context(agreement):
         "history": audit.history("agreement", agreement.id),
         "attachments": attachments_of("agreement", agreement, current_user),
         "may": {action: services.may(current_user, agreement, action) is None for action in services.TRANSITIONS},
-        "base_points": sum(i.points for i in items if i.kind == "standard"),
+        "base_points": grading.base_points(items),
         "states": AGREEMENT_STATES,
     }
 

@@ -140,8 +140,9 @@ def _round_rows(round_):
     for f in Finding.select().where(Finding.round == round_):
         findings.setdefault(f.unit_id, []).append(f)
     rows = []
+    visible = {u.id for u in Unit.visible_to(current_user, Unit.id)}
     for unit in services.targets(round_):
-        if not unit.path.startswith(current_user.unit.path) and current_user.role in ("unit_head", "unit_clerk", "informant"):
+        if unit.id not in visible:
             continue
         items = [services.item_of(f) for f in findings.get(unit.id, [])]
         closed = sum(1 for i in items if i.state == "closed")

@@ -67,7 +67,7 @@ class InspectionRound(BaseModel):
         if user.role in ("office", "leader", "admin"):
             return cls.select()
         if user.role == "inspector":
-            return cls.select().where(cls.id.in_(RoundMember.select(RoundMember.round).where(RoundMember.user == user.id)))
+            return cls.select().where(cls.id.in_(RoundMember.rounds_of(user)))
         return cls.select().where(cls.id.in_(RoundUnit.select(RoundUnit.round).where(RoundUnit.unit.in_(unit_scope(user)))))
 
     @property
@@ -82,6 +82,11 @@ class RoundMember(BaseModel):
     class Meta:
         table_name = "round_member"
         indexes = ((("round", "user"), True),)
+
+    @classmethod
+    def rounds_of(cls, user):
+        """Subquery: ids of the rounds a user is a team member of."""
+        return cls.select(cls.round).where(cls.user == user.id)
 
 
 class RoundUnit(BaseModel):
@@ -132,7 +137,7 @@ class Finding(ScopedModel):
         """Units see their subtree's findings; inspectors those of the rounds they belong to."""
         query = super().visible_to(user, *fields)
         if user.role == "inspector":
-            query = query.where(cls.round.in_(RoundMember.select(RoundMember.round).where(RoundMember.user == user.id)))
+            query = query.where(cls.round.in_(RoundMember.rounds_of(user)))
         return query
 
     @property

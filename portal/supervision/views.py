@@ -5,7 +5,7 @@ from flask_login import current_user
 from .. import clock, htmx
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..forms import choices
+from ..forms import choices, error_text
 from ..models import ExtensionRequest, SupervisedItem, Unit
 from ..nav import card
 from ..users.services import unit_choices
@@ -120,7 +120,7 @@ def step(item_id, action):
     item = get_or_404(SupervisedItem, item_id)
     form = StepForm()
     if not form.validate():
-        return _after(item, error="；".join(e for errs in form.errors.values() for e in errs))
+        return _after(item, error=error_text(form))
     try:
         services.take_step(item, action, current_user._get_current_object(), form.note.data)
     except services.SupervisionError as exc:
@@ -135,7 +135,7 @@ def request_extension(item_id):
     item = get_or_404(SupervisedItem, item_id)
     form = ExtensionForm()
     if not form.validate():
-        return _after(item, error="；".join(e for errs in form.errors.values() for e in errs))
+        return _after(item, error=error_text(form))
     try:
         services.request_extension(item, current_user._get_current_object(), form.new_due_date.data, form.reason.data)
     except services.SupervisionError as exc:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from .. import audit, clock, htmx, pdf
 from ..access import get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..forms import choices
+from ..forms import choices, error_text
 from ..models import (MEASURES, SANCTION_KINDS, VETO_STATES, Accountability, Sanction, Unit,
                       VetoEvent)
 from ..nav import card, unit_panel
@@ -129,7 +129,7 @@ def sanction_new():
         except services.VetoError as exc:
             error = str(exc)
     else:
-        error = "；".join(e for errs in form.errors.values() for e in errs)
+        error = error_text(form)
     flash(error or "已登记。", "error" if error else "success")
     return redirect(url_for("veto.index"))
 
