@@ -47,9 +47,10 @@ def create_app(test_config=None):
     from .veto import bp as veto_bp
     from .inspections import bp as inspections_bp
     from .legal import bp as legal_bp
+    from .petitions import bp as petitions_bp
 
     for bp in (auth_bp, dashboard_bp, units_bp, users_bp, auditlog_bp, attachments_bp, supervision_bp, inbox_bp,
-               agreements_bp, veto_bp, inspections_bp, legal_bp):
+               agreements_bp, veto_bp, inspections_bp, legal_bp, petitions_bp):
         app.register_blueprint(bp)
     return app
 

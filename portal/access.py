@@ -53,6 +53,15 @@ PERMISSIONS = {
     "legal.view": ALL_ROLES,
     "legal.record": {"office", "unit_head", "unit_clerk"},
     "legal.manage": {"office"},
+    # Letters and visits: each unit sees the cases assigned to its subtree; the case state machine
+    # decides who takes which step.
+    "petitions.view": ALL_ROLES,
+    "petitions.register": {"office", "leader"},
+    "petitions.act": ALL_ROLES,
+    "petitions.reveal": {"office", "leader"},
+    "petitions.manage": {"office"},
+    "petitions.stats": {"admin", "leader", "office", "inspector", "unit_head", "unit_clerk"},
+    "petitions.tasks_manage": {"office", "leader"},
 }
 
 PUBLIC = "public"

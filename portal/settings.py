@@ -49,6 +49,12 @@ class Defaults:
     # Inspections: default rectification deadline in days by severity (一般/较重/严重).
     INSPECTION_DEADLINE_DAYS = {"minor": 30, "serious": 15, "grave": 7}
 
+    # Letters and visits: follow-up visit due this many days after the reply; a case reopened by a
+    # dissatisfied visit gets this many days for its new reply; repeats looked for this far back.
+    PETITION_VISIT_DAYS = 15
+    PETITION_REOPEN_DAYS = 30
+    PETITION_REPEAT_WINDOW_DAYS = 90
+
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # see portal.forms.Form
 

@@ -48,7 +48,24 @@ def owner_of(owner_type, owner_id, user):
 
 
 def _unit_of(owner):
-    return owner if isinstance(owner, Unit) else owner.unit
+    """The unit that scopes an owner's files; a record not yet owned by a unit may name another
+    through `attachment_unit` (e.g. a petition files its letters under the bureau until assigned)."""
+    if isinstance(owner, Unit):
+        return owner
+    return getattr(owner, "attachment_unit", None) or owner.unit
+
+
+def rehome(owner_type, owner, user):
+    """Move a record's files to the unit that now scopes it (e.g. a petition assigned to a unit, whose
+    users then see the letters they must answer); audited."""
+    unit = _unit_of(owner)
+    moved = (Attachment.update(unit=unit).where(Attachment.owner_type == owner_type, Attachment.owner_id == owner.id,
+                                                Attachment.unit != unit.id).execute())
+    if moved:
+        audit.record("update", "attachment", None, unit=unit, actor=user,
+                     summary=f"{moved} 个附件（{OWNERS[owner_type][1]}）随记录移交{unit.name}",
+                     after={"owner_type": owner_type, "owner_id": owner.id, "unit": unit.id})
+    return moved
 
 
 def attachments_of(owner_type, owner, user, include_archived=False):

@@ -11,13 +11,16 @@ from .jobs import PrintJob
 from .inspections import (ROUND_STATES, SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding,
                           InspectionRound, ItemResult, RoundMember, RoundUnit)
 from .legal import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw, StaffMember
+from .petitions import (CHANNELS, PETITION_STATES, SATISFACTION, TASK_SOURCES, AssignedTask, Petition,
+                        PetitionCategory, Petitioner, PetitionVisit)
 from .veto import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Sanction,
                    VetoEvent)
 
 ALL_MODELS = [Unit, User, AuditLog, Attachment, SupervisedItem, SupervisionEvent, ExtensionRequest, Notice,
               Notification, AgreementTemplate, TemplateItem, Agreement, AgreementItem, PrintJob, VetoEvent, Sanction, Accountability,
               AccountablePerson, ChecklistTemplate, ChecklistItem, InspectionRound, RoundMember, RoundUnit,
-              ItemResult, Finding, Law, LegalPlan, PlanLaw, StaffMember, LegalSession, SessionLaw, Attendance]
+              ItemResult, Finding, Law, LegalPlan, PlanLaw, StaffMember, LegalSession, SessionLaw, Attendance,
+              PetitionCategory, Petition, Petitioner, PetitionVisit, AssignedTask]
 
 __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "Attachment", "STATES",
            "SupervisedItem", "SupervisionEvent", "ExtensionRequest", "Notice", "Notification", "AGREEMENT_STATES", "ITEM_KINDS", "Agreement",
@@ -25,4 +28,5 @@ __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "At
            "Accountability", "AccountablePerson", "Sanction", "VetoEvent", "ROUND_STATES", "SEVERITIES",
            "VERDICTS", "ChecklistItem", "ChecklistTemplate", "Finding", "InspectionRound", "ItemResult",
            "RoundMember", "RoundUnit", "FORMS", "SCORED_FORMS", "Attendance", "Law", "LegalPlan", "LegalSession",
-           "PlanLaw", "SessionLaw", "StaffMember", "ALL_MODELS"]
+           "PlanLaw", "SessionLaw", "StaffMember", "CHANNELS", "PETITION_STATES", "SATISFACTION",
+           "TASK_SOURCES", "AssignedTask", "Petition", "PetitionCategory", "Petitioner", "PetitionVisit", "ALL_MODELS"]

@@ -253,6 +253,8 @@ def decide_extension(ext, user, approve, note=""):
         if approve:
             item.due_date = ext.new_due_date
             item.save(only=[SupervisedItem.due_date])
+            if source.on_due_change:
+                source.on_due_change(item)
         verdict = "批准" if approve else "不批准"
         _event(item, user, action, f"{verdict}延期至 {ext.new_due_date}" + (f"：{note}" if note else ""), item.state, item.state)
         audit.record(action, "extension", ext.id, summary=f"{verdict}“{item.title}”延期至 {ext.new_due_date}",

@@ -83,3 +83,19 @@ def window(due_date, today=None):
     if days_left < 0:
         return Urgency("expired", None, f"已于 {due_date} 截止")
     return _blue_or_normal(days_left)
+
+
+def deadline(due_date, start_date=None, today=None):
+    """A duty with a statutory limit kept on a module's own record (e.g. a petition's 15-day acceptance):
+    红 once passed, 蓝 in its last days, 黄 when more than two thirds of the time is gone, else 正常."""
+    today = today or clock.today()
+    days_left = (due_date - today).days
+    if days_left < 0:
+        return Urgency("red", days_left, f"已超过期限 {-days_left} 天")
+    if days_left <= _setting("SUPERVISION_BLUE_DAYS", 3):
+        return _blue_or_normal(days_left)
+    if start_date is not None:
+        total, elapsed = (due_date - start_date).days, (today - start_date).days
+        if total > 0 and elapsed * 3 > total * 2:
+            return Urgency("yellow", days_left, "期限已过三分之二")
+    return Urgency("normal", days_left)

@@ -1,0 +1,597 @@
+"""Rules of letters and visits: intake with repeat detection, the case state machine on the
+statutory clocks, follow-up visits, reviews, escalation to the one-veto module, and tasks
+assigned from above. Handling and visiting run on the supervision core (deadlines, extensions,
+to-do lists, the "议而不决、决而不办" watch list)."""
+import datetime
+from dataclasses import dataclass
+
+from peewee import fn
+
+from .. import audit, clock
+from ..attachments import services as attachments
+from ..db import database
+from ..models import (CHANNELS, SATISFACTION, TASK_SOURCES, AssignedTask, Petition, PetitionCategory, Petitioner,
+                      PetitionVisit, SupervisedItem, Unit, VetoEvent)
+from ..models.petitions import GROUP_SIZE, VISIT_METHODS
+from ..nav import path_for
+from ..supervision import registry
+from ..supervision import services as supervision
+from ..workflow import Transition, refusal
+from . import clocks, privacy
+
+audit.register_object_type("petition", "信访事项")
+audit.register_object_type("assigned_task", "上级交办事项")
+audit.register_actions({"register": "登记", "accept": "受理", "not_accept": "不予受理", "start": "签收办理",
+                        "reply": "答复", "visit": "回访", "reopen": "重新办理", "request_review": "申请复查",
+                        "answer_review": "复查答复", "link": "关联重复信访", "escalate": "标记越级访",
+                        "reveal": "查看个人信息", "duplicate": "重复提交"})
+
+
+class PetitionError(ValueError):
+    """A rule was broken; the message is shown to the user (and audited)."""
+
+
+OFFICE = frozenset({"office", "leader"})
+UNIT = frozenset({"unit_head", "unit_clerk"})
+# The one table of allowed transitions. A case is never deleted.
+TRANSITIONS = {
+    "accept": Transition("受理", ("registered",), "accepted", OFFICE),
+    "not_accept": Transition("不予受理", ("registered",), "not_accepted", OFFICE),
+    "assign": Transition("交办", ("accepted",), "assigned", OFFICE),
+    "start": Transition("签收办理", ("assigned",), "handling", UNIT),
+    "reply": Transition("答复", ("assigned", "handling"), "replied", UNIT | {"office"}),
+    "visit": Transition("回访", ("replied",), "visited", UNIT | {"office"}),
+    "close": Transition("办结", ("visited",), "closed", OFFICE),
+    "request_review": Transition("登记复查申请", ("replied", "visited", "closed"), "review", OFFICE),
+    "answer_review": Transition("复查答复", ("review",), "closed", OFFICE),
+}
+
+
+def petition_url(p):
+    return path_for("petitions.detail", petition_id=p.id)
+
+
+def _item_petition(item):
+    return Petition.get_by_id(item.source_id)
+
+
+def _sync_reply_due(item):
+    """An approved extension moves the case's statutory reply date with the supervised item."""
+    Petition.update(reply_due=item.due_date, version=Petition.version + 1).where(Petition.id == item.source_id).execute()
+
+
+HANDLING = registry.register(registry.SourceType(
+    "petition", "信访事项办理", unit_roles=UNIT, extension_roles=frozenset({"leader"}), max_extensions=1,
+    max_extension_days=clocks.EXTENSION_DAYS, todo_label="办理并书面答复信访事项",
+    url=lambda item: path_for("petitions.detail", petition_id=item.source_id), on_due_change=_sync_reply_due))
+VISIT = registry.register(registry.SourceType(
+    "petition_visit", "信访回访", unit_roles=UNIT, max_extensions=0, max_extension_days=0, todo_label="回访信访人",
+    url=lambda item: path_for("petitions.detail", petition_id=item.source_id)))
+
+
+def _refuse(p, user, label, message):
+    with database.atomic():
+        audit.record("denied", "petition", p.id if p else None, unit=p.unit_id if p else None, actor=user,
+                     summary=f"{label}未执行：{message}"[:255])
+    raise PetitionError(message)
+
+
+def _check_date(value, label, *, not_before=None, not_before_label=""):
+    if value is None:
+        return f"请填写{label}。"
+    if value > clock.today():
+        return f"{label}不能晚于今天。"
+    if not_before is not None and value < not_before:
+        return f"{label}不能早于{not_before_label}（{not_before}）。"
+    return None
+
+
+def may(user, p, action):
+    """None when the user may take this step now, else the Chinese reason."""
+    t = TRANSITIONS[action]
+    state_message = f"该信访事项当前为“{p.state_label}”，不能{t.label}。"
+    if action == "visit" and p.replied_on is None:
+        state_message = "尚未书面答复，不能回访。"
+    problem = refusal(t, user, p, "", state_message)
+    if problem:
+        return problem
+    if user.role in UNIT and (p.unit_id is None or not _in_subtree(user, p.unit_id)):
+        return "只能办理交办给本单位的信访事项。"
+    if action == "request_review" and p.review_requested_on:
+        return "已复查过一次；对复查意见不服的，可向上一级机关请求复核。"
+    if action == "request_review" and p.replied_on and clock.today() > clocks.review_window_end(p.replied_on):
+        return f"复查申请期已于 {clocks.review_window_end(p.replied_on)} 届满（答复后 30 日内）。"
+    return None
+
+
+def _in_subtree(user, unit_id):
+    return Unit.select().where(Unit.id == unit_id, Unit.path.startswith(user.unit.path)).exists()
+
+
+def available(user, p):
+    return [key for key in TRANSITIONS if may(user, p, key) is None]
+
+
+# -- intake ---------------------------------------------------------------------------------------
+
+@dataclass
+class PersonInput:
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    is_leader: bool = False
+    address: str = ""
+
+
+def _next_number(year):
+    last = (Petition.select(fn.MAX(Petition.number)).where(Petition.number.startswith(f"{year}-")).scalar())
+    seq = int(last.split("-")[1]) + 1 if last else 1
+    return f"{year}-{seq:04d}"
+
+
+def intake_problems(*, received_on, channel, headcount, category, title, request, persons):
+    """Every problem of an intake form, in Chinese (empty when it may be registered)."""
+    problems = []
+    problem = _check_date(received_on, "收件（来访）日期")
+    if problem:
+        problems.append(problem)
+    if channel not in CHANNELS:
+        problems.append("请选择信访方式。")
+    if category is None or not category.active:
+        problems.append("请选择问题类别。")
+    if not (title or "").strip():
+        problems.append("请填写事项摘要。")
+    if not (request or "").strip():
+        problems.append("请填写信访诉求。")
+    persons = [p for p in persons if (p.name or "").strip()]
+    if not persons:
+        problems.append("请至少填写一名信访人。")
+    if headcount is None or headcount < 1:
+        problems.append("人数至少为 1。")
+    elif headcount < len(persons):
+        problems.append(f"人数（{headcount}）少于填写的信访人数（{len(persons)}）。")
+    if headcount and headcount >= GROUP_SIZE and persons and not any(p.is_leader for p in persons):
+        problems.append(f"{GROUP_SIZE} 人以上为群体访，请至少标明一名为首带头人（代表）。")
+    for p in persons:
+        for check in (privacy.id_number_problem(p.id_number), privacy.phone_problem(p.phone)):
+            if check:
+                problems.append(f"{p.name.strip()}：{check}")
+    return problems
+
+
+def register(*, received_on, channel, headcount, concerned_unit, category, title, request, persons, user,
+             escalated=False, escalated_note="", token=None):
+    """登记 a case; its acceptance clock starts from the received date. A repeated form submission
+    (same token) registers nothing and returns the case already made (second value False)."""
+    if user.role not in OFFICE:
+        raise PetitionError("只有股室工作人员和局领导可以登记信访事项。")
+    if token:
+        existing = Petition.get_or_none(Petition.submit_token == token)
+        if existing is not None:
+            with database.atomic():
+                audit.record("duplicate", "petition", existing.id, unit=existing.unit_id, actor=user,
+                             summary=f"重复提交的登记表未再次登记（{existing.number}）")
+            return existing, False
+    problems = intake_problems(received_on=received_on, channel=channel, headcount=headcount, category=category,
+                               title=title, request=request, persons=persons)
+    if problems:
+        raise PetitionError("；".join(problems))
+    persons = [p for p in persons if (p.name or "").strip()]
+    with database.atomic():
+        p = Petition.create(
+            number=_next_number(received_on.year), year=received_on.year, received_on=received_on, channel=channel,
+            headcount=headcount, is_group=headcount >= GROUP_SIZE, concerned_unit=concerned_unit, category=category,
+            title=title.strip()[:200], request=request.strip(), escalated=bool(escalated),
+            escalated_note=(escalated_note or "").strip(), accept_due=clocks.accept_due(received_on),
+            submit_token=token or None, created_by=user)
+        for seq, person in enumerate(persons, start=1):
+            Petitioner.create(petition=p, seq=seq, name=person.name.strip()[:50], phone=(person.phone or "").strip()[:20],
+                              id_number=privacy.normalise_id(person.id_number), is_leader=bool(person.is_leader),
+                              address=(person.address or "").strip()[:200])
+        audit.record("register", "petition", p.id, actor=user,
+                     summary=f"登记信访事项 {p.number}：{p.title}（{CHANNELS[channel]}，{headcount} 人）"[:255],
+                     after={"state": "registered", "accept_due": p.accept_due.isoformat()})
+        strong = [c for c in repeat_candidates(p) if c.strong]
+        if strong:
+            _link(p, strong[0].petition, user, strong[0].reason)
+    return Petition.get_by_id(p.id), True
+
+
+@dataclass
+class Candidate:
+    petition: object
+    reason: str
+    strong: bool
+
+
+def repeat_candidates(p):
+    """Earlier cases that look like the same matter: the same ID number or the same name and phone
+    (strong), or the same unit and category within the repeat window (likely)."""
+    found = {}
+    people = list(p.petitioners)
+    ids = [x.id_number for x in people if x.id_number]
+    if ids:
+        for other in (Petitioner.select(Petitioner, Petition).join(Petition)
+                      .where(Petitioner.id_number.in_(ids), Petition.id != p.id, Petition.received_on <= p.received_on)):
+            found.setdefault(other.petition.id, Candidate(other.petition, f"同一身份证号（{other.name}）", True))
+    for person in people:
+        if not person.phone:
+            continue
+        for other in (Petitioner.select(Petitioner, Petition).join(Petition)
+                      .where(Petitioner.name == person.name, Petitioner.phone == person.phone, Petition.id != p.id,
+                             Petition.received_on <= p.received_on)):
+            found.setdefault(other.petition.id, Candidate(other.petition, f"同一姓名和电话（{person.name}）", True))
+    if p.concerned_unit_id:
+        from flask import current_app
+
+        since = p.received_on - datetime.timedelta(days=current_app.config["PETITION_REPEAT_WINDOW_DAYS"])
+        for other in Petition.select().where(Petition.concerned_unit == p.concerned_unit_id,
+                                             Petition.category == p.category_id, Petition.id != p.id,
+                                             Petition.received_on.between(since, p.received_on)):
+            found.setdefault(other.id, Candidate(other, "同一单位、同类问题，90 日内", False))
+    return sorted(found.values(), key=lambda c: (not c.strong, c.petition.received_on, c.petition.id))
+
+
+def _link(p, earlier, user, reason):
+    root = earlier.repeat_of or earlier
+    Petition.update(repeat_of=root.id, version=Petition.version + 1).where(Petition.id == p.id).execute()
+    audit.record("link", "petition", p.id, unit=p.unit_id, actor=user,
+                 summary=f"{p.number} 关联为 {root.number} 的重复信访：{reason}"[:255], after={"repeat_of": root.id})
+
+
+def link_repeat(p, earlier, user):
+    if user.role not in OFFICE:
+        _refuse(p, user, "关联重复信访", "只有股室工作人员和局领导可以关联重复信访。")
+    if earlier.id == p.id or (earlier.repeat_of_id == p.id):
+        _refuse(p, user, "关联重复信访", "不能把信访事项关联到它自己。")
+    if earlier.received_on > p.received_on:
+        _refuse(p, user, "关联重复信访", "只能关联到更早登记的信访事项。")
+    with database.atomic():
+        _link(p, earlier, user, "人工确认")
+
+
+def mark_escalated(p, user, note):
+    if user.role not in OFFICE:
+        _refuse(p, user, "标记越级访", "只有股室工作人员和局领导可以标记越级访。")
+    if not (note or "").strip():
+        _refuse(p, user, "标记越级访", "请填写越级情况（去向、时间、人数）。")
+    with database.atomic():
+        Petition.update(escalated=True, escalated_note=note.strip(), version=Petition.version + 1).where(
+            Petition.id == p.id).execute()
+        audit.record("escalate", "petition", p.id, unit=p.unit_id, actor=user, summary=f"{p.number} 越级访：{note.strip()}"[:255],
+                     before={"escalated": p.escalated}, after={"escalated": True})
+
+
+def veto_proposal(p):
+    """The one-veto event already proposed for this case (not withdrawn or rejected), if any."""
+    return (VetoEvent.select().where(VetoEvent.source_type == "petition", VetoEvent.source_id == p.id,
+                                     VetoEvent.state.not_in(("withdrawn", "rejected", "overturned"))).first())
+
+
+def propose_veto(p, user):
+    """An escalated group petition proposes 一票否决 for the unit concerned, in one step, through the
+    one-veto module (leaders then confirm or reject it there)."""
+    from ..veto import services as veto
+
+    if not (p.escalated and p.is_group):
+        _refuse(p, user, "提出一票否决", "只有越级群体访可以据此提出一票否决。")
+    unit = p.concerned_unit or p.unit
+    if unit is None:
+        _refuse(p, user, "提出一票否决", "请先确定涉及单位。")
+    if veto_proposal(p) is not None:
+        _refuse(p, user, "提出一票否决", "已据此信访事项提出过一票否决。")
+    try:
+        return veto.propose(unit=unit, year=p.received_on.year, trigger="escalated_petition", occurred_on=p.received_on,
+                            user=user, source_type="petition", source_id=p.id,
+                            description=f"信访事项 {p.number}（{p.headcount} 人群体访）越级上访：{p.title}。"
+                                        f"{p.escalated_note}".strip())
+    except veto.VetoError as exc:
+        _refuse(p, user, "提出一票否决", str(exc))
+
+
+def reveal(p, user):
+    """Show the petitioners' ID numbers and phones of one case, to office staff and leaders; audited."""
+    if user.role not in OFFICE:
+        _refuse(p, user, "查看个人信息", "只有股室工作人员和局领导可以查看完整的身份证号和电话。")
+    with database.atomic():
+        audit.record("reveal", "petition", p.id, unit=p.unit_id, actor=user,
+                     summary=f"查看信访事项 {p.number} 信访人的完整身份证号和电话")
+    return list(p.petitioners.order_by(Petitioner.seq))
+
+
+# -- the case's steps ------------------------------------------------------------------------------
+
+def _guard(p, action, user, version, extra=None):
+    t = TRANSITIONS[action]
+    problem = may(user, p, action)
+    if problem is None and version is not None and str(version) != str(p.version):
+        problem = "该信访事项已被他人修改，请刷新页面后再操作。"
+    if problem is None and extra:
+        problem = extra
+    if problem:
+        _refuse(p, user, t.label, problem)
+
+
+def _move(p, action, user, summary, **changes):
+    """Write one transition with a version check, audited; returns the fresh case."""
+    t = TRANSITIONS[action]
+    target = changes.pop("state", t.target)
+    updated = (Petition.update(state=target, version=p.version + 1, **changes)
+               .where(Petition.id == p.id, Petition.version == p.version).execute())
+    if not updated:
+        raise PetitionError("该信访事项已被他人修改，请刷新页面后再操作。")
+    audit.record(action, "petition", p.id, unit=changes.get("unit", p.unit_id), actor=user,
+                 summary=f"{t.label} {p.number}：{summary}"[:255], before={"state": p.state}, after={"state": target})
+    return Petition.get_by_id(p.id)
+
+
+def accept(p, user, *, on, note, version=None):
+    _guard(p, "accept", user, version, _check_date(on, "受理日期", not_before=p.received_on, not_before_label="收件日期"))
+    with database.atomic():
+        return _move(p, "accept", user, f"受理，{on}，答复期限 {clocks.reply_due(on)}", accepted_on=on, notice_on=on,
+                     decision_note=(note or "").strip(), reply_due=clocks.reply_due(on))
+
+
+def not_accept(p, user, *, on, reason, version=None):
+    problem = _check_date(on, "告知日期", not_before=p.received_on, not_before_label="收件日期")
+    if problem is None and not (reason or "").strip():
+        problem = "请填写不予受理的理由（将写入告知书）。"
+    _guard(p, "not_accept", user, version, problem)
+    with database.atomic():
+        return _move(p, "not_accept", user, reason.strip(), notice_on=on, decision_note=reason.strip(), closed_on=on)
+
+
+def assign(p, user, *, unit, handler_name, on, version=None):
+    problem = _check_date(on, "交办日期", not_before=p.accepted_on, not_before_label="受理日期")
+    if problem is None and (unit is None or not unit.active):
+        problem = "请选择承办单位。"
+    if problem is None and not (handler_name or "").strip():
+        problem = "请填写承办人。"
+    _guard(p, "assign", user, version, problem)
+    with database.atomic():
+        p = _move(p, "assign", user, f"交{unit.name}办理，承办人 {handler_name.strip()}，期限 {p.reply_due}",
+                  unit=unit.id, handler_name=handler_name.strip()[:50], assigned_on=on)
+        supervision.supervise(HANDLING.key, source_id=p.id, unit=unit, assigned_by=user, start_date=on,
+                              due_date=p.reply_due, title=f"信访 {p.number}：{p.title}"[:200], description=p.request,
+                              responsible_name=p.handler_name)
+        attachments.rehome("petition", p, user)
+    return p
+
+
+def start(p, user, version=None):
+    _guard(p, "start", user, version)
+    with database.atomic():
+        return _move(p, "start", user, f"{user.display_name}签收")
+
+
+def reply(p, user, *, on, text, document, version=None):
+    """书面答复: the written opinion, with its document; starts the follow-up and review clocks."""
+    problem = _check_date(on, "答复日期", not_before=p.accepted_on, not_before_label="受理日期")
+    if problem is None and not (text or "").strip():
+        problem = "请填写答复意见。"
+    if problem is None and (document is None or not getattr(document, "filename", "")):
+        problem = "请上传答复意见书（盖章扫描件）后再提交答复。"
+    _guard(p, "reply", user, version, problem)
+    with database.atomic():
+        try:
+            attachments.save("petition_reply", p, document, user, description=f"答复意见书（{on}）")
+        except attachments.AttachmentError as exc:
+            raise PetitionError(str(exc))
+        late = f"，超期 {(on - p.reply_due).days} 天" if p.reply_due and on > p.reply_due else ""
+        p = _move(p, "reply", user, f"{on} 书面答复{late}", replied_on=on, reply_text=text.strip(),
+                  visit_due=clocks.visit_due(on))
+        supervision.resolve(HANDLING.key, p.id, user, f"{on} 已书面答复")
+        supervision.supervise(VISIT.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=on,
+                              due_date=p.visit_due, title=f"回访 {p.number}：{p.title}"[:200],
+                              description="答复后回访信访人，了解落实情况和满意度。", responsible_name=p.handler_name)
+    return p
+
+
+def visit(p, user, *, on, visitor, method, satisfaction, notes, version=None):
+    """回访: a satisfied (or basically satisfied) petitioner lets the office close the case; a
+    dissatisfied one reopens it for another reply."""
+    problem = _check_date(on, "回访日期", not_before=p.replied_on, not_before_label="答复日期") if p.replied_on else None
+    if problem is None and not (visitor or "").strip():
+        problem = "请填写回访人。"
+    if problem is None and method not in VISIT_METHODS:
+        problem = "请选择回访方式。"
+    if problem is None and satisfaction not in SATISFACTION:
+        problem = "请选择信访人的满意度。"
+    if problem is None and satisfaction == "dissatisfied" and not (notes or "").strip():
+        problem = "信访人不满意时，请记录其意见（将据此重新办理）。"
+    _guard(p, "visit", user, version, problem)
+    with database.atomic():
+        PetitionVisit.create(petition=p, visited_on=on, visitor=visitor.strip()[:100], method=method,
+                             satisfaction=satisfaction, notes=(notes or "").strip(), created_by=user)
+        supervision.resolve(VISIT.key, p.id, user, f"{on} 已回访：{SATISFACTION[satisfaction]}")
+        if satisfaction != "dissatisfied":
+            return _move(p, "visit", user, f"{on} {VISIT_METHODS[method]}，{SATISFACTION[satisfaction]}")
+        due = clocks.reopen_due(max(on, clock.today()))
+        p = _move(p, "visit", user, f"{on} 回访不满意，重新办理，期限 {due}", state="handling", reply_due=due,
+                  replied_on=None, visit_due=None)
+        supervision.supervise(HANDLING.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=clock.today(),
+                              due_date=due, title=f"信访 {p.number}（回访不满意，重新办理）"[:200],
+                              description=notes.strip(), responsible_name=p.handler_name)
+    return p
+
+
+def close(p, user, version=None):
+    _guard(p, "close", user, version)
+    with database.atomic():
+        return _move(p, "close", user, "回访满意，办结", closed_on=clock.today())
+
+
+def request_review(p, user, *, on, reason, version=None):
+    """复查申请: within 30 days of the written opinion; answered within 30 days of the request."""
+    problem = _check_date(on, "复查申请日期", not_before=p.replied_on, not_before_label="答复日期")
+    if problem is None and on > clocks.review_window_end(p.replied_on):
+        problem = f"复查申请须在答复后 30 日内（{clocks.review_window_end(p.replied_on)} 前）提出。"
+    if problem is None and not (reason or "").strip():
+        problem = "请填写复查请求。"
+    _guard(p, "request_review", user, version, problem)
+    with database.atomic():
+        supervision.resolve(VISIT.key, p.id, user, "信访人申请复查")
+        return _move(p, "request_review", user, f"{on} 申请复查，{clocks.review_due(on)} 前答复",
+                     review_requested_on=on, review_due=clocks.review_due(on), review_reason=reason.strip(),
+                     closed_on=None)
+
+
+def answer_review(p, user, *, on, text, document, version=None):
+    problem = _check_date(on, "复查答复日期", not_before=p.review_requested_on, not_before_label="复查申请日期")
+    if problem is None and not (text or "").strip():
+        problem = "请填写复查意见。"
+    if problem is None and (document is None or not getattr(document, "filename", "")):
+        problem = "请上传复查意见书后再提交。"
+    _guard(p, "answer_review", user, version, problem)
+    with database.atomic():
+        try:
+            attachments.save("petition_reply", p, document, user, description=f"复查意见书（{on}）")
+        except attachments.AttachmentError as exc:
+            raise PetitionError(str(exc))
+        return _move(p, "answer_review", user, f"{on} 复查答复", review_answered_on=on, review_answer=text.strip(),
+                     closed_on=on)
+
+
+def handling_item(p):
+    """The supervised item of the case's current handling (for its extension requests), if open."""
+    return (SupervisedItem.select().where(SupervisedItem.source_type == HANDLING.key, SupervisedItem.source_id == p.id)
+            .order_by(SupervisedItem.id.desc()).first())
+
+
+# -- office to-dos outside the supervision core -----------------------------------------------------
+
+@supervision.todo_source
+def _office_todos(user):
+    """Office staff: cases to accept within 15 days, cases to assign, reviews to answer."""
+    if user.role != "office":
+        return []
+    todos = []
+    labels = {"registered": "受理或不予受理", "accepted": "交办信访事项", "review": "答复复查申请"}
+    for p in Petition.select().where(Petition.state.in_(tuple(labels))).order_by(Petition.received_on):
+        limit = clocks.current_limit(p)
+        todos.append(supervision.Todo(labels[p.state], petition_url(p), f"信访 {p.number}：{p.title}",
+                                      p.concerned_unit.name if p.concerned_unit else "—", limit[1], clocks.urgency(p)))
+    return todos
+
+
+# -- tasks assigned from above (上级交办) ------------------------------------------------------------
+
+def task_url(task):
+    return path_for("petitions.task", task_id=task.id)
+
+
+def _sync_task_due(item):
+    AssignedTask.update(due_date=item.due_date).where(AssignedTask.id == item.source_id).execute()
+
+
+TASK = registry.register(registry.SourceType(
+    "assigned_task", "上级交办", unit_roles=UNIT | {"office"}, extension_roles=frozenset({"leader"}), max_extensions=1,
+    max_extension_days=30, todo_label="书面答复交办事项", url=lambda item: path_for("petitions.task", task_id=item.source_id),
+    on_due_change=_sync_task_due))
+
+
+def create_task(*, source, ref_number, title, content, received_on, due_date, unit, user):
+    problems = []
+    if user.role not in OFFICE:
+        raise PetitionError("只有股室工作人员和局领导可以登记上级交办事项。")
+    if source not in TASK_SOURCES:
+        problems.append("请选择交办来源。")
+    if not (title or "").strip():
+        problems.append("请填写事项名称。")
+    problem = _check_date(received_on, "收到日期")
+    if problem:
+        problems.append(problem)
+    if due_date is None:
+        problems.append("请填写办理期限。")
+    elif received_on and due_date < received_on:
+        problems.append("办理期限不能早于收到日期。")
+    if unit is None or not unit.active:
+        problems.append("请选择承办单位。")
+    if problems:
+        raise PetitionError("；".join(problems))
+    with database.atomic():
+        task = AssignedTask.create(year=received_on.year, source=source, ref_number=(ref_number or "").strip()[:50],
+                                   title=title.strip()[:200], content=(content or "").strip(), received_on=received_on,
+                                   due_date=due_date, unit=unit, created_by=user)
+        audit.record("create", "assigned_task", task.id, unit=unit, actor=user,
+                     summary=f"登记{TASK_SOURCES[source]}“{task.title}”，交{unit.name}，{due_date} 前答复"[:255])
+        supervision.supervise(TASK.key, source_id=task.id, unit=unit, assigned_by=user, start_date=received_on,
+                              due_date=due_date,
+                              title=f"{TASK_SOURCES[source]}：{task.title}"[:200], description=task.content)
+    return task
+
+
+def may_reply_task(user, task):
+    if task.state != "open":
+        return "该交办事项已答复。"
+    if user.role == "office":
+        return None
+    if user.role not in UNIT or not _in_subtree(user, task.unit_id):
+        return "只能答复交给本单位的交办事项。"
+    return None
+
+
+def reply_task(task, user, *, on, text, document):
+    problem = may_reply_task(user, task) or _check_date(on, "答复日期", not_before=task.received_on,
+                                                         not_before_label="收到日期")
+    if problem is None and not (text or "").strip():
+        problem = "请填写答复内容。"
+    if problem is None and (document is None or not getattr(document, "filename", "")):
+        problem = "请上传书面答复（盖章扫描件）后再提交。"
+    if problem:
+        with database.atomic():
+            audit.record("denied", "assigned_task", task.id, unit=task.unit_id, actor=user,
+                         summary=f"答复未执行：{problem}"[:255])
+        raise PetitionError(problem)
+    with database.atomic():
+        try:
+            attachments.save("assigned_task", task, document, user, description=f"书面答复（{on}）")
+        except attachments.AttachmentError as exc:
+            raise PetitionError(str(exc))
+        AssignedTask.update(state="replied", replied_on=on, reply_text=text.strip()).where(
+            AssignedTask.id == task.id).execute()
+        late = "（按期）" if on <= task.due_date else f"（超期 {(on - task.due_date).days} 天）"
+        audit.record("reply", "assigned_task", task.id, unit=task.unit_id, actor=user,
+                     summary=f"书面答复“{task.title}”{late}"[:255], before={"state": "open"}, after={"state": "replied"})
+        supervision.resolve(TASK.key, task.id, user, f"{on} 已书面答复")
+    return AssignedTask.get_by_id(task.id)
+
+
+def task_item(task):
+    return (SupervisedItem.select().where(SupervisedItem.source_type == TASK.key, SupervisedItem.source_id == task.id)
+            .order_by(SupervisedItem.id.desc()).first())
+
+
+def task_on_time_rate(year, query=None):
+    """(replied on time, tasks due by today or replied) for a year: "件件有落实, 事事有回音"."""
+    query = query if query is not None else AssignedTask.select()
+    tasks = list(query.where(AssignedTask.year == year))
+    today = clock.today()
+    counted = [t for t in tasks if t.state == "replied" or t.due_date < today]
+    on_time = [t for t in counted if t.replied_on and t.replied_on <= t.due_date]
+    return len(on_time), len(counted)
+
+
+def categories(include_inactive=False):
+    query = PetitionCategory.select().order_by(PetitionCategory.seq, PetitionCategory.id)
+    return list(query if include_inactive else query.where(PetitionCategory.active == True))  # noqa: E712
+
+
+def save_category(category, name, user, active=True):
+    if user.role != "office":
+        raise PetitionError("只有股室工作人员可以维护问题类别。")
+    name = (name or "").strip()
+    if not name:
+        raise PetitionError("请填写类别名称。")
+    clash = PetitionCategory.get_or_none(PetitionCategory.name == name)
+    if clash is not None and (category is None or clash.id != category.id):
+        raise PetitionError(f"已有类别“{name}”。")
+    with database.atomic():
+        if category is None:
+            seq = (PetitionCategory.select(fn.MAX(PetitionCategory.seq)).scalar() or 0) + 1
+            category = PetitionCategory.create(name=name, seq=seq, active=active)
+        else:
+            category.name, category.active = name, active
+            category.save()
+        audit.record("update", "petition", None, actor=user, summary=f"问题类别“{name}”{'启用' if active else '停用'}")
+    return category

@@ -1,0 +1,434 @@
+"""Views of letters and visits: the live ledger, intake, the case page and its steps, extensions,
+privacy reveal, repeats and escalation, tasks assigned from above, and the category list."""
+import datetime
+import uuid
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from .. import audit, clock, htmx
+from ..access import get_or_404, permission
+from ..attachments.services import attachments_of, register_owner
+from ..forms import choices, error_text
+from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, ExtensionRequest, Petition,
+                      PetitionCategory, Petitioner, SupervisedItem, Unit)
+from ..models.petitions import TASK_STATES
+from ..nav import unit_panel
+from ..supervision import registry
+from ..supervision import services as supervision
+from ..supervision.urgency import urgency as item_urgency
+from ..users.services import unit_choices
+from . import bp, clocks, privacy, services
+from .forms import CategoryForm, IntakeForm, StepForm, TaskForm, TaskReplyForm
+
+CHANGED = "petitionsChanged"
+register_owner("petition", Petition, "信访材料")
+register_owner("petition_reply", Petition, "答复意见书")
+register_owner("assigned_task", AssignedTask, "交办事项答复")
+
+
+def _year(args):
+    return int(args["year"]) if args.get("year", "").isdigit() else clock.today().year
+
+
+def _int(args, name):
+    value = args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+# -- the ledger (台账) ------------------------------------------------------------------------------
+
+def filtered(user, args):
+    """The ledger rows a user may see under the filters in `args`, most urgent first:
+    [(petition, urgency or None)]. Shared by the page, its live table and the Excel export."""
+    query = Petition.visible_to(user).where(Petition.year == _year(args))
+    month = _int(args, "month")
+    if args.get("channel") in CHANNELS:
+        query = query.where(Petition.channel == args["channel"])
+    if _int(args, "category"):
+        query = query.where(Petition.category == _int(args, "category"))
+    if _int(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == _int(args, "unit"))
+        if unit is not None:
+            subtree = Unit.select(Unit.id).where(Unit.path.startswith(unit.path))
+            query = query.where(Petition.unit.in_(subtree) | Petition.concerned_unit.in_(subtree))
+    if args.get("state") in PETITION_STATES:
+        query = query.where(Petition.state == args["state"])
+    if args.get("kind") in ("group", "individual"):
+        query = query.where(Petition.is_group == (args["kind"] == "group"))
+    rows = list(query.order_by(Petition.received_on.desc(), Petition.id.desc()))
+    if month and 1 <= month <= 12:  # in Python: date parts differ between SQLite and PostgreSQL
+        rows = [p for p in rows if p.received_on.month == month]
+    today = clock.today()
+    if args.get("backlog") == "1":
+        rows = [p for p in rows if clocks.is_backlog(p, today)]
+    if args.get("visit_overdue") == "1":
+        rows = [p for p in rows if clocks.visit_overdue(p, today)]
+    ranked = [(p, clocks.urgency(p, today)) for p in rows]
+    ranked.sort(key=lambda r: (r[1].severity if r[1] else 9, r[1].days_left if r[1] and r[1].days_left is not None else 99999))
+    return ranked
+
+
+def _ledger_context(args):
+    rows = filtered(current_user, args)
+    today = clock.today()
+    names = {}
+    for person in (Petitioner.select().where(Petitioner.petition.in_([p.id for p, _ in rows]))
+                   .order_by(Petitioner.seq)):
+        names.setdefault(person.petition_id, []).append(person.name)
+    return {"rows": rows, "names": names, "args": args, "year": _year(args), "today": today,
+            "backlog": {p.id for p, _ in rows if clocks.is_backlog(p, today)},
+            "visit_late": {p.id for p, _ in rows if clocks.visit_overdue(p, today)},
+            "channels": CHANNELS, "states": PETITION_STATES, "categories": services.categories(True),
+            "units": unit_choices()}
+
+
+@bp.get("/")
+@permission("petitions.view")
+def index():
+    """The petition ledger (信访台账) with filters, updating in place, most urgent first."""
+    return htmx.render("petitions/index.html", "petitions/_ledger.html", **_ledger_context(request.args))
+
+
+# -- intake ----------------------------------------------------------------------------------------
+
+def _intake_form():
+    form = IntakeForm(data={"received_on": clock.today(), "headcount": 1, "token": uuid.uuid4().hex}
+                      if request.method == "GET" else None)
+    form.concerned_unit.choices = choices([(0, "（未确定）")] + unit_choices())
+    form.category.choices = choices((c.id, c.name) for c in services.categories())
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission("petitions.register")
+def new():
+    """登记: intake of a letter or visit; a repeated submission of the same form registers nothing."""
+    form = _intake_form()
+    if form.validate_on_submit():
+        persons = [services.PersonInput(f.form.name.data or "", f.form.phone.data or "", f.form.id_number.data or "",
+                                        f.form.is_leader.data) for f in form.persons]
+        try:
+            p, created = services.register(
+                received_on=form.received_on.data, channel=form.channel.data, headcount=form.headcount.data,
+                concerned_unit=Unit.get_or_none(Unit.id == form.concerned_unit.data),
+                category=PetitionCategory.get_or_none(PetitionCategory.id == form.category.data),
+                title=form.title.data, request=form.request.data, persons=persons, escalated=form.escalated.data,
+                escalated_note=form.escalated_note.data, token=form.token.data, user=current_user._get_current_object())
+        except services.PetitionError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            if not created:
+                flash(f"该登记表已提交过（{p.number}），未重复登记。", "error")
+                return redirect(url_for("petitions.detail", petition_id=p.id))
+            letter = request.files.get("letter")
+            if letter and letter.filename:
+                from ..attachments import services as attachments
+
+                try:
+                    attachments.save("petition", p, letter, current_user._get_current_object(), "来信或材料扫描件")
+                except attachments.AttachmentError as exc:
+                    flash(f"已登记 {p.number}，但材料未上传：{exc} 请在本页重新上传。", "error")
+                    return redirect(url_for("petitions.detail", petition_id=p.id))
+            flash(f"已登记信访事项 {p.number}，应于 {p.accept_due} 前告知是否受理。"
+                  + ("已自动关联为重复信访。" if p.repeat_of_id else ""), "success")
+            return redirect(url_for("petitions.detail", petition_id=p.id))
+    status = 422 if request.method == "POST" else 200
+    return htmx.render("petitions/new.html", form=form, status=status)
+
+
+# -- one case ----------------------------------------------------------------------------------------
+
+def _detail_context(p, revealed=None):
+    user = current_user._get_current_object()
+    item = services.handling_item(p)
+    source = registry.get(services.HANDLING.key)
+    step_form = StepForm(data={"on": clock.today(), "version": p.version, "handler_name": p.handler_name})
+    step_form.unit.choices = choices(unit_choices())
+    return {
+        "p": p, "u": clocks.urgency(p), "limit": clocks.current_limit(p), "backlog": clocks.is_backlog(p),
+        "backlog_since": clocks.backlog_since(p), "review_window": clocks.review_window(p),
+        "visit_late": clocks.visit_overdue(p),
+        "actions": services.available(user, p), "transitions": services.TRANSITIONS,
+        "people": revealed or list(p.petitioners.order_by(Petitioner.seq)), "revealed": revealed is not None,
+        "mask_id": privacy.mask_id, "mask_phone": privacy.mask_phone,
+        "visits": list(p.visits.order_by(p.visits.model.id)),
+        "repeats": list(Petition.select().where((Petition.repeat_of == p.id) | (
+            (Petition.id == p.repeat_of_id) if p.repeat_of_id else False)).order_by(Petition.received_on)),
+        "candidates": [c for c in services.repeat_candidates(p) if c.petition.id != p.repeat_of_id]
+        if user.role in services.OFFICE else [],
+        "veto": services.veto_proposal(p), "item": item, "item_u": item_urgency(item) if item else None,
+        "source": source, "extensions": list(item.extensions.order_by(ExtensionRequest.id.desc())) if item else [],
+        "ext_latest": item.original_due_date + datetime.timedelta(days=source.limits()[1]) if item else None,
+        "can_extend": bool(item and item.is_open and user.role in source.unit_roles and user.unit_id == item.unit_id),
+        "form": step_form, "replies": attachments_of("petition_reply", p, user),
+        "history": audit.history("petition", p.id),
+    }
+
+
+@bp.get("/<int:petition_id>")
+@permission("petitions.view")
+def detail(petition_id):
+    """One case: its clocks, what the user may do next, petitioners, visits, repeats and history."""
+    p = get_or_404(Petition, petition_id)
+    return htmx.render("petitions/detail.html", "petitions/_detail_live.html", **_detail_context(p))
+
+
+def _after(p, message=None, error=None):
+    return htmx.outcome("petitions/_detail_live.html", lambda: _detail_context(Petition.get_by_id(p.id)),
+                        url_for("petitions.detail", petition_id=p.id), message=message, error=error, trigger=CHANGED)
+
+
+STEP_MESSAGES = {"accept": "已受理，答复期限已起算。", "not_accept": "已登记不予受理，请打印告知书送达信访人。",
+                 "assign": "已交办，承办单位已收到待办。", "start": "已签收，请在期限内办理并书面答复。",
+                 "reply": "已书面答复，回访期限已起算。", "visit": "已记录回访。", "close": "已办结。",
+                 "request_review": "已登记复查申请，应在 30 日内答复。", "answer_review": "已作出复查答复，事项办结。"}
+
+
+@bp.post("/<int:petition_id>/step/<action>")
+@permission("petitions.act")
+def step(petition_id, action):
+    """Take one step of the case: 受理, 不予受理, 交办, 签收, 答复, 回访, 办结, 复查."""
+    p = get_or_404(Petition, petition_id)
+    if action not in services.TRANSITIONS:
+        abort(404)
+    form = StepForm()
+    form.unit.choices = choices(unit_choices())
+    if not form.validate():
+        return _after(p, error=error_text(form))
+    user, data = current_user._get_current_object(), form.data
+    version, on, note = data["version"], data["on"], data["note"]
+    try:
+        if action == "accept":
+            p = services.accept(p, user, on=on, note=note, version=version)
+        elif action == "not_accept":
+            p = services.not_accept(p, user, on=on, reason=note, version=version)
+        elif action == "assign":
+            unit = Unit.get_or_none(Unit.id == data["unit"]) if data["unit"] else None
+            p = services.assign(p, user, unit=unit, handler_name=data["handler_name"], on=on, version=version)
+        elif action == "start":
+            p = services.start(p, user, version=version)
+        elif action == "reply":
+            p = services.reply(p, user, on=on, text=note, document=request.files.get("document"), version=version)
+        elif action == "visit":
+            p = services.visit(p, user, on=on, visitor=data["visitor"], method=data["method"],
+                               satisfaction=data["satisfaction"], notes=note, version=version)
+        elif action == "close":
+            p = services.close(p, user, version=version)
+        elif action == "request_review":
+            p = services.request_review(p, user, on=on, reason=note, version=version)
+        else:
+            p = services.answer_review(p, user, on=on, text=note, document=request.files.get("document"), version=version)
+    except services.PetitionError as exc:
+        return _after(p, error=str(exc))
+    message = STEP_MESSAGES[action]
+    if action == "visit" and p.state == "handling":
+        message = "信访人不满意，事项已退回承办单位重新办理。"
+    return _after(p, message)
+
+
+@bp.post("/<int:petition_id>/reveal")
+@permission("petitions.reveal")
+def reveal(petition_id):
+    """Show one case's full ID numbers and phones (office and leaders); every reveal is audited."""
+    p = get_or_404(Petition, petition_id)
+    try:
+        people = services.reveal(p, current_user._get_current_object())
+    except services.PetitionError as exc:
+        return _after(p, error=str(exc))
+    return htmx.render("petitions/detail.html", "petitions/_detail_live.html", **_detail_context(p, revealed=people))
+
+
+@bp.post("/<int:petition_id>/link/<int:other_id>")
+@permission("petitions.register")
+def link(petition_id, other_id):
+    """Confirm a likely repeat: link this case to an earlier one."""
+    p, other = get_or_404(Petition, petition_id), get_or_404(Petition, other_id)
+    try:
+        services.link_repeat(p, other, current_user._get_current_object())
+    except services.PetitionError as exc:
+        return _after(p, error=str(exc))
+    return _after(p, f"已关联为 {other.number} 的重复信访。")
+
+
+@bp.post("/<int:petition_id>/escalate")
+@permission("petitions.register")
+def escalate(petition_id):
+    """Flag a case as taken past the county (越级访)."""
+    p = get_or_404(Petition, petition_id)
+    try:
+        services.mark_escalated(p, current_user._get_current_object(), request.form.get("note", ""))
+    except services.PetitionError as exc:
+        return _after(p, error=str(exc))
+    return _after(p, "已标记为越级访。")
+
+
+@bp.post("/<int:petition_id>/veto")
+@permission("veto.propose")
+def propose_veto(petition_id):
+    """An escalated group petition proposes 一票否决 for the unit concerned, in one step."""
+    p = get_or_404(Petition, petition_id)
+    try:
+        veto = services.propose_veto(p, current_user._get_current_object())
+    except services.PetitionError as exc:
+        return _after(p, error=str(exc))
+    return _after(p, f"已对{veto.unit.name}提出一票否决，等待局领导确认。")
+
+
+@bp.post("/<int:petition_id>/extension")
+@permission("petitions.act")
+def request_extension(petition_id):
+    """延期申请 of the handling deadline (once, ≤ 30 days), decided by a leader on the supervision core."""
+    p = get_or_404(Petition, petition_id)
+    item = services.handling_item(p)
+    if item is None:
+        return _after(p, error="该信访事项尚未交办，不能申请延期。")
+    try:
+        new_due = datetime.date.fromisoformat(request.form.get("new_due_date", ""))
+    except ValueError:
+        return _after(p, error="请填写延至的日期。")
+    try:
+        supervision.request_extension(item, current_user._get_current_object(), new_due, request.form.get("reason", ""))
+    except supervision.SupervisionError as exc:
+        return _after(p, error=str(exc))
+    return _after(p, "延期申请已提交，等待局领导审批。")
+
+
+@bp.post("/<int:petition_id>/extension/<int:extension_id>/<decision>")
+@permission("petitions.act")
+def decide_extension(petition_id, extension_id, decision):
+    p = get_or_404(Petition, petition_id)
+    ext = get_or_404(ExtensionRequest, extension_id)
+    if decision not in ("approve", "refuse") or ext.item.source_type != services.HANDLING.key or ext.item.source_id != p.id:
+        abort(404)
+    try:
+        supervision.decide_extension(ext, current_user._get_current_object(), decision == "approve",
+                                     request.form.get("note", ""))
+    except supervision.SupervisionError as exc:
+        return _after(p, error=str(exc))
+    return _after(p, "已批准延期，答复期限已顺延。" if decision == "approve" else "已退回延期申请。")
+
+
+@unit_panel
+def unit_petitions(unit, user):
+    """A unit's open cases and overdue visits, on its page."""
+    subtree = Unit.select(Unit.id).where(Unit.path.startswith(unit.path))
+    rows = [(p, clocks.urgency(p)) for p in Petition.visible_to(user).where(
+        Petition.unit.in_(subtree), Petition.state.in_(("assigned", "handling", "replied", "review")))]
+    if not rows:
+        return None
+    rows.sort(key=lambda r: (r[1].severity if r[1] else 9, r[0].id))
+    return "petitions/_unit_panel.html", {"rows": rows}
+
+
+# -- tasks assigned from above (上级交办) --------------------------------------------------------------
+
+def _tasks_context(args):
+    year = _year(args)
+    query = AssignedTask.visible_to(current_user).where(AssignedTask.year == year)
+    if args.get("source") in TASK_SOURCES:
+        query = query.where(AssignedTask.source == args["source"])
+    if args.get("state") in TASK_STATES:
+        query = query.where(AssignedTask.state == args["state"])
+    if _int(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == _int(args, "unit"))
+        if unit is not None:
+            query = query.where(AssignedTask.unit.in_(Unit.select(Unit.id).where(Unit.path.startswith(unit.path))))
+    tasks = list(query.order_by(AssignedTask.received_on.desc()))
+    items = {item.source_id: item for item in SupervisedItem.select().where(
+        SupervisedItem.source_type == services.TASK.key, SupervisedItem.source_id.in_([t.id for t in tasks]))}
+    rows = [(t, item_urgency(items[t.id]) if t.id in items else None) for t in tasks]
+    rows.sort(key=lambda r: (r[1].severity if r[1] else 9, r[0].due_date))
+    on_time, counted = services.task_on_time_rate(year, AssignedTask.visible_to(current_user))
+    return {"rows": rows, "args": args, "year": year, "sources": TASK_SOURCES, "states": TASK_STATES,
+            "units": unit_choices(), "on_time": on_time, "counted": counted}
+
+
+@bp.get("/tasks")
+@permission("petitions.view")
+def tasks():
+    """Tasks assigned from above with their replies and the year's on-time reply rate; live."""
+    return htmx.render("petitions/tasks.html", "petitions/_tasks_table.html", **_tasks_context(request.args))
+
+
+@bp.route("/tasks/new", methods=["GET", "POST"])
+@permission("petitions.tasks_manage")
+def task_new():
+    """Register an NPC suggestion, CPPCC proposal or leaders' letter and hand it to a unit."""
+    form = TaskForm(data={"received_on": clock.today()} if request.method == "GET" else None)
+    form.unit.choices = choices(unit_choices())
+    if form.validate_on_submit():
+        try:
+            task = services.create_task(source=form.source.data, ref_number=form.ref_number.data, title=form.title.data,
+                                        content=form.content.data, received_on=form.received_on.data,
+                                        due_date=form.due_date.data, unit=Unit.get_or_none(Unit.id == form.unit.data),
+                                        user=current_user._get_current_object())
+        except services.PetitionError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(f"已登记并交{task.unit.name}办理，{task.due_date} 前书面答复。", "success")
+            return redirect(url_for("petitions.task", task_id=task.id))
+    return htmx.render("petitions/task_new.html", form=form, status=422 if request.method == "POST" else 200)
+
+
+def _task_context(task):
+    item = services.task_item(task)
+    return {"task": task, "item": item, "u": item_urgency(item) if item else None,
+            "may_reply": services.may_reply_task(current_user, task) is None,
+            "form": TaskReplyForm(data={"on": clock.today()}),
+            "replies": attachments_of("assigned_task", task, current_user)}
+
+
+@bp.get("/tasks/<int:task_id>")
+@permission("petitions.view")
+def task(task_id):
+    task = get_or_404(AssignedTask, task_id)
+    return htmx.render("petitions/task.html", "petitions/_task_live.html", **_task_context(task))
+
+
+@bp.post("/tasks/<int:task_id>/reply")
+@permission("petitions.act")
+def task_reply(task_id):
+    """书面答复 with its document; closes the supervised item."""
+    task = get_or_404(AssignedTask, task_id)
+    form = TaskReplyForm()
+    error = None
+    if not form.validate():
+        error = error_text(form)
+    else:
+        try:
+            services.reply_task(task, current_user._get_current_object(), on=form.on.data, text=form.note.data,
+                                document=request.files.get("document"))
+        except services.PetitionError as exc:
+            error = str(exc)
+    return htmx.outcome("petitions/_task_live.html", lambda: _task_context(AssignedTask.get_by_id(task.id)),
+                        url_for("petitions.task", task_id=task.id), message=None if error else "已书面答复。",
+                        error=error, trigger=CHANGED)
+
+
+# -- categories ----------------------------------------------------------------------------------------
+
+@bp.route("/categories", methods=["GET", "POST"])
+@permission("petitions.manage")
+def categories():
+    """The editable list of problem categories; a category in use is deactivated, never deleted."""
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            services.save_category(None, form.name.data, current_user._get_current_object())
+        except services.PetitionError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash("已添加类别。", "success")
+            return redirect(url_for("petitions.categories"))
+    return htmx.render("petitions/categories.html", form=form, rows=services.categories(True),
+                       status=422 if request.method == "POST" else 200)
+
+
+@bp.post("/categories/<int:category_id>/toggle")
+@permission("petitions.manage")
+def category_toggle(category_id):
+    category = PetitionCategory.get_or_none(PetitionCategory.id == category_id) or abort(404)
+    services.save_category(category, category.name, current_user._get_current_object(), active=not category.active)
+    flash(f"已{'启用' if category.active else '停用'}类别“{category.name}”。", "success")
+    return redirect(url_for("petitions.categories"))

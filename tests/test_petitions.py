@@ -1,0 +1,460 @@
+"""Letters and visits: statutory clocks at their boundaries, the case state machine per role, bad
+input, repeat detection, masking and the audited reveal, scoping, extensions on the supervision
+core, follow-up visits, escalation to one-veto, and tasks assigned from above."""
+import datetime
+import io
+
+import pytest
+
+from portal import clock
+from portal.models import (AssignedTask, AuditLog, Petition, PetitionCategory, SupervisedItem, VetoEvent)
+from portal.petitions import clocks, privacy
+from portal.petitions import services as ps
+from portal.supervision import services as supervision
+from portal.veto import services as veto
+
+TODAY = datetime.date(2026, 3, 2)
+D = datetime.timedelta
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+GOOD_ID = privacy.with_check_digit("43010219800101123")
+
+
+class Storage:
+    def __init__(self, name="答复意见书.pdf", data=PDF):
+        self.filename, self.stream = name, io.BytesIO(data)
+
+
+def at(day):
+    return clock.local_to_utc(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def category(name="拖欠工资"):
+    return PetitionCategory.get(PetitionCategory.name == name)
+
+
+def register(world, day=TODAY, headcount=1, persons=None, unit=None, cat="拖欠工资", **kw):
+    persons = persons or [ps.PersonInput("周立新", "13800001111", GOOD_ID, headcount >= 5)]
+    with clock.frozen(at(day)):
+        p, _ = ps.register(received_on=day, channel="visit", headcount=headcount, concerned_unit=unit or world.shop,
+                           category=category(cat), title="反映拖欠工资", request="要求补发 2025 年工资",
+                           persons=persons, user=world.user("office"), **kw)
+    return p
+
+
+def fresh(p):
+    return Petition.get_by_id(p.id)
+
+
+def walk(world, p, to, day=TODAY):
+    """Drive a case from where it is to a later state through the services."""
+    office, head = world.user("office"), world.user("unit_head")
+    order = ["registered", "accepted", "assigned", "handling", "replied", "visited", "closed"]
+    steps = {
+        "accepted": lambda p: ps.accept(p, office, on=day, note="属本系统职责"),
+        "assigned": lambda p: ps.assign(p, office, unit=world.shop, handler_name="承办人甲", on=day),
+        "handling": lambda p: ps.start(p, head),
+        "replied": lambda p: ps.reply(p, head, on=day, text="已补发工资", document=Storage()),
+        "visited": lambda p: ps.visit(p, head, on=day, visitor="回访人乙", method="phone", satisfaction="satisfied",
+                                      notes=""),
+        "closed": lambda p: ps.close(p, office),
+    }
+    with clock.frozen(at(day)):
+        for state in order[order.index(fresh(p).state) + 1:order.index(to) + 1]:
+            steps[state](fresh(p))
+    return fresh(p)
+
+
+# -- clocks ---------------------------------------------------------------------------------------
+
+def test_statutory_limits_are_counted_in_calendar_days(app):
+    with app.app_context():
+        received = datetime.date(2026, 1, 20)
+        assert clocks.accept_due(received) == datetime.date(2026, 2, 4)
+        assert clocks.reply_due(datetime.date(2026, 2, 4)) == datetime.date(2026, 4, 5)
+        assert clocks.review_window_end(datetime.date(2026, 4, 1)) == datetime.date(2026, 5, 1)
+        assert clocks.review_due(datetime.date(2026, 4, 10)) == datetime.date(2026, 5, 10)
+        assert clocks.visit_due(datetime.date(2026, 4, 1)) == datetime.date(2026, 4, 16)
+        app.config["PETITION_VISIT_DAYS"] = 7
+        assert clocks.visit_due(datetime.date(2026, 4, 1)) == datetime.date(2026, 4, 8)
+
+
+def test_acceptance_clock_colours_and_backlog_at_the_boundary(app, world):
+    with app.app_context():
+        p = register(world)
+        assert p.accept_due == TODAY + D(15)
+        assert clocks.urgency(p, TODAY).colour == "normal"
+        assert clocks.urgency(p, TODAY + D(11)).colour == "yellow"  # two thirds gone
+        assert clocks.urgency(p, TODAY + D(12)).colour == "blue"
+        last = clocks.urgency(p, TODAY + D(15))
+        assert (last.colour, last.countdown) == ("blue", "今天到期")
+        assert not clocks.is_backlog(p, TODAY + D(15))
+        late = clocks.urgency(p, TODAY + D(16))
+        assert (late.colour, late.countdown) == ("red", "逾期 1 天")
+        assert clocks.is_backlog(p, TODAY + D(16))
+        assert clocks.backlog_since(p, TODAY + D(20)) == TODAY + D(16)
+
+
+def test_reply_deadline_is_sixty_days_from_acceptance_and_a_late_reply_stays_counted_as_backlog(app, world):
+    with app.app_context():
+        p = walk(world, register(world), "handling")
+        assert p.reply_due == TODAY + D(60)
+        assert not clocks.is_backlog(p, TODAY + D(60))
+        assert clocks.is_backlog(p, TODAY + D(61))
+        late = TODAY + D(70)
+        with clock.frozen(at(late)):
+            p = ps.reply(fresh(p), world.user("unit_head"), on=late, text="答复", document=Storage())
+        assert not clocks.is_backlog(p, late)
+        assert clocks.backlog_since(p, late) == TODAY + D(61)
+        assert p.visit_due == late + D(15)
+
+
+# -- the state machine ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role,allowed", [("office", True), ("leader", True), ("unit_head", False),
+                                          ("unit_clerk", False), ("inspector", False), ("admin", False)])
+def test_who_may_accept(app, world, role, allowed):
+    with app.app_context():
+        p = register(world)
+        assert (ps.may(world.user(role), p, "accept") is None) == allowed
+
+
+@pytest.mark.parametrize("role,unit,allowed", [
+    ("unit_head", "shop", True), ("unit_clerk", "shop", True), ("unit_head", "branch", True),
+    ("unit_head", "other_shop", False), ("office", None, False), ("leader", None, False), ("inspector", None, False)])
+def test_only_the_handling_units_subtree_signs_for_a_case(app, world, role, unit, allowed):
+    with app.app_context():
+        p = walk(world, register(world), "assigned")
+        user = world.user(role, unit=getattr(world, unit) if unit else None)
+        assert (ps.may(user, p, "start") is None) == allowed
+
+
+def test_the_whole_life_of_a_case_is_audited_and_runs_on_the_supervision_core(app, world):
+    with app.app_context():
+        p = walk(world, register(world), "assigned")
+        item = SupervisedItem.get(SupervisedItem.source_type == "petition", SupervisedItem.source_id == p.id)
+        assert (item.unit_id, item.due_date, item.state) == (world.shop.id, p.reply_due, "assigned")
+        todos = supervision.todo_for(world.user("unit_head"))
+        assert any(t.action == "办理并书面答复信访事项" and f"/petitions/{p.id}" in t.url for t in todos)
+        p = walk(world, p, "closed")
+        assert p.state == "closed" and p.closed_on == TODAY
+        assert SupervisedItem.get_by_id(item.id).state == "closed"
+        visit_item = SupervisedItem.get(SupervisedItem.source_type == "petition_visit", SupervisedItem.source_id == p.id)
+        assert visit_item.state == "closed"
+        actions = [a.action for a in AuditLog.select().where(AuditLog.object_type == "petition",
+                                                              AuditLog.object_id == p.id).order_by(AuditLog.id)]
+        assert actions == ["register", "accept", "assign", "start", "reply", "visit", "close"]
+
+
+def test_not_accepted_needs_a_reason_and_ends_the_case(app, world):
+    with app.app_context(), clock.frozen(at(TODAY)):
+        p = register(world)
+        with pytest.raises(ps.PetitionError, match="理由"):
+            ps.not_accept(p, world.user("office"), on=TODAY, reason=" ")
+        p = ps.not_accept(fresh(p), world.user("office"), on=TODAY, reason="不属于本系统职责，已告知向人社部门反映")
+        assert (p.state, p.closed_on, p.is_open) == ("not_accepted", TODAY, False)
+        assert ps.available(world.user("office"), p) == []
+
+
+def test_a_dissatisfied_visit_reopens_the_case_with_a_new_reply_clock(app, world):
+    with app.app_context():
+        p = walk(world, register(world), "replied")
+        day = TODAY + D(10)
+        with clock.frozen(at(day)):
+            with pytest.raises(ps.PetitionError, match="不满意时"):
+                ps.visit(fresh(p), world.user("unit_clerk"), on=day, visitor="乙", method="home",
+                         satisfaction="dissatisfied", notes="")
+            p = ps.visit(fresh(p), world.user("unit_clerk"), on=day, visitor="乙", method="home",
+                         satisfaction="dissatisfied", notes="工资只补发了一半")
+        assert (p.state, p.reply_due, p.replied_on) == ("handling", day + D(30), None)
+        open_items = SupervisedItem.select().where(SupervisedItem.source_type == "petition",
+                                                   SupervisedItem.source_id == p.id, SupervisedItem.state == "assigned")
+        assert [i.due_date for i in open_items] == [day + D(30)]
+        assert [v.satisfaction for v in p.visits] == ["dissatisfied"]
+
+
+def test_review_within_thirty_days_reopens_and_is_answered_with_a_document(app, world):
+    with app.app_context():
+        p = walk(world, register(world), "closed")
+        office = world.user("office")
+        with clock.frozen(at(TODAY + D(31))):
+            assert "届满" in ps.may(office, fresh(p), "request_review")
+        with clock.frozen(at(TODAY + D(30))):
+            p = ps.request_review(fresh(p), office, on=TODAY + D(30), reason="对补发金额有异议")
+            assert (p.state, p.review_due) == ("review", TODAY + D(60))
+            assert clocks.current_limit(p)[1] == TODAY + D(60)
+            with pytest.raises(ps.PetitionError, match="复查意见书"):
+                ps.answer_review(fresh(p), office, on=TODAY + D(30), text="维持原答复", document=None)
+            p = ps.answer_review(fresh(p), office, on=TODAY + D(30), text="维持原答复", document=Storage("复查.pdf"))
+        assert (p.state, p.review_answered_on) == ("closed", TODAY + D(30))
+        assert "复核" in ps.may(office, p, "request_review")
+
+
+# -- bad input ---------------------------------------------------------------------------------------
+
+def test_intake_rejects_bad_input_with_chinese_messages(app, world):
+    with app.app_context(), clock.frozen(at(TODAY)):
+        office = world.user("office")
+
+        def problems(**kw):
+            args = dict(received_on=TODAY, channel="visit", headcount=1, category=category(), title="摘要",
+                        request="诉求", persons=[ps.PersonInput("周立新")])
+            args.update(kw)
+            return "；".join(ps.intake_problems(**args))
+
+        assert problems() == ""
+        assert "不能晚于今天" in problems(received_on=TODAY + D(1))
+        bad = GOOD_ID[:17] + ("0" if GOOD_ID[17] != "0" else "1")
+        assert "校验位不正确" in problems(persons=[ps.PersonInput("周立新", "", bad)])
+        assert "18 位" in problems(persons=[ps.PersonInput("周立新", "", "1234")])
+        assert "为首带头人" in problems(headcount=12, persons=[ps.PersonInput("周立新")])
+        assert "少于" in problems(headcount=1, persons=[ps.PersonInput("甲"), ps.PersonInput("乙")])
+        assert "至少填写一名信访人" in problems(persons=[ps.PersonInput(" ")])
+        with pytest.raises(ps.PetitionError):
+            ps.register(received_on=TODAY + D(1), channel="visit", headcount=1, concerned_unit=None, category=category(),
+                        title="t", request="r", persons=[ps.PersonInput("甲")], user=office)
+        assert Petition.select().count() == 0
+
+
+def test_id_check_digit_follows_gb_11643(app):
+    assert privacy.id_number_problem("11010519491231002X") is None  # the standard's own example
+    assert privacy.id_number_problem("110105194912310021") is not None
+    assert privacy.id_number_problem("") is None
+
+
+def test_step_dates_may_not_be_in_the_future_or_before_the_earlier_step(app, world):
+    with app.app_context():
+        p = register(world)
+        office, head = world.user("office"), world.user("unit_head")
+        with clock.frozen(at(TODAY)):
+            with pytest.raises(ps.PetitionError, match="不能早于收件日期"):
+                ps.accept(p, office, on=TODAY - D(1), note="")
+            with pytest.raises(ps.PetitionError, match="不能晚于今天"):
+                ps.accept(fresh(p), office, on=TODAY + D(1), note="")
+        p = walk(world, p, "handling")
+        with clock.frozen(at(TODAY)):
+            with pytest.raises(ps.PetitionError, match="尚未书面答复"):
+                ps.visit(fresh(p), head, on=TODAY, visitor="乙", method="phone", satisfaction="satisfied", notes="")
+            with pytest.raises(ps.PetitionError, match="答复意见书"):
+                ps.reply(fresh(p), head, on=TODAY, text="答复", document=None)
+        with clock.frozen(at(TODAY + D(5))):
+            p = ps.reply(fresh(p), head, on=TODAY + D(5), text="答复", document=Storage())
+            with pytest.raises(ps.PetitionError, match="不能早于答复日期"):
+                ps.visit(fresh(p), head, on=TODAY + D(4), visitor="乙", method="phone", satisfaction="satisfied",
+                         notes="")
+        denied = AuditLog.select().where(AuditLog.object_type == "petition", AuditLog.action == "denied").count()
+        assert denied >= 5
+
+
+def test_a_stale_version_is_refused(app, world):
+    with app.app_context(), clock.frozen(at(TODAY)):
+        p = register(world)
+        with pytest.raises(ps.PetitionError, match="他人修改"):
+            ps.accept(p, world.user("office"), on=TODAY, note="", version=p.version + 1)
+
+
+# -- extensions on the supervision core ------------------------------------------------------------
+
+def test_one_extension_of_at_most_thirty_days_with_a_leaders_approval(app, world):
+    with app.app_context():
+        p = walk(world, register(world), "handling")
+        item = ps.handling_item(p)
+        head, leader, office = world.user("unit_head"), world.user("leader"), world.user("office")
+        with clock.frozen(at(TODAY + D(50))):
+            with pytest.raises(supervision.SupervisionError, match="不能超过 30 天"):
+                supervision.request_extension(item, head, p.reply_due + D(31), "需要核实历史档案")
+            ext = supervision.request_extension(item, head, p.reply_due + D(30), "需要核实历史档案")
+            assert fresh(p).reply_due == TODAY + D(60)  # not moved without approval
+            with pytest.raises(supervision.SupervisionError, match="不能审批"):
+                supervision.decide_extension(ext, office, True)
+            supervision.decide_extension(ext, leader, True, "同意")
+        assert fresh(p).reply_due == TODAY + D(90)
+        assert not clocks.is_backlog(fresh(p), TODAY + D(75))
+        with clock.frozen(at(TODAY + D(70))):
+            with pytest.raises(supervision.SupervisionError, match="最多可延期 1 次"):
+                supervision.request_extension(ps.handling_item(p), head, TODAY + D(95), "再延")
+
+
+# -- repeats, escalation, privacy ----------------------------------------------------------------------
+
+def test_repeats_are_linked_by_id_number_or_name_and_phone_and_suggested_by_unit_and_category(app, world):
+    with app.app_context():
+        first = register(world, day=TODAY)
+        same_id = register(world, day=TODAY + D(3), persons=[ps.PersonInput("周立新", "", GOOD_ID)])
+        assert same_id.repeat_of_id == first.id
+        same_phone = register(world, day=TODAY + D(4), persons=[ps.PersonInput("周立新", "13800001111", "")])
+        assert same_phone.repeat_of_id == first.id
+        other = register(world, day=TODAY + D(5), persons=[ps.PersonInput("吴晓兰", "13900002222", "")])
+        assert other.repeat_of_id is None
+        likely = ps.repeat_candidates(other)
+        assert {c.petition.id for c in likely} == {first.id, same_id.id, same_phone.id}
+        assert not any(c.strong for c in likely)
+        elsewhere = register(world, day=TODAY + D(5), unit=world.other_shop, persons=[ps.PersonInput("郑明", "", "")])
+        assert ps.repeat_candidates(elsewhere) == []
+        outside_window = register(world, day=TODAY + D(120), persons=[ps.PersonInput("何芳", "", "")])
+        assert ps.repeat_candidates(outside_window) == []
+        with clock.frozen(at(TODAY + D(6))):
+            ps.link_repeat(fresh(other), first, world.user("office"))
+        assert fresh(other).repeat_of_id == first.id
+
+
+def test_an_escalated_group_petition_proposes_a_veto_once(app, world):
+    with app.app_context():
+        leaders = [ps.PersonInput(f"代表{n}", "", "", n == 1) for n in range(1, 4)]
+        individual = register(world, escalated=True)
+        group = register(world, headcount=25, persons=leaders, cat="改制遗留")
+        office = world.user("office")
+        with clock.frozen(at(TODAY)):
+            with pytest.raises(ps.PetitionError, match="越级群体访"):
+                ps.propose_veto(individual, office)
+            with pytest.raises(ps.PetitionError, match="越级群体访"):
+                ps.propose_veto(group, office)
+            ps.mark_escalated(group, office, "到市信访局上访，约 20 人")
+            event = ps.propose_veto(fresh(group), office)
+            assert (event.unit_id, event.trigger, event.state, event.source_type) == (
+                world.shop.id, "escalated_petition", "proposed", "petition")
+            with pytest.raises(ps.PetitionError, match="已据此"):
+                ps.propose_veto(fresh(group), office)
+            veto.act(event, "confirm", world.user("leader"), "属实", event.version)
+        assert VetoEvent.get_by_id(event.id).effective
+
+
+def test_masking_keeps_prefix_and_last_four(app):
+    assert privacy.mask_id("430102198001011234") == "4301**********1234"
+    assert privacy.mask_phone("13800001111") == "138****1111"
+    assert privacy.mask_id("") == "" and privacy.mask_phone("") == ""
+
+
+def test_pages_mask_id_numbers_and_a_reveal_is_audited_for_office_only(app, world, login_as):
+    with app.app_context():
+        p = walk(world, register(world), "assigned")
+    office = login_as("office")
+    page = office.get(f"/petitions/{p.id}").get_data(as_text=True)
+    assert GOOD_ID not in page and privacy.mask_id(GOOD_ID) in page and "13800001111" not in page
+    shown = office.post(f"/petitions/{p.id}/reveal", htmx=True).get_data(as_text=True)
+    assert GOOD_ID in shown and "13800001111" in shown
+    with app.app_context():
+        reveal = AuditLog.get(AuditLog.action == "reveal")
+        assert (reveal.object_id, reveal.actor_id) == (p.id, world.user("office").id)
+    head = login_as("unit_head")
+    assert GOOD_ID not in head.get(f"/petitions/{p.id}").get_data(as_text=True)
+    assert head.post(f"/petitions/{p.id}/reveal", htmx=True).status_code == 403
+
+
+# -- pages -----------------------------------------------------------------------------------------------
+
+def test_cases_are_visible_to_the_handling_units_subtree_only(app, world, login_as):
+    with app.app_context():
+        assigned = walk(world, register(world), "assigned")
+        unassigned = register(world, day=TODAY, persons=[ps.PersonInput("何芳")])
+    head, other = login_as("unit_head"), login_as(world.user("unit_head", unit=world.other_shop))
+    assert head.get(f"/petitions/{assigned.id}").status_code == 200
+    assert head.get(f"/petitions/{unassigned.id}").status_code == 404
+    assert other.get(f"/petitions/{assigned.id}").status_code == 404
+    ledger = other.get("/petitions/?year=2026").get_data(as_text=True)
+    assert assigned.number not in ledger
+    assert assigned.number in head.get("/petitions/?year=2026").get_data(as_text=True)
+
+
+def test_intake_form_registers_once_even_when_submitted_twice(app, world, login_as):
+    office = login_as("office")
+    with app.app_context():
+        cat = category("养老保险").id
+    form = {"token": "tok-123", "received_on": "2026-03-02", "channel": "letter", "headcount": "1",
+            "concerned_unit": str(world.shop.id), "category": str(cat), "title": "养老保险断缴",
+            "request": "要求补缴养老保险", "persons-0-name": "周立新", "persons-0-id_number": GOOD_ID,
+            "persons-0-phone": "13800001111"}
+    clock.set_frozen(at(TODAY))
+    try:
+        first = office.post("/petitions/new", data=form)
+        assert first.status_code == 302
+        again = office.post("/petitions/new", data=form, follow_redirects=True)
+        assert "未重复登记" in again.get_data(as_text=True)
+        bad = office.post("/petitions/new", data=dict(form, token="tok-456", **{"persons-0-id_number": GOOD_ID[:17] + "0"
+                                                                                  if GOOD_ID[17] != "0" else GOOD_ID[:17] + "1"}))
+        assert bad.status_code == 422 and "校验位不正确" in bad.get_data(as_text=True)
+        assert "要求补缴养老保险" in bad.get_data(as_text=True)  # nothing typed is lost
+    finally:
+        clock.set_frozen(None)
+    with app.app_context():
+        assert Petition.select().count() == 1
+        assert AuditLog.select().where(AuditLog.action == "duplicate").count() == 1
+
+
+def test_ledger_filters_and_overdue_visits(app, world, login_as):
+    with app.app_context():
+        replied = walk(world, register(world), "replied")
+        group = register(world, headcount=8, persons=[ps.PersonInput("代表甲", "", "", True)], cat="改制遗留")
+    office = login_as("office")
+    clock.set_frozen(at(TODAY + D(16)))
+    try:
+        late = office.get("/petitions/?year=2026&visit_overdue=1").get_data(as_text=True)
+        assert replied.number in late and group.number not in late
+        groups = office.get("/petitions/?year=2026&kind=group").get_data(as_text=True)
+        assert group.number in groups and replied.number not in groups
+        backlog = office.get("/petitions/?year=2026&backlog=1", htmx=True).get_data(as_text=True)
+        assert group.number in backlog and replied.number not in backlog  # not accepted within 15 days
+        march = office.get("/petitions/?year=2026&month=3").get_data(as_text=True)
+        assert group.number in march and "没有符合条件" not in march
+        assert "没有符合条件" in office.get("/petitions/?year=2026&month=4").get_data(as_text=True)
+    finally:
+        clock.set_frozen(None)
+
+
+def test_reply_through_the_page_requires_the_document(app, world, login_as):
+    with app.app_context():
+        p = walk(world, register(world), "handling")
+    head = login_as("unit_head")
+    clock.set_frozen(at(TODAY))
+    try:
+        refused = head.post(f"/petitions/{p.id}/step/reply", htmx=True,
+                            data={"version": p.version, "on": "2026-03-02", "note": "已补发"})
+        assert refused.status_code == 422 and "答复意见书" in refused.get_data(as_text=True)
+        done = head.post(f"/petitions/{p.id}/step/reply", htmx=True, content_type="multipart/form-data",
+                         data={"version": p.version, "on": "2026-03-02", "note": "已补发",
+                               "document": (io.BytesIO(PDF), "答复.pdf")})
+        assert done.status_code == 200 and "已答复，待回访" in done.get_data(as_text=True)
+    finally:
+        clock.set_frozen(None)
+
+
+# -- tasks assigned from above ---------------------------------------------------------------------------
+
+def test_an_unanswered_task_past_its_deadline_lands_on_the_watch_list(app, world):
+    with app.app_context():
+        office, head = world.user("office"), world.user("unit_head")
+        with clock.frozen(at(TODAY)):
+            with pytest.raises(ps.PetitionError, match="不能早于收到日期"):
+                ps.create_task(source="npc", ref_number="建议第 12 号", title="关于改制企业职工医保的建议", content="",
+                               received_on=TODAY, due_date=TODAY - D(1), unit=world.shop, user=office)
+            task = ps.create_task(source="npc", ref_number="建议第 12 号", title="关于改制企业职工医保的建议",
+                                  content="", received_on=TODAY, due_date=TODAY + D(30), unit=world.shop, user=office)
+            late = ps.create_task(source="county_leader", ref_number="", title="县领导批转来信", content="",
+                                  received_on=TODAY, due_date=TODAY + D(10), unit=world.shop, user=office)
+        with clock.frozen(at(TODAY + D(11))):
+            titles = [c.title for c in veto.watchlist()]
+            assert any("县领导批转来信" in t for t in titles) and not any("医保" in t for t in titles)
+            with pytest.raises(ps.PetitionError, match="书面答复"):
+                ps.reply_task(task, head, on=TODAY + D(11), text="已答复", document=None)
+            ps.reply_task(task, head, on=TODAY + D(11), text="已答复", document=Storage())
+            ps.reply_task(AssignedTask.get_by_id(late.id), head, on=TODAY + D(11), text="已答复", document=Storage())
+            assert veto.watchlist() == []
+            assert ps.task_on_time_rate(2026) == (1, 2)
+            with pytest.raises(ps.PetitionError, match="已答复"):
+                ps.reply_task(AssignedTask.get_by_id(task.id), head, on=TODAY + D(11), text="again", document=Storage())
+
+
+def test_task_pages_scope_and_reply(app, world, login_as):
+    with app.app_context(), clock.frozen(at(TODAY)):
+        task = ps.create_task(source="cppcc", ref_number="提案第 3 号", title="关于下岗职工再就业的提案", content="",
+                              received_on=TODAY, due_date=TODAY + D(30), unit=world.shop, user=world.user("office"))
+    head, other = login_as("unit_head"), login_as(world.user("unit_clerk", unit=world.other_shop))
+    assert "关于下岗职工再就业的提案" in head.get("/petitions/tasks?year=2026").get_data(as_text=True)
+    assert "关于下岗职工再就业的提案" not in other.get("/petitions/tasks?year=2026").get_data(as_text=True)
+    assert other.get(f"/petitions/tasks/{task.id}").status_code == 404
+    clock.set_frozen(at(TODAY + D(2)))
+    try:
+        done = head.post(f"/petitions/tasks/{task.id}/reply", htmx=True, content_type="multipart/form-data",
+                         data={"on": "2026-03-04", "note": "已协调人社部门", "document": (io.BytesIO(PDF), "答复.pdf")})
+        assert done.status_code == 200 and "按期" in done.get_data(as_text=True)
+    finally:
+        clock.set_frozen(None)
