@@ -139,7 +139,7 @@ def new():
 
 # -- one case ----------------------------------------------------------------------------------------
 
-def _detail_context(p, revealed=None):
+def _detail_context(p, revealed=None, draft=None, draft_action=None):
     user = current_user._get_current_object()
     item = services.handling_item(p)
     source = registry.get(services.HANDLING.key)
@@ -163,6 +163,8 @@ def _detail_context(p, revealed=None):
         "can_extend": bool(item and item.is_open and user.role in source.unit_roles and user.unit_id == item.unit_id),
         "form": step_form, "replies": attachments_of("petition_reply", p, user),
         "history": audit.history("petition", p.id),
+        # A refused step shows its form again with what was typed (files cannot be kept by a browser).
+        "draft": draft or {}, "draft_action": draft_action,
     }
 
 
@@ -174,8 +176,10 @@ def detail(petition_id):
     return htmx.render("petitions/detail.html", "petitions/_detail_live.html", **_detail_context(p))
 
 
-def _after(p, message=None, error=None):
-    return htmx.outcome("petitions/_detail_live.html", lambda: _detail_context(Petition.get_by_id(p.id)),
+def _after(p, message=None, error=None, action=None):
+    draft = request.form if error else None
+    return htmx.outcome("petitions/_detail_live.html",
+                        lambda: _detail_context(Petition.get_by_id(p.id), draft=draft, draft_action=action),
                         url_for("petitions.detail", petition_id=p.id), message=message, error=error, trigger=CHANGED)
 
 
@@ -195,7 +199,7 @@ def step(petition_id, action):
     form = StepForm()
     form.unit.choices = choices(unit_choices())
     if not form.validate():
-        return _after(p, error=error_text(form))
+        return _after(p, error=error_text(form), action=action)
     user, data = current_user._get_current_object(), form.data
     version, on, note = data["version"], data["on"], data["note"]
     try:
@@ -220,7 +224,7 @@ def step(petition_id, action):
         else:
             p = services.answer_review(p, user, on=on, text=note, document=request.files.get("document"), version=version)
     except services.PetitionError as exc:
-        return _after(p, error=str(exc))
+        return _after(p, error=str(exc), action=action)
     message = STEP_MESSAGES[action]
     if action == "visit" and p.state == "handling":
         message = "信访人不满意，事项已退回承办单位重新办理。"
