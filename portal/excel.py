@@ -1,8 +1,10 @@
 """The one Excel mechanism: workbooks with Chinese headers, number formats, and no formula injection."""
+import os
+import uuid
 from io import BytesIO
 
-from flask import send_file
-from openpyxl import Workbook
+from flask import current_app, send_file
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -48,3 +50,53 @@ def workbook(sheets):
 
 def response(filename, sheets):
     return send_file(workbook(sheets), mimetype=XLSX, as_attachment=True, download_name=filename)
+
+
+# -- imports: an uploaded workbook is kept until the user confirms its preview ----------------------
+
+class ExcelError(ValueError):
+    """An upload that cannot be read; the message is shown to the user."""
+
+
+def _stash_path(token):
+    folder = os.path.join(current_app.instance_path, "imports")
+    os.makedirs(folder, exist_ok=True)
+    if not token or not token.isalnum():
+        raise ExcelError("导入文件已失效，请重新上传。")
+    return os.path.join(folder, token + ".xlsx")
+
+
+def stash(storage):
+    """Keep an uploaded workbook for its preview; returns the token that names it."""
+    if storage is None or not storage.filename:
+        raise ExcelError("请选择要导入的 Excel 文件。")
+    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+    data = storage.stream.read(limit + 1)
+    if len(data) > limit:
+        raise ExcelError(f"文件超过 {limit // (1024 * 1024)} MB。")
+    token = uuid.uuid4().hex
+    with open(_stash_path(token), "wb") as fh:
+        fh.write(data)
+    return token
+
+
+def stashed_rows(token):
+    """The first sheet of a stashed workbook as tuples of cell values."""
+    path = _stash_path(token)
+    if not os.path.exists(path):
+        raise ExcelError("导入文件已失效，请重新上传。")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return list(wb.worksheets[0].iter_rows(values_only=True))
+        finally:
+            wb.close()
+    except Exception:  # openpyxl raises many kinds for a non-Excel file
+        raise ExcelError("上传的文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写。") from None
+
+
+def discard(token):
+    """Forget a stashed workbook once it is imported."""
+    path = _stash_path(token)
+    if os.path.exists(path):
+        os.remove(path)

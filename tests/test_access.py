@@ -15,7 +15,8 @@ from portal import clock
 from portal.models import Agreement, AgreementItem, Attachment, AuditLog, ExtensionRequest, Notification, SupervisedItem, Unit, User
 from portal.agreements import printing
 from portal.agreements import services as agreements
-from portal.models import AgreementTemplate, Law, Sanction, StaffMember, TemplateItem, VetoEvent
+from portal.models import (AgreementTemplate, AssignedTask, Law, Petition, PetitionCategory, Sanction, StaffMember,
+                           TemplateItem, VetoEvent)
 from portal.supervision import services as supervision
 from portal.inspections import services as inspections
 from portal.legal import services as legal
@@ -65,8 +66,13 @@ def outside(app, world):
         record = veto_services.record_accountability(sanction=sanction, persons=[{"name": "界外责任人"}],
                                                      measure="admonition", decided_on=clock.today(),
                                                      decision="诫勉谈话", follow_up="", user=office)
+        petition, task = outside_petition(world, other_user, office)
     notification = Notification.get(Notification.user == other_user.id)
     return {
+        "petition_id": petition.id,
+        "other_id": petition.id,
+        "task_id": task.id,
+        "category_id": PetitionCategory.select().first().id,
         "agreement_id": agreement.id,
         "side": "self",
         "template_id": template.id,
@@ -96,6 +102,22 @@ def outside(app, world):
         "owner_type": "unit",
         "owner_id": world.other_shop.id,
     }
+
+
+def outside_petition(world, other_user, office):
+    """A case assigned to and answered by the out-of-scope unit, and a task assigned to it."""
+    from portal.petitions import services as petitions
+
+    today = clock.today()
+    p, _ = petitions.register(received_on=today, channel="visit", headcount=6, concerned_unit=world.other_shop,
+                              category=PetitionCategory.select().first(), title="界外信访", request="界外诉求", user=office,
+                              persons=[petitions.PersonInput("界外信访人", "", "", True)])
+    p = petitions.accept(p, office, on=today, note="")
+    p = petitions.assign(p, office, unit=world.other_shop, handler_name="界外承办人", on=today)
+    p = petitions.reply(p, other_user, on=today, text="界外答复", document=Storage("界外答复.pdf", PDF))
+    task = petitions.create_task(source="npc", ref_number="", title="界外交办", content="", received_on=today,
+                                 due_date=today, unit=world.other_shop, user=office)
+    return p, task
 
 
 def routes(app):
@@ -132,6 +154,8 @@ def fingerprint():
         [tuple(v.__data__.items()) for v in Sanction.select().order_by(Sanction.id)],
         [tuple(p.__data__.items()) for p in StaffMember.select().order_by(StaffMember.id)],
         [(a.id, a.score) for a in legal_attendance()],
+        [tuple(p.__data__.items()) for p in Petition.select().order_by(Petition.id)],
+        [tuple(t.__data__.items()) for t in AssignedTask.select().order_by(AssignedTask.id)],
     )
 
 

@@ -1,16 +1,12 @@
 """Rules of legal education: roster import (preview, then all-or-nothing commit), sessions with their
 laws, attendees and scores, and coverage computed from records in a few aggregate queries."""
 import datetime
-import os
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from flask import current_app
-from openpyxl import load_workbook
 from peewee import fn
 
-from .. import audit, clock
+from .. import audit, clock, excel
 from ..db import database
 from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, SessionLaw,
                       StaffMember, Unit)
@@ -41,37 +37,20 @@ class RosterPreview:
         return not self.rejected and (self.added or self.changed)
 
 
-def import_folder():
-    folder = os.path.join(current_app.instance_path, "imports")
-    os.makedirs(folder, exist_ok=True)
-    return folder
-
-
 def stash_upload(storage):
     """Keep the uploaded workbook until the user confirms the preview; returns its token."""
-    if storage is None or not storage.filename:
-        raise LegalError("请选择要导入的 Excel 文件。")
-    data = storage.stream.read(current_app.config["MAX_ATTACHMENT_BYTES"] + 1)
-    if len(data) > current_app.config["MAX_ATTACHMENT_BYTES"]:
-        raise LegalError("文件超过 10 MB。")
-    token = uuid.uuid4().hex
-    with open(os.path.join(import_folder(), token + ".xlsx"), "wb") as fh:
-        fh.write(data)
-    return token
+    try:
+        return excel.stash(storage)
+    except excel.ExcelError as exc:
+        raise LegalError(str(exc)) from None
 
 
 def preview_roster(unit, token):
     """What importing the stashed workbook into the unit's roster would add, change and reject."""
-    if not token or not token.isalnum():
-        raise LegalError("导入文件已失效，请重新上传。")
-    path = os.path.join(import_folder(), token + ".xlsx")
-    if not os.path.exists(path):
-        raise LegalError("导入文件已失效，请重新上传。")
     try:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    except Exception:  # openpyxl raises many kinds for a non-Excel file
-        raise LegalError("上传的文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写。")
+        rows = excel.stashed_rows(token)
+    except excel.ExcelError as exc:
+        raise LegalError(str(exc)) from None
     if not rows or [str(c or "").strip() for c in rows[0][:4]] != ROSTER_HEADERS:
         raise LegalError(f"表头应为：{'、'.join(ROSTER_HEADERS)}（第 1 行），请使用下载的模板填写。")
     existing = {s.employee_no: s for s in StaffMember.select().where(StaffMember.unit == unit.id)}
@@ -122,7 +101,7 @@ def commit_roster(unit, token, user):
             StaffMember.update(**data).where(StaffMember.id == staff.id).execute()
         audit.record("import", "staff", None, unit=unit, actor=user,
                      summary=f"导入{unit.name}花名册：新增 {len(preview.added)} 人，变更 {len(preview.changed)} 人")
-    os.remove(os.path.join(import_folder(), token + ".xlsx"))
+    excel.discard(token)
     return preview
 
 

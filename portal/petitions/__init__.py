@@ -7,4 +7,4 @@ from .. import nav
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
 nav.register("petitions.index", "信访", "petitions.view", order=15)
 
-from . import views  # noqa: E402,F401
+from . import exchange_views, report_views, views  # noqa: E402,F401

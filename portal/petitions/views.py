@@ -27,7 +27,7 @@ register_owner("petition_reply", Petition, "答复意见书")
 register_owner("assigned_task", AssignedTask, "交办事项答复")
 
 
-def _year(args):
+def selected_year(args):
     return int(args["year"]) if args.get("year", "").isdigit() else clock.today().year
 
 
@@ -36,12 +36,18 @@ def _int(args, name):
     return int(value) if value.isdigit() else None
 
 
+def _unit_filter(user):
+    """The units a filter may offer: the user's subtree only, in tree order."""
+    visible = {u.id for u in Unit.visible_to(user, Unit.id)}
+    return [(id_, name) for id_, name in unit_choices() if id_ in visible]
+
+
 # -- the ledger (台账) ------------------------------------------------------------------------------
 
 def filtered(user, args):
     """The ledger rows a user may see under the filters in `args`, most urgent first:
     [(petition, urgency or None)]. Shared by the page, its live table and the Excel export."""
-    query = Petition.visible_to(user).where(Petition.year == _year(args))
+    query = Petition.visible_to(user).where(Petition.year == selected_year(args))
     month = _int(args, "month")
     if args.get("channel") in CHANNELS:
         query = query.where(Petition.channel == args["channel"])
@@ -76,11 +82,11 @@ def _ledger_context(args):
     for person in (Petitioner.select().where(Petitioner.petition.in_([p.id for p, _ in rows]))
                    .order_by(Petitioner.seq)):
         names.setdefault(person.petition_id, []).append(person.name)
-    return {"rows": rows, "names": names, "args": args, "year": _year(args), "today": today,
+    return {"rows": rows, "names": names, "args": args, "year": selected_year(args), "today": today,
             "backlog": {p.id for p, _ in rows if clocks.is_backlog(p, today)},
             "visit_late": {p.id for p, _ in rows if clocks.visit_overdue(p, today)},
             "channels": CHANNELS, "states": PETITION_STATES, "categories": services.categories(True),
-            "units": unit_choices()}
+            "units": _unit_filter(current_user)}
 
 
 @bp.get("/")
@@ -327,9 +333,9 @@ def unit_petitions(unit, user):
 
 # -- tasks assigned from above (上级交办) --------------------------------------------------------------
 
-def _tasks_context(args):
-    year = _year(args)
-    query = AssignedTask.visible_to(current_user).where(AssignedTask.year == year)
+def filtered_tasks(user, args):
+    """The assigned tasks a user may see under the filters in `args`; shared by the list and its export."""
+    query = AssignedTask.visible_to(user).where(AssignedTask.year == selected_year(args))
     if args.get("source") in TASK_SOURCES:
         query = query.where(AssignedTask.source == args["source"])
     if args.get("state") in TASK_STATES:
@@ -338,14 +344,19 @@ def _tasks_context(args):
         unit = Unit.get_or_none(Unit.id == _int(args, "unit"))
         if unit is not None:
             query = query.where(AssignedTask.unit.in_(Unit.select(Unit.id).where(Unit.path.startswith(unit.path))))
-    tasks = list(query.order_by(AssignedTask.received_on.desc()))
+    return query
+
+
+def _tasks_context(args):
+    year = selected_year(args)
+    tasks = list(filtered_tasks(current_user, args).order_by(AssignedTask.received_on.desc()))
     items = {item.source_id: item for item in SupervisedItem.select().where(
         SupervisedItem.source_type == services.TASK.key, SupervisedItem.source_id.in_([t.id for t in tasks]))}
     rows = [(t, item_urgency(items[t.id]) if t.id in items else None) for t in tasks]
     rows.sort(key=lambda r: (r[1].severity if r[1] else 9, r[0].due_date))
     on_time, counted = services.task_on_time_rate(year, AssignedTask.visible_to(current_user))
     return {"rows": rows, "args": args, "year": year, "sources": TASK_SOURCES, "states": TASK_STATES,
-            "units": unit_choices(), "on_time": on_time, "counted": counted}
+            "units": _unit_filter(current_user), "on_time": on_time, "counted": counted}
 
 
 @bp.get("/tasks")

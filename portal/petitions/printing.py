@@ -1,0 +1,59 @@
+"""Printables of letters and visits in the official layout: the handling slip (交办单), the written
+reply (处理（答复）意见书) and the notice of non-acceptance (不予受理告知书)."""
+from .. import pdf
+from ..models import Petitioner, Unit
+from . import clocks, privacy
+
+DIGITS = "〇一二三四五六七八九"
+
+
+class NotPrintable(ValueError):
+    """The case has not reached the stage the document belongs to."""
+
+
+def chinese_date(d):
+    """2026-03-05 -> 二〇二六年三月五日, the date style of letters to petitioners."""
+    def number(n):  # 1..31
+        tens, ones = divmod(n, 10)
+        return (("" if tens == 1 else DIGITS[tens]) + "十" if tens else "") + (DIGITS[ones] if ones else "")
+
+    return f"{''.join(DIGITS[int(c)] for c in str(d.year))}年{number(d.month)}月{number(d.day)}日"
+
+
+def ymd(d):
+    """2026-03-05 -> 2026年3月5日, dates inside the text."""
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def _context(p):
+    people = list(p.petitioners.order_by(Petitioner.seq))
+    first = people[0].name if people else ""
+    return {
+        "p": p, "people": people, "bureau": Unit.get(Unit.parent.is_null()).name,
+        "addressee": f"{first}（等{p.headcount}人）" if p.headcount > 1 else first,
+        "you": "你们" if p.headcount > 1 else "你",
+        "matter": p.title.removesuffix("问题"),
+        "ymd": ymd, "chinese_date": chinese_date, "mask_id": privacy.mask_id, "mask_phone": privacy.mask_phone,
+    }
+
+
+def handling_slip(p):
+    """信访事项交办单 to the handling unit; personal data masked."""
+    if p.assigned_on is None:
+        raise NotPrintable(f"信访事项 {p.number} 尚未交办，还没有交办单。")
+    return pdf.render("petitions/pdf/slip.html", **_context(p), reply_days=clocks.REPLY_DAYS,
+                      extension_days=clocks.EXTENSION_DAYS)
+
+
+def reply_opinion(p):
+    """信访事项处理（答复）意见书, issued by the handling unit; the case must have been replied."""
+    if p.replied_on is None:
+        raise NotPrintable(f"信访事项 {p.number} 尚未书面答复，还没有答复意见书。")
+    return pdf.render("petitions/pdf/reply.html", **_context(p), review_days=clocks.REVIEW_REQUEST_DAYS)
+
+
+def not_accepted_notice(p):
+    """不予受理告知书, issued by the bureau with the reason recorded on the case."""
+    if p.state != "not_accepted":
+        raise NotPrintable(f"信访事项 {p.number} 未作不予受理决定，没有告知书。")
+    return pdf.render("petitions/pdf/notice.html", **_context(p))
