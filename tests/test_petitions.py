@@ -142,7 +142,7 @@ def test_the_whole_life_of_a_case_is_audited_and_runs_on_the_supervision_core(ap
         assert visit_item.state == "closed"
         actions = [a.action for a in AuditLog.select().where(AuditLog.object_type == "petition",
                                                               AuditLog.object_id == p.id).order_by(AuditLog.id)]
-        assert actions == ["register", "accept", "assign", "start", "reply", "visit", "close"]
+        assert actions == ["register", "accept", "assign", "start", "reply", "visit", "conclude"]
 
 
 def test_not_accepted_needs_a_reason_and_ends_the_case(app, world):
@@ -458,3 +458,43 @@ def test_task_pages_scope_and_reply(app, world, login_as):
         assert done.status_code == 200 and "按期" in done.get_data(as_text=True)
     finally:
         clock.set_frozen(None)
+
+
+# -- every transition per role ----------------------------------------------------------------------------
+
+BEFORE = {"accept": "registered", "not_accept": "registered", "assign": "accepted", "start": "assigned",
+          "reply": "handling", "visit": "replied", "conclude": "visited", "request_review": "replied"}
+MAY = {
+    "accept": {"office", "leader"}, "not_accept": {"office", "leader"}, "assign": {"office", "leader"},
+    "start": {"unit_head", "unit_clerk"}, "reply": {"unit_head", "unit_clerk", "office"},
+    "visit": {"unit_head", "unit_clerk", "office"}, "conclude": {"office", "leader"},
+    "request_review": {"office", "leader"},
+}
+
+
+@pytest.mark.parametrize("action", sorted(BEFORE))
+def test_every_transition_per_role(app, world, action):
+    with app.app_context():
+        p = walk(world, register(world), BEFORE[action])
+        with clock.frozen(at(TODAY)):
+            for role in ("admin", "leader", "office", "inspector", "unit_head", "unit_clerk", "informant"):
+                assert (ps.may(world.user(role), p, action) is None) == (role in MAY[action]), (action, role)
+            assert ps.may(world.user("unit_head", unit=world.other_shop), p, action) is not None
+            if action not in ("accept", "not_accept"):  # a fresh case: too early, refused with the reason
+                early = register(world, persons=[ps.PersonInput("何芳")])
+                assert "不能" in ps.may(world.user(sorted(MAY[action])[0]), early, action)
+
+
+def test_letters_filed_at_intake_follow_the_case_to_its_unit(app, world, login_as):
+    from portal.attachments.services import save
+
+    with app.app_context(), clock.frozen(at(TODAY)):
+        p = register(world)
+        letter = save("petition", p, Storage("来信.pdf"), world.user("office"))
+    head = login_as("unit_head")
+    assert head.get(f"/attachments/{letter.id}").status_code == 404  # not yet the unit's case
+    with app.app_context():
+        walk(world, p, "assigned")
+    assert head.get(f"/attachments/{letter.id}").status_code == 200
+    other = login_as(world.user("unit_head", unit=world.other_shop))
+    assert other.get(f"/attachments/{letter.id}").status_code == 404

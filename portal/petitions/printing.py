@@ -4,24 +4,15 @@ from .. import pdf
 from ..models import Petitioner, Unit
 from . import clocks, privacy
 
-DIGITS = "〇一二三四五六七八九"
 
 
 class NotPrintable(ValueError):
     """The case has not reached the stage the document belongs to."""
 
 
-def chinese_date(d):
-    """2026-03-05 -> 二〇二六年三月五日, the date style of letters to petitioners."""
-    def number(n):  # 1..31
-        tens, ones = divmod(n, 10)
-        return (("" if tens == 1 else DIGITS[tens]) + "十" if tens else "") + (DIGITS[ones] if ones else "")
-
-    return f"{''.join(DIGITS[int(c)] for c in str(d.year))}年{number(d.month)}月{number(d.day)}日"
-
-
 def ymd(d):
-    """2026-03-05 -> 2026年3月5日, dates inside the text."""
+    """2026-03-05 -> 2026年3月5日: dates in the text and the issue date (GB/T 9704-2012 7.3.5.1 writes
+    the 成文日期 in Arabic numerals, year in full, month and day without leading zeros)."""
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
@@ -33,7 +24,7 @@ def _context(p):
         "addressee": f"{first}（等{p.headcount}人）" if p.headcount > 1 else first,
         "you": "你们" if p.headcount > 1 else "你",
         "matter": p.title.removesuffix("问题"),
-        "ymd": ymd, "chinese_date": chinese_date, "mask_id": privacy.mask_id, "mask_phone": privacy.mask_phone,
+        "ymd": ymd, "mask_id": privacy.mask_id, "mask_phone": privacy.mask_phone,
     }
 
 

@@ -22,7 +22,7 @@ from . import clocks, privacy
 audit.register_object_type("petition", "信访事项")
 audit.register_object_type("assigned_task", "上级交办事项")
 audit.register_actions({"register": "登记", "accept": "受理", "not_accept": "不予受理", "start": "签收办理",
-                        "reply": "答复", "visit": "回访", "reopen": "重新办理", "request_review": "申请复查",
+                        "reply": "答复", "visit": "回访", "conclude": "办结", "request_review": "申请复查",
                         "answer_review": "复查答复", "link": "关联重复信访", "escalate": "标记越级访",
                         "reveal": "查看个人信息", "duplicate": "重复提交"})
 
@@ -41,7 +41,7 @@ TRANSITIONS = {
     "start": Transition("签收办理", ("assigned",), "handling", UNIT),
     "reply": Transition("答复", ("assigned", "handling"), "replied", UNIT | {"office"}),
     "visit": Transition("回访", ("replied",), "visited", UNIT | {"office"}),
-    "close": Transition("办结", ("visited",), "closed", OFFICE),
+    "conclude": Transition("办结", ("visited",), "closed", OFFICE),
     "request_review": Transition("登记复查申请", ("replied", "visited", "closed"), "review", OFFICE),
     "answer_review": Transition("复查答复", ("review",), "closed", OFFICE),
 }
@@ -416,9 +416,9 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=None):
 
 
 def close(p, user, version=None):
-    _guard(p, "close", user, version)
+    _guard(p, "conclude", user, version)
     with database.atomic():
-        return _move(p, "close", user, "回访满意，办结", closed_on=clock.today())
+        return _move(p, "conclude", user, "回访满意，办结", closed_on=clock.today())
 
 
 def request_review(p, user, *, on, reason, version=None):

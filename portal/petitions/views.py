@@ -191,7 +191,7 @@ def _after(p, message=None, error=None, action=None):
 
 STEP_MESSAGES = {"accept": "已受理，答复期限已起算。", "not_accept": "已登记不予受理，请打印告知书送达信访人。",
                  "assign": "已交办，承办单位已收到待办。", "start": "已签收，请在期限内办理并书面答复。",
-                 "reply": "已书面答复，回访期限已起算。", "visit": "已记录回访。", "close": "已办结。",
+                 "reply": "已书面答复，回访期限已起算。", "visit": "已记录回访。", "conclude": "已办结。",
                  "request_review": "已登记复查申请，应在 30 日内答复。", "answer_review": "已作出复查答复，事项办结。"}
 
 
@@ -223,7 +223,7 @@ def step(petition_id, action):
         elif action == "visit":
             p = services.visit(p, user, on=on, visitor=data["visitor"], method=data["method"],
                                satisfaction=data["satisfaction"], notes=note, version=version)
-        elif action == "close":
+        elif action == "conclude":
             p = services.close(p, user, version=version)
         elif action == "request_review":
             p = services.request_review(p, user, on=on, reason=note, version=version)
