@@ -94,7 +94,6 @@ def up(migrator, db):
         phone = CharField(max_length=20, default='')
         id_number = CharField(index=True, max_length=18, default='')
         is_leader = BooleanField(default=False)
-        address = CharField(max_length=200, default='')
         class Meta:
             database = db
             table_name = 'petitioner'

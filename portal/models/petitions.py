@@ -122,7 +122,6 @@ class Petitioner(BaseModel):
     phone = CharField(max_length=20, default="")
     id_number = CharField(max_length=18, default="", index=True)
     is_leader = BooleanField(default=False)
-    address = CharField(max_length=200, default="")
 
     class Meta:
         table_name = "petitioner"

@@ -227,7 +227,7 @@ def _dates(c, problems):
     follows, none in the future (the services' own date rule)."""
     received = _date(c["登记日期"], "登记日期", problems)
     if received is not None or not problems:  # an unreadable date is reported once
-        problems.extend(filter(None, [services._check_date(received, "登记日期")]))
+        problems.extend(filter(None, [services.date_problem(received, "登记日期")]))
     accepted = _date(c["受理日期"], "受理日期", problems)
     replied = _date(c["答复日期"], "答复日期", problems)
     visited = _date(c["回访日期"], "回访日期", problems)
@@ -235,7 +235,7 @@ def _dates(c, problems):
                                                (replied, "答复日期", accepted, "受理日期"),
                                                (visited, "回访日期", replied or accepted, "答复日期" if replied else "受理日期")):
         if value is not None:
-            problems.extend(filter(None, [services._check_date(value, label, not_before=before,
+            problems.extend(filter(None, [services.date_problem(value, label, not_before=before,
                                                                not_before_label=before_label)]))
     return received, accepted, replied, visited
 
@@ -369,7 +369,7 @@ def _number_rows(preview):
         if row.number:
             continue
         year = row.fields["year"]
-        seq = following.get(year) or int(services._next_number(year).split("-")[1])
+        seq = following.get(year) or int(services.next_number(year).split("-")[1])
         while f"{year}-{seq:04d}" in taken:
             seq += 1
         row.number = f"{year}-{seq:04d}"

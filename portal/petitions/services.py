@@ -76,7 +76,7 @@ def _refuse(p, user, label, message):
     raise PetitionError(message)
 
 
-def _check_date(value, label, *, not_before=None, not_before_label=""):
+def date_problem(value, label, *, not_before=None, not_before_label=""):
     if value is None:
         return f"请填写{label}。"
     if value > clock.today():
@@ -84,6 +84,21 @@ def _check_date(value, label, *, not_before=None, not_before_label=""):
     if not_before is not None and value < not_before:
         return f"{label}不能早于{not_before_label}（{not_before}）。"
     return None
+
+
+def _document_problem(document, label):
+    """A written reply is only recorded with its signed and sealed document."""
+    if document is None or not getattr(document, "filename", ""):
+        return f"请上传{label}后再提交。"
+    return None
+
+
+def _file(owner_type, owner, document, user, description):
+    """Store the reply document inside the step's transaction; a refused file refuses the step."""
+    try:
+        attachments.save(owner_type, owner, document, user, description=description)
+    except attachments.AttachmentError as exc:
+        raise PetitionError(str(exc)) from None
 
 
 def may(user, p, action):
@@ -120,10 +135,9 @@ class PersonInput:
     phone: str = ""
     id_number: str = ""
     is_leader: bool = False
-    address: str = ""
 
 
-def _next_number(year):
+def next_number(year):
     last = (Petition.select(fn.MAX(Petition.number)).where(Petition.number.startswith(f"{year}-")).scalar())
     seq = int(last.split("-")[1]) + 1 if last else 1
     return f"{year}-{seq:04d}"
@@ -132,7 +146,7 @@ def _next_number(year):
 def intake_problems(*, received_on, channel, headcount, category, title, request, persons):
     """Every problem of an intake form, in Chinese (empty when it may be registered)."""
     problems = []
-    problem = _check_date(received_on, "收件（来访）日期")
+    problem = date_problem(received_on, "收件（来访）日期")
     if problem:
         problems.append(problem)
     if channel not in CHANNELS:
@@ -179,15 +193,14 @@ def register(*, received_on, channel, headcount, concerned_unit, category, title
     persons = [p for p in persons if (p.name or "").strip()]
     with database.atomic():
         p = Petition.create(
-            number=_next_number(received_on.year), year=received_on.year, received_on=received_on, channel=channel,
+            number=next_number(received_on.year), year=received_on.year, received_on=received_on, channel=channel,
             headcount=headcount, is_group=headcount >= GROUP_SIZE, concerned_unit=concerned_unit, category=category,
             title=title.strip()[:200], request=request.strip(), escalated=bool(escalated),
             escalated_note=(escalated_note or "").strip(), accept_due=clocks.accept_due(received_on),
             submit_token=token or None, created_by=user)
         for seq, person in enumerate(persons, start=1):
             Petitioner.create(petition=p, seq=seq, name=person.name.strip()[:50], phone=(person.phone or "").strip()[:20],
-                              id_number=privacy.normalise_id(person.id_number), is_leader=bool(person.is_leader),
-                              address=(person.address or "").strip()[:200])
+                              id_number=privacy.normalise_id(person.id_number), is_leader=bool(person.is_leader))
         audit.record("register", "petition", p.id, actor=user,
                      summary=f"登记信访事项 {p.number}：{p.title}（{CHANNELS[channel]}，{headcount} 人）"[:255],
                      after={"state": "registered", "accept_due": p.accept_due.isoformat()})
@@ -326,14 +339,14 @@ def _move(p, action, user, summary, **changes):
 
 
 def accept(p, user, *, on, note, version=None):
-    _guard(p, "accept", user, version, _check_date(on, "受理日期", not_before=p.received_on, not_before_label="收件日期"))
+    _guard(p, "accept", user, version, date_problem(on, "受理日期", not_before=p.received_on, not_before_label="收件日期"))
     with database.atomic():
         return _move(p, "accept", user, f"受理，{on}，答复期限 {clocks.reply_due(on)}", accepted_on=on, notice_on=on,
                      decision_note=(note or "").strip(), reply_due=clocks.reply_due(on))
 
 
 def not_accept(p, user, *, on, reason, version=None):
-    problem = _check_date(on, "告知日期", not_before=p.received_on, not_before_label="收件日期")
+    problem = date_problem(on, "告知日期", not_before=p.received_on, not_before_label="收件日期")
     if problem is None and not (reason or "").strip():
         problem = "请填写不予受理的理由（将写入告知书）。"
     _guard(p, "not_accept", user, version, problem)
@@ -342,7 +355,7 @@ def not_accept(p, user, *, on, reason, version=None):
 
 
 def assign(p, user, *, unit, handler_name, on, version=None):
-    problem = _check_date(on, "交办日期", not_before=p.accepted_on, not_before_label="受理日期")
+    problem = date_problem(on, "交办日期", not_before=p.accepted_on, not_before_label="受理日期")
     if problem is None and (unit is None or not unit.active):
         problem = "请选择承办单位。"
     if problem is None and not (handler_name or "").strip():
@@ -366,17 +379,14 @@ def start(p, user, version=None):
 
 def reply(p, user, *, on, text, document, version=None):
     """书面答复: the written opinion, with its document; starts the follow-up and review clocks."""
-    problem = _check_date(on, "答复日期", not_before=p.accepted_on, not_before_label="受理日期")
+    problem = date_problem(on, "答复日期", not_before=p.accepted_on, not_before_label="受理日期")
     if problem is None and not (text or "").strip():
         problem = "请填写答复意见。"
-    if problem is None and (document is None or not getattr(document, "filename", "")):
-        problem = "请上传答复意见书（盖章扫描件）后再提交答复。"
+    if problem is None:
+        problem = _document_problem(document, "答复意见书（盖章扫描件）")
     _guard(p, "reply", user, version, problem)
     with database.atomic():
-        try:
-            attachments.save("petition_reply", p, document, user, description=f"答复意见书（{on}）")
-        except attachments.AttachmentError as exc:
-            raise PetitionError(str(exc))
+        _file("petition_reply", p, document, user, f"答复意见书（{on}）")
         late = f"，超期 {(on - p.reply_due).days} 天" if p.reply_due and on > p.reply_due else ""
         p = _move(p, "reply", user, f"{on} 书面答复{late}", replied_on=on, reply_text=text.strip(),
                   visit_due=clocks.visit_due(on))
@@ -390,7 +400,7 @@ def reply(p, user, *, on, text, document, version=None):
 def visit(p, user, *, on, visitor, method, satisfaction, notes, version=None):
     """回访: a satisfied (or basically satisfied) petitioner lets the office close the case; a
     dissatisfied one reopens it for another reply."""
-    problem = _check_date(on, "回访日期", not_before=p.replied_on, not_before_label="答复日期") if p.replied_on else None
+    problem = date_problem(on, "回访日期", not_before=p.replied_on, not_before_label="答复日期") if p.replied_on else None
     if problem is None and not (visitor or "").strip():
         problem = "请填写回访人。"
     if problem is None and method not in VISIT_METHODS:
@@ -423,7 +433,7 @@ def close(p, user, version=None):
 
 def request_review(p, user, *, on, reason, version=None):
     """复查申请: within 30 days of the written opinion; answered within 30 days of the request."""
-    problem = _check_date(on, "复查申请日期", not_before=p.replied_on, not_before_label="答复日期")
+    problem = date_problem(on, "复查申请日期", not_before=p.replied_on, not_before_label="答复日期")
     if problem is None and on > clocks.review_window_end(p.replied_on):
         problem = f"复查申请须在答复后 30 日内（{clocks.review_window_end(p.replied_on)} 前）提出。"
     if problem is None and not (reason or "").strip():
@@ -437,17 +447,14 @@ def request_review(p, user, *, on, reason, version=None):
 
 
 def answer_review(p, user, *, on, text, document, version=None):
-    problem = _check_date(on, "复查答复日期", not_before=p.review_requested_on, not_before_label="复查申请日期")
+    problem = date_problem(on, "复查答复日期", not_before=p.review_requested_on, not_before_label="复查申请日期")
     if problem is None and not (text or "").strip():
         problem = "请填写复查意见。"
-    if problem is None and (document is None or not getattr(document, "filename", "")):
-        problem = "请上传复查意见书后再提交。"
+    if problem is None:
+        problem = _document_problem(document, "复查意见书")
     _guard(p, "answer_review", user, version, problem)
     with database.atomic():
-        try:
-            attachments.save("petition_reply", p, document, user, description=f"复查意见书（{on}）")
-        except attachments.AttachmentError as exc:
-            raise PetitionError(str(exc))
+        _file("petition_reply", p, document, user, f"复查意见书（{on}）")
         return _move(p, "answer_review", user, f"{on} 复查答复", review_answered_on=on, review_answer=text.strip(),
                      closed_on=on)
 
@@ -498,7 +505,7 @@ def create_task(*, source, ref_number, title, content, received_on, due_date, un
         problems.append("请选择交办来源。")
     if not (title or "").strip():
         problems.append("请填写事项名称。")
-    problem = _check_date(received_on, "收到日期")
+    problem = date_problem(received_on, "收到日期")
     if problem:
         problems.append(problem)
     if due_date is None:
@@ -532,22 +539,19 @@ def may_reply_task(user, task):
 
 
 def reply_task(task, user, *, on, text, document):
-    problem = may_reply_task(user, task) or _check_date(on, "答复日期", not_before=task.received_on,
+    problem = may_reply_task(user, task) or date_problem(on, "答复日期", not_before=task.received_on,
                                                          not_before_label="收到日期")
     if problem is None and not (text or "").strip():
         problem = "请填写答复内容。"
-    if problem is None and (document is None or not getattr(document, "filename", "")):
-        problem = "请上传书面答复（盖章扫描件）后再提交。"
+    if problem is None:
+        problem = _document_problem(document, "书面答复（盖章扫描件）")
     if problem:
         with database.atomic():
             audit.record("denied", "assigned_task", task.id, unit=task.unit_id, actor=user,
                          summary=f"答复未执行：{problem}"[:255])
         raise PetitionError(problem)
     with database.atomic():
-        try:
-            attachments.save("assigned_task", task, document, user, description=f"书面答复（{on}）")
-        except attachments.AttachmentError as exc:
-            raise PetitionError(str(exc))
+        _file("assigned_task", task, document, user, f"书面答复（{on}）")
         AssignedTask.update(state="replied", replied_on=on, reply_text=text.strip()).where(
             AssignedTask.id == task.id).execute()
         late = "（按期）" if on <= task.due_date else f"（超期 {(on - task.due_date).days} 天）"
