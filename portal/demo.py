@@ -406,7 +406,7 @@ def seed_petitions():
     rng = random.Random(4301)
     today = clock.today()
     year = today.year
-    office, leader = User.get(User.username == "office"), User.get(User.username == "leader")
+    office = User.get(User.username == "office")
     day = datetime.timedelta(days=1)
 
     def person(is_leader=False):
@@ -502,7 +502,7 @@ def seed_petitions():
             else:
                 ps.close(p, office)
 
-    # Tasks from above: eight NPC/CPPCC proposals and eleven leaders' letters, all answered on time.
+    # Tasks from above: eight NPC/CPPCC proposals and twelve leaders' letters, all due ones answered on time.
     sources = ["npc"] * 4 + ["cppcc"] * 4 + ["leading_group"] * 6 + ["county_leader"] * 5
     subjects = ["改制企业下岗职工再就业", "外贸系统退休职工调资", "商贸企业职工医疗保险", "农贸市场改造",
                 "改制企业遗留资产处置", "困难职工帮扶", "老旧商业网点安全隐患", "再生资源回收网点布局"]
@@ -511,7 +511,8 @@ def seed_petitions():
         if received > today:
             break
         unit = Unit.get(Unit.code == GROUP_UNITS[n % len(GROUP_UNITS)])
-        ref = {"npc": f"建议第 {10 + n} 号", "cppcc": f"提案第 {n} 号"}.get(source, f"县信访交〔{year}〕{n + 1} 号")
+        ref = {"npc": f"建议第 {10 + n} 号", "cppcc": f"提案第 {n} 号", "leading_group": f"县信访交〔{year}〕{n - 7} 号",
+               "county_leader": f"县领导批办〔{year}〕{n - 13} 号"}[source]
         subject = subjects[n % len(subjects)] if n < 8 else f"{unit.name}职工来信反映问题"
         with clock.frozen(_at(received)):
             task = ps.create_task(source=source, ref_number=ref, title=f"关于{subject}的{'建议' if source == 'npc' else '提案' if source == 'cppcc' else '交办件'}",
@@ -522,7 +523,12 @@ def seed_petitions():
             with clock.frozen(_at(answered)):
                 ps.reply_task(AssignedTask.get_by_id(task.id), head(unit), on=answered, document=_Document("书面答复.pdf"),
                               text="已认真研究并落实，具体办理情况见书面答复。")
-    del leader
+    # And this week's letter from a county leader, still within its time.
+    received = today - 6 * day
+    with clock.frozen(_at(received)):
+        ps.create_task(source="county_leader", ref_number=f"县领导批办〔{received.year}〕6 号",
+                       title="关于县百货公司退休职工来信反映生活补助问题的交办件", content="请认真研究办理，并在期限内书面答复。",
+                       received_on=received, due_date=received + 30 * day, unit=Unit.get(Unit.code == "BHGS"), user=office)
     return 1
 
 
