@@ -498,3 +498,16 @@ def test_letters_filed_at_intake_follow_the_case_to_its_unit(app, world, login_a
     assert head.get(f"/attachments/{letter.id}").status_code == 200
     other = login_as(world.user("unit_head", unit=world.other_shop))
     assert other.get(f"/attachments/{letter.id}").status_code == 404
+
+
+def test_office_todo_lists_cases_to_accept_and_the_unit_page_lists_open_cases(app, world, login_as):
+    with app.app_context():
+        waiting = register(world)
+        assigned = walk(world, register(world, persons=[ps.PersonInput("何芳")]), "assigned")
+        with clock.frozen(at(TODAY + D(14))):
+            todos = supervision.todo_for(world.user("office"))
+        mine = [t for t in todos if t.url.endswith(f"/petitions/{waiting.id}")]
+        assert [(t.action, t.due, t.urgency.colour) for t in mine] == [("受理或不予受理", TODAY + D(15), "blue")]
+        assert not any(t.url.endswith(f"/petitions/{assigned.id}") for t in todos)  # the unit's turn now
+    page = login_as("unit_head").get(f"/units/{world.shop.id}").get_data(as_text=True)
+    assert assigned.number in page and waiting.number not in page
