@@ -511,3 +511,26 @@ def test_office_todo_lists_cases_to_accept_and_the_unit_page_lists_open_cases(ap
         assert not any(t.url.endswith(f"/petitions/{assigned.id}") for t in todos)  # the unit's turn now
     page = login_as("unit_head").get(f"/units/{world.shop.id}").get_data(as_text=True)
     assert assigned.number in page and waiting.number not in page
+
+
+def test_extension_requested_and_approved_on_the_case_page(app, world, login_as):
+    with app.app_context():
+        p = walk(world, register(world), "handling")
+    head, leader = login_as("unit_head"), login_as("leader")
+    clock.set_frozen(at(TODAY + D(50)))
+    try:
+        refused = head.post(f"/petitions/{p.id}/extension", htmx=True,
+                            data={"new_due_date": (TODAY + D(95)).isoformat(), "reason": "需调取档案"})
+        assert refused.status_code == 422 and "不能超过 30 天" in refused.get_data(as_text=True)
+        asked = head.post(f"/petitions/{p.id}/extension", htmx=True,
+                          data={"new_due_date": (TODAY + D(80)).isoformat(), "reason": "需调取档案"})
+        assert asked.status_code == 200 and "等待局领导审批" in asked.get_data(as_text=True)
+        with app.app_context():
+            ext = ps.handling_item(p).extensions.get()
+        assert head.post(f"/petitions/{p.id}/extension/{ext.id}/approve", htmx=True).status_code == 422
+        approved = leader.post(f"/petitions/{p.id}/extension/{ext.id}/approve", htmx=True, data={"note": "同意"})
+        assert approved.status_code == 200 and "原期限 2026-05-01" in approved.get_data(as_text=True)
+    finally:
+        clock.set_frozen(None)
+    with app.app_context():
+        assert fresh(p).reply_due == TODAY + D(80)
