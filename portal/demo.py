@@ -323,7 +323,8 @@ def seed_legal():
             people = [s for s in staff if rng.random() < share]
             if not people:
                 continue
-            legal.record_session(unit=unit, held_on=datetime.date(year, 1 + (index * 5 + unit.id) % 10, 1 + unit.id % 27),
+            held_on = min(datetime.date(year, 1 + (index * 5 + unit.id) % 10, 1 + unit.id % 27), clock.today())
+            legal.record_session(unit=unit, held_on=held_on,
                                  form=forms[(index + unit.id) % len(forms)],
                                  title=f"《{law.name.replace('中华人民共和国', '')}》学习", speaker="", notes="",
                                  laws=[law], attendees=people, user=office)
@@ -454,8 +455,10 @@ def seed_petitions():
         return Petition.get_by_id(p.id)
 
     # The year's group petitions: about three a month, most resolved, the latest still in hand.
-    start = datetime.date(year, 1, 8)
-    span = max((today - start).days - 3, 30)
+    # The demo year runs from early January to today; early in a year it covers the last eleven months instead,
+    # so that no case is ever dated after today.
+    start = datetime.date(year, 1, 8) if today >= datetime.date(year, 3, 1) else today - 330 * day
+    span = (today - start).days - 3
     for n in range(30):
         received = start + (span * n // 30) * day
         matter = GROUP_MATTERS[n % len(GROUP_MATTERS)]
@@ -484,11 +487,10 @@ def seed_petitions():
     del repeat
 
     # The long backlog case at 315商店: received two years ago, resolved this year.
-    long_ago = datetime.date(year - 2, 9, 10)
+    long_ago = datetime.date(start.year - 2, 9, 10)
     backlog = case(long_ago, "SD315", ("养老保险", "原职工养老保险及拖欠工资遗留问题",
                                         "原315商店职工要求补缴养老保险并补发拖欠工资，多次来访。"), 3, "handling")
-    for step, when in (("reply", datetime.date(year, 3, 15)), ("visit", datetime.date(year, 3, 25)),
-                       ("close", datetime.date(year, 3, 28))):
+    for step, when in (("reply", start + 66 * day), ("visit", start + 76 * day), ("close", start + 79 * day)):
         if when > today:
             break
         with clock.frozen(_at(when)):
@@ -507,12 +509,12 @@ def seed_petitions():
     subjects = ["改制企业下岗职工再就业", "外贸系统退休职工调资", "商贸企业职工医疗保险", "农贸市场改造",
                 "改制企业遗留资产处置", "困难职工帮扶", "老旧商业网点安全隐患", "再生资源回收网点布局"]
     for n, source in enumerate(sources):
-        received = datetime.date(year, 1, 15) + (max((today - datetime.date(year, 1, 15)).days - 40, 30) * n // 19) * day
+        received = start + 7 * day + (max((today - start).days - 47, 30) * n // 19) * day
         if received > today:
             break
         unit = Unit.get(Unit.code == GROUP_UNITS[n % len(GROUP_UNITS)])
-        ref = {"npc": f"建议第 {10 + n} 号", "cppcc": f"提案第 {n} 号", "leading_group": f"县信访交〔{year}〕{n - 7} 号",
-               "county_leader": f"县领导批办〔{year}〕{n - 13} 号"}[source]
+        ref = {"npc": f"建议第 {10 + n} 号", "cppcc": f"提案第 {n} 号", "leading_group": f"县信访交〔{received.year}〕{n - 7} 号",
+               "county_leader": f"县领导批办〔{received.year}〕{n - 13} 号"}[source]
         subject = subjects[n % len(subjects)] if n < 8 else f"{unit.name}职工来信反映问题"
         with clock.frozen(_at(received)):
             task = ps.create_task(source=source, ref_number=ref, title=f"关于{subject}的{'建议' if source == 'npc' else '提案' if source == 'cppcc' else '交办件'}",

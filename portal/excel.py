@@ -1,5 +1,6 @@
 """The one Excel mechanism: workbooks with Chinese headers, number formats, and no formula injection."""
 import os
+import time
 import uuid
 from io import BytesIO
 
@@ -75,9 +76,23 @@ def stash(storage):
     if len(data) > limit:
         raise ExcelError(f"文件超过 {limit // (1024 * 1024)} MB。")
     token = uuid.uuid4().hex
-    with open(_stash_path(token), "wb") as fh:
+    path = _stash_path(token)
+    _sweep(os.path.dirname(path))
+    with open(path, "wb") as fh:
         fh.write(data)
     return token
+
+
+STASH_HOURS = 24
+
+
+def _sweep(folder):
+    """Uploads never confirmed (they may hold personal data) are removed after a day."""
+    cutoff = time.time() - STASH_HOURS * 3600
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if name.endswith(".xlsx") and os.path.getmtime(path) < cutoff:
+            os.remove(path)
 
 
 def stashed_rows(token):

@@ -159,25 +159,70 @@ def test_a_dissatisfied_visit_reopens_the_case_with_a_new_reply_clock(app, world
     with app.app_context():
         p = walk(world, register(world), "replied")
         day = TODAY + D(10)
+        head = world.user("unit_head")
         with clock.frozen(at(day)):
             with pytest.raises(ps.PetitionError, match="不满意时"):
                 ps.visit(fresh(p), world.user("unit_clerk"), on=day, visitor="乙", method="home",
                          satisfaction="dissatisfied", notes="")
             p = ps.visit(fresh(p), world.user("unit_clerk"), on=day, visitor="乙", method="home",
                          satisfaction="dissatisfied", notes="工资只补发了一半")
-        assert (p.state, p.reply_due, p.replied_on) == ("handling", day + D(30), None)
-        open_items = SupervisedItem.select().where(SupervisedItem.source_type == "petition",
-                                                   SupervisedItem.source_id == p.id, SupervisedItem.state == "assigned")
-        assert [i.due_date for i in open_items] == [day + D(30)]
-        assert [v.satisfaction for v in p.visits] == ["dissatisfied"]
+            assert (p.state, p.reply_due, p.replied_on, p.reopened_on) == ("handling", day + D(30), None, day)
+            item = ps.handling_item(p)
+            assert (item.source_type, item.state, item.due_date) == ("petition_reopened", "assigned", day + D(30))
+            assert [v.satisfaction for v in p.visits] == ["dissatisfied"]
+            # The case's one statutory extension does not come back with the reopen.
+            with pytest.raises(supervision.SupervisionError, match="最多可延期 0 次"):
+                supervision.request_extension(item, head, day + D(40), "再核实")
+            # The clock counts from the reopen: not yellow on its first day.
+            assert clocks.urgency(p, day).colour == "normal"
+            with pytest.raises(ps.PetitionError, match="不能早于上次回访日期"):
+                ps.reply(fresh(p), head, on=day - D(1), text="再答复", document=Storage())
+            p = ps.reply(fresh(p), head, on=day, text="差额已补发", document=Storage())
+        assert ps.handling_item(p).state == "closed" and p.state == "replied"
+
+
+def test_a_late_first_reply_stays_a_backlog_case_after_a_reopen(app, world):
+    with app.app_context():
+        p = walk(world, register(world), "handling")
+        late = TODAY + D(65)
+        head = world.user("unit_head")
+        with clock.frozen(at(late)):
+            p = ps.reply(fresh(p), head, on=late, text="答复", document=Storage())
+            p = ps.visit(fresh(p), head, on=late, visitor="乙", method="phone", satisfaction="dissatisfied",
+                         notes="不认可")
+        assert p.backlog_from == TODAY + D(61)
+        assert clocks.backlog_since(p, late) == TODAY + D(61)
+
+
+def test_assigning_after_the_reply_date_starts_the_case_overdue_and_an_inactive_unit_is_refused(app, world):
+    with app.app_context():
+        office = world.user("office")
+        p = walk(world, register(world), "accepted")
+        late = TODAY + D(75)
+        with clock.frozen(at(late)):
+            p = ps.assign(fresh(p), office, unit=world.shop, handler_name="甲", on=late)
+            assert clocks.is_backlog(p, late) and ps.handling_item(p).due_date == TODAY + D(60)
+            q = walk(world, register(world, persons=[ps.PersonInput("何芳")], day=late), "accepted", day=late)
+            world.other_shop.active = False
+            world.other_shop.save()
+            with pytest.raises(ps.PetitionError, match="已停用"):
+                ps.assign(fresh(q), office, unit=world.other_shop, handler_name="乙", on=late)
+            assert fresh(q).state == "accepted"
+            r = walk(world, register(world, persons=[ps.PersonInput("郑明")], day=late), "handling", day=late)
+            world.shop.active = False
+            world.shop.save()
+            with pytest.raises(ps.PetitionError, match="已停用"):
+                ps.reply(fresh(r), world.user("unit_head"), on=late, text="答复", document=Storage())
+            assert fresh(r).state == "handling"
 
 
 def test_review_within_thirty_days_reopens_and_is_answered_with_a_document(app, world):
     with app.app_context():
         p = walk(world, register(world), "closed")
         office = world.user("office")
-        with clock.frozen(at(TODAY + D(31))):
-            assert "届满" in ps.may(office, fresh(p), "request_review")
+        with clock.frozen(at(TODAY + D(33))):  # entered late, dated within the window: accepted below
+            with pytest.raises(ps.PetitionError, match="30 日内"):
+                ps.request_review(fresh(p), office, on=TODAY + D(31), reason="对补发金额有异议")
         with clock.frozen(at(TODAY + D(30))):
             p = ps.request_review(fresh(p), office, on=TODAY + D(30), reason="对补发金额有异议")
             assert (p.state, p.review_due) == ("review", TODAY + D(60))
@@ -534,3 +579,76 @@ def test_extension_requested_and_approved_on_the_case_page(app, world, login_as)
         clock.set_frozen(None)
     with app.app_context():
         assert fresh(p).reply_due == TODAY + D(80)
+
+
+# -- found in review ------------------------------------------------------------------------------------
+
+def test_linked_cases_of_other_units_are_counted_not_shown(app, world, login_as):
+    with app.app_context():
+        office = world.user("office")
+        elsewhere = register(world, unit=world.other_shop)
+        with clock.frozen(at(TODAY)):
+            ps.accept(elsewhere, office, on=TODAY, note="")
+            ps.assign(fresh(elsewhere), office, unit=world.other_shop, handler_name="乙", on=TODAY)
+        mine = walk(world, register(world, day=TODAY + D(1)), "assigned", day=TODAY + D(1))
+        assert mine.repeat_of_id == elsewhere.id
+    page = login_as("unit_head").get(f"/petitions/{mine.id}").get_data(as_text=True)
+    assert elsewhere.number not in page and "另有 1 件关联信访不在本单位范围内" in page
+    assert elsewhere.number in login_as("office").get(f"/petitions/{mine.id}").get_data(as_text=True)
+
+
+def test_bad_requests_get_messages_not_errors(app, world, login_as):
+    with app.app_context():
+        p = register(world)
+    office = login_as("office")
+    review = office.post(f"/petitions/{p.id}/step/request_review", htmx=True,
+                         data={"version": p.version, "on": TODAY.isoformat(), "note": "复查"})
+    assert review.status_code == 422 and "不能登记复查申请" in review.get_data(as_text=True)
+    huge = "9" * 30
+    for url in (f"/petitions/?year={huge}", f"/petitions/?unit={huge}&category={huge}&month={huge}",
+                f"/petitions/export.xlsx?unit={huge}", f"/petitions/tasks?year={huge}"):
+        assert office.get(url).status_code == 200, url
+
+
+def test_intake_names_a_row_that_has_an_id_but_no_name(app, world):
+    with app.app_context():
+        problems = ps.intake_problems(received_on=TODAY, channel="visit", headcount=2, category=category(),
+                                      title="t", request="r",
+                                      persons=[ps.PersonInput("甲"), ps.PersonInput("", "", GOOD_ID)])
+        assert any("第 2 位信访人" in x for x in problems)
+        assert not any(GOOD_ID in x for x in problems)
+        bad = GOOD_ID[:17] + ("0" if GOOD_ID[17] != "0" else "1")
+        message = privacy.id_number_problem(bad)
+        assert bad not in message and privacy.mask_id(bad) in message  # messages never repeat a full ID
+
+
+def test_a_refused_task_reply_keeps_the_text(app, world, login_as):
+    with app.app_context(), clock.frozen(at(TODAY)):
+        task = ps.create_task(source="npc", ref_number="", title="建议", content="", received_on=TODAY,
+                              due_date=TODAY + D(30), unit=world.shop, user=world.user("office"))
+    refused = login_as("unit_head").post(f"/petitions/tasks/{task.id}/reply", htmx=True,
+                                         data={"on": TODAY.isoformat(), "note": "已协调落实，详见附件"})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "书面答复" in body and "已协调落实，详见附件" in body
+
+
+def test_untimely_acceptance_counts_against_the_rate_while_undecided(app, world):
+    from portal.petitions import stats
+
+    with app.app_context():
+        walk(world, register(world), "accepted")
+        register(world, persons=[ps.PersonInput("何芳")])
+        with clock.frozen(at(TODAY + D(40))):
+            rate = stats.year_stats(world.user("office"), 2026).timely_accept
+        assert (rate.num, rate.den) == (1, 2)
+
+
+def test_a_pending_extension_lapses_when_the_case_is_answered(app, world):
+    with app.app_context():
+        p = walk(world, register(world), "handling")
+        head, leader = world.user("unit_head"), world.user("leader")
+        with clock.frozen(at(TODAY + D(30))):
+            ext = supervision.request_extension(ps.handling_item(p), head, TODAY + D(80), "需调取档案")
+            ps.reply(fresh(p), head, on=TODAY + D(30), text="答复", document=Storage())
+            assert type(ext).get_by_id(ext.id).state == "lapsed"
+            assert not any(t.action == "审批延期申请" for t in supervision.todo_for(leader))

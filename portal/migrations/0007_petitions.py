@@ -77,6 +77,8 @@ def up(migrator, db):
         review_answered_on = DateField(null=True)
         review_answer = TextField(default='')
         closed_on = DateField(null=True)
+        reopened_on = DateField(null=True)
+        backlog_from = DateField(null=True)
         repeat_of = ForeignKeyField('self', null=True, on_delete='RESTRICT')
         imported = BooleanField(default=False)
         submit_token = CharField(unique=True, null=True, max_length=64)

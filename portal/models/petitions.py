@@ -83,6 +83,10 @@ class Petition(ScopedModel):
     review_answered_on = DateField(null=True)
     review_answer = TextField(default="")
     closed_on = DateField(null=True)
+    # A dissatisfied follow-up reopens the case with fresh clocks; the day it was reopened, and the
+    # first day it had been past a limit before that (so a late first reply stays counted as 积案).
+    reopened_on = DateField(null=True)
+    backlog_from = DateField(null=True)
     repeat_of = ForeignKeyField("self", null=True, backref="repeats", on_delete="RESTRICT")
     imported = BooleanField(default=False)  # taken over from a paper/Excel ledger
     submit_token = CharField(max_length=64, null=True, unique=True)

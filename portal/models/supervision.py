@@ -83,7 +83,7 @@ class ExtensionRequest(BaseModel):
     reason = TextField()
     old_due_date = DateField()
     new_due_date = DateField()
-    state = CharField(max_length=16, default="pending", index=True)  # pending / approved / refused
+    state = CharField(max_length=16, default="pending", index=True)  # pending / approved / refused / lapsed
     decided_by = ForeignKeyField(User, null=True, on_delete="RESTRICT")
     decided_at = DateTimeField(null=True)
     decision_note = TextField(default="")
@@ -99,7 +99,8 @@ class ExtensionRequest(BaseModel):
 
     @property
     def state_label(self):
-        return {"pending": "待审批", "approved": "已批准", "refused": "未批准"}.get(self.state, self.state)
+        return {"pending": "待审批", "approved": "已批准", "refused": "未批准", "lapsed": "事项已办结，申请失效"}.get(
+            self.state, self.state)
 
 
 class Notice(ScopedModel):

@@ -46,7 +46,7 @@ def current_limit(p):
     if p.state == "registered":
         return "受理告知", p.accept_due, p.received_on
     if p.state in ("accepted", "assigned", "handling"):
-        return "书面答复", p.reply_due, p.accepted_on
+        return "书面答复", p.reply_due, p.reopened_on or p.accepted_on
     if p.state == "review":
         return "复查答复", p.review_due, p.review_requested_on
     return None
@@ -66,7 +66,7 @@ def backlog_since(p, today=None):
     """The first day the case was past a limit (it stays counted as a backlog case opened then, even
     once resolved), or None if it never was."""
     today = today or clock.today()
-    candidates = []
+    candidates = [p.backlog_from] if p.backlog_from else []  # kept from before a reopen
     if (p.accepted_on or (p.notice_on if p.state == "not_accepted" else None) or today) > p.accept_due:
         candidates.append(p.accept_due + DAY)
     if p.reply_due and (p.replied_on or today) > p.reply_due and (p.replied_on or p.is_open):

@@ -70,7 +70,8 @@ def ledger_rows(petitions):
             categories.get(p.category_id, ""), p.title, p.request, _yes(p.escalated), p.accepted_on,
             units.get(p.unit_id, ""), p.handler_name, p.reply_due, p.replied_on, p.reply_text,
             v.visited_on if v else None, v.satisfaction_label if v else "", p.state_label,
-            originals.get(p.repeat_of_id, ""), _yes(clocks.backlog_since(p) is not None)])
+            originals.get(p.repeat_of_id, ""),
+            _yes(clocks.is_backlog(p))])  # as on the ledger page: open past its limit now
     return rows
 
 

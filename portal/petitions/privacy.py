@@ -18,10 +18,10 @@ def id_number_problem(value):
     if not value:
         return None
     if not ID_PATTERN.match(value):
-        return f"身份证号“{value}”应为 18 位（前 17 位为数字，末位为数字或 X）。"
+        return f"身份证号“{mask_id(value)}”应为 18 位（前 17 位为数字，末位为数字或 X）。"
     total = sum(int(d) * w for d, w in zip(value[:17], WEIGHTS))
     if CHECK_CHARS[total % 11] != value[17]:
-        return f"身份证号“{value}”校验位不正确，请核对。"
+        return f"身份证号“{mask_id(value)}”校验位不正确，请核对。"
     return None
 
 
@@ -33,7 +33,7 @@ def with_check_digit(first17):
 def phone_problem(value):
     value = (value or "").strip()
     if value and not PHONE_PATTERN.match(value):
-        return f"联系电话“{value}”格式不正确。"
+        return f"联系电话“{mask_phone(value)}”格式不正确。"
     return None
 
 

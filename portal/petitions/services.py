@@ -64,6 +64,12 @@ HANDLING = registry.register(registry.SourceType(
     "petition", "信访事项办理", unit_roles=UNIT, extension_roles=frozenset({"leader"}), max_extensions=1,
     max_extension_days=clocks.EXTENSION_DAYS, todo_label="办理并书面答复信访事项",
     url=lambda item: path_for("petitions.detail", petition_id=item.source_id), on_due_change=_sync_reply_due))
+# A case reopened by a dissatisfied follow-up: the statutory extension was the case's one chance.
+REOPENED = registry.register(registry.SourceType(
+    "petition_reopened", "信访事项重新办理", unit_roles=UNIT, max_extensions=0, max_extension_days=0,
+    todo_label="重新办理并书面答复信访事项", url=lambda item: path_for("petitions.detail", petition_id=item.source_id),
+    on_due_change=_sync_reply_due))
+HANDLING_TYPES = ("petition", "petition_reopened")
 VISIT = registry.register(registry.SourceType(
     "petition_visit", "信访回访", unit_roles=UNIT, max_extensions=0, max_extension_days=0, todo_label="回访信访人",
     url=lambda item: path_for("petitions.detail", petition_id=item.source_id)))
@@ -101,6 +107,15 @@ def _file(owner_type, owner, document, user, description):
         raise PetitionError(str(exc)) from None
 
 
+def _supervise(source, p, **fields):
+    """Hand the case's next duty to its unit on the supervision core; its refusals (e.g. a unit
+    deactivated meanwhile) are the case's refusals."""
+    try:
+        return supervision.supervise(source.key, source_id=p.id, **fields)
+    except supervision.SupervisionError as exc:
+        raise PetitionError(str(exc)) from None
+
+
 def may(user, p, action):
     """None when the user may take this step now, else the Chinese reason."""
     t = TRANSITIONS[action]
@@ -114,8 +129,6 @@ def may(user, p, action):
         return "只能办理交办给本单位的信访事项。"
     if action == "request_review" and p.review_requested_on:
         return "已复查过一次；对复查意见不服的，可向上一级机关请求复核。"
-    if action == "request_review" and p.replied_on and clock.today() > clocks.review_window_end(p.replied_on):
-        return f"复查申请期已于 {clocks.review_window_end(p.replied_on)} 届满（答复后 30 日内）。"
     return None
 
 
@@ -157,6 +170,9 @@ def intake_problems(*, received_on, channel, headcount, category, title, request
         problems.append("请填写事项摘要。")
     if not (request or "").strip():
         problems.append("请填写信访诉求。")
+    for n, person in enumerate(persons, start=1):
+        if not (person.name or "").strip() and ((person.id_number or "").strip() or (person.phone or "").strip()):
+            problems.append(f"第 {n} 位信访人填了身份证号或电话，请填写姓名。")
     persons = [p for p in persons if (p.name or "").strip()]
     if not persons:
         problems.append("请至少填写一名信访人。")
@@ -249,7 +265,7 @@ def _link(p, earlier, user, reason):
     root = earlier.repeat_of or earlier
     Petition.update(repeat_of=root.id, version=Petition.version + 1).where(Petition.id == p.id).execute()
     audit.record("link", "petition", p.id, unit=p.unit_id, actor=user,
-                 summary=f"{p.number} 关联为 {root.number} 的重复信访：{reason}"[:255], after={"repeat_of": root.id})
+                 summary=f"{p.number} 关联为重复信访：{reason}"[:255], after={"repeat_of": root.id})
 
 
 def link_repeat(p, earlier, user):
@@ -356,16 +372,18 @@ def not_accept(p, user, *, on, reason, version=None):
 
 def assign(p, user, *, unit, handler_name, on, version=None):
     problem = date_problem(on, "交办日期", not_before=p.accepted_on, not_before_label="受理日期")
-    if problem is None and (unit is None or not unit.active):
+    if problem is None and unit is None:
         problem = "请选择承办单位。"
+    if problem is None and not unit.active:
+        problem = f"“{unit.name}”已停用，不能交办。"
     if problem is None and not (handler_name or "").strip():
         problem = "请填写承办人。"
     _guard(p, "assign", user, version, problem)
     with database.atomic():
         p = _move(p, "assign", user, f"交{unit.name}办理，承办人 {handler_name.strip()}，期限 {p.reply_due}",
                   unit=unit.id, handler_name=handler_name.strip()[:50], assigned_on=on)
-        supervision.supervise(HANDLING.key, source_id=p.id, unit=unit, assigned_by=user, start_date=on,
-                              due_date=p.reply_due, title=f"信访 {p.number}：{p.title}"[:200], description=p.request,
+        # A case assigned after its reply date still has to be handled: it starts out overdue.
+        _supervise(HANDLING, p, unit=unit, assigned_by=user, start_date=min(on, p.reply_due), due_date=p.reply_due, title=f"信访 {p.number}：{p.title}"[:200], description=p.request,
                               responsible_name=p.handler_name)
         attachments.rehome("petition", p, user)
     return p
@@ -379,21 +397,26 @@ def start(p, user, version=None):
 
 def reply(p, user, *, on, text, document, version=None):
     """书面答复: the written opinion, with its document; starts the follow-up and review clocks."""
-    problem = date_problem(on, "答复日期", not_before=p.accepted_on, not_before_label="受理日期")
+    last_visit = p.visits.order_by(PetitionVisit.visited_on.desc()).first()
+    if last_visit is not None:  # reopened: the new reply follows the dissatisfied visit
+        problem = date_problem(on, "答复日期", not_before=last_visit.visited_on, not_before_label="上次回访日期")
+    else:
+        problem = date_problem(on, "答复日期", not_before=p.accepted_on, not_before_label="受理日期")
     if problem is None and not (text or "").strip():
         problem = "请填写答复意见。"
     if problem is None:
         problem = _document_problem(document, "答复意见书（盖章扫描件）")
     _guard(p, "reply", user, version, problem)
     with database.atomic():
-        _file("petition_reply", p, document, user, f"答复意见书（{on}）")
         late = f"，超期 {(on - p.reply_due).days} 天" if p.reply_due and on > p.reply_due else ""
         p = _move(p, "reply", user, f"{on} 书面答复{late}", replied_on=on, reply_text=text.strip(),
                   visit_due=clocks.visit_due(on))
-        supervision.resolve(HANDLING.key, p.id, user, f"{on} 已书面答复")
-        supervision.supervise(VISIT.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=on,
-                              due_date=p.visit_due, title=f"回访 {p.number}：{p.title}"[:200],
-                              description="答复后回访信访人，了解落实情况和满意度。", responsible_name=p.handler_name)
+        for key in HANDLING_TYPES:
+            supervision.resolve(key, p.id, user, f"{on} 已书面答复")
+        _supervise(VISIT, p, unit=p.unit, assigned_by=user, start_date=on, due_date=p.visit_due,
+                   title=f"回访 {p.number}：{p.title}"[:200], description="答复后回访信访人，了解落实情况和满意度。",
+                   responsible_name=p.handler_name)
+        _file("petition_reply", p, document, user, f"答复意见书（{on}）")  # last: a refused step leaves no file
     return p
 
 
@@ -417,10 +440,10 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=None):
         if satisfaction != "dissatisfied":
             return _move(p, "visit", user, f"{on} {VISIT_METHODS[method]}，{SATISFACTION[satisfaction]}")
         due = clocks.reopen_due(max(on, clock.today()))
+        behind = [d for d in (p.backlog_from, clocks.backlog_since(p, on)) if d]
         p = _move(p, "visit", user, f"{on} 回访不满意，重新办理，期限 {due}", state="handling", reply_due=due,
-                  replied_on=None, visit_due=None)
-        supervision.supervise(HANDLING.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=clock.today(),
-                              due_date=due, title=f"信访 {p.number}（回访不满意，重新办理）"[:200],
+                  replied_on=None, visit_due=None, reopened_on=on, backlog_from=min(behind) if behind else None)
+        _supervise(REOPENED, p, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due, title=f"信访 {p.number}（回访不满意，重新办理）"[:200],
                               description=notes.strip(), responsible_name=p.handler_name)
     return p
 
@@ -433,7 +456,9 @@ def close(p, user, version=None):
 
 def request_review(p, user, *, on, reason, version=None):
     """复查申请: within 30 days of the written opinion; answered within 30 days of the request."""
-    problem = date_problem(on, "复查申请日期", not_before=p.replied_on, not_before_label="答复日期")
+    problem = may(user, p, "request_review")
+    if problem is None:
+        problem = date_problem(on, "复查申请日期", not_before=p.replied_on, not_before_label="答复日期")
     if problem is None and on > clocks.review_window_end(p.replied_on):
         problem = f"复查申请须在答复后 30 日内（{clocks.review_window_end(p.replied_on)} 前）提出。"
     if problem is None and not (reason or "").strip():
@@ -454,14 +479,15 @@ def answer_review(p, user, *, on, text, document, version=None):
         problem = _document_problem(document, "复查意见书")
     _guard(p, "answer_review", user, version, problem)
     with database.atomic():
+        p = _move(p, "answer_review", user, f"{on} 复查答复", review_answered_on=on, review_answer=text.strip(),
+                  closed_on=on)
         _file("petition_reply", p, document, user, f"复查意见书（{on}）")
-        return _move(p, "answer_review", user, f"{on} 复查答复", review_answered_on=on, review_answer=text.strip(),
-                     closed_on=on)
+    return p
 
 
 def handling_item(p):
     """The supervised item of the case's current handling (for its extension requests), if open."""
-    return (SupervisedItem.select().where(SupervisedItem.source_type == HANDLING.key, SupervisedItem.source_id == p.id)
+    return (SupervisedItem.select().where(SupervisedItem.source_type.in_(HANDLING_TYPES), SupervisedItem.source_id == p.id)
             .order_by(SupervisedItem.id.desc()).first())
 
 
@@ -554,13 +580,13 @@ def reply_task(task, user, *, on, text, document):
                          summary=f"答复未执行：{problem}"[:255])
         raise PetitionError(problem)
     with database.atomic():
-        _file("assigned_task", task, document, user, f"书面答复（{on}）")
         AssignedTask.update(state="replied", replied_on=on, reply_text=text.strip()).where(
             AssignedTask.id == task.id).execute()
         late = "（按期）" if on <= task.due_date else f"（超期 {(on - task.due_date).days} 天）"
         audit.record("reply", "assigned_task", task.id, unit=task.unit_id, actor=user,
                      summary=f"书面答复“{task.title}”{late}"[:255], before={"state": "open"}, after={"state": "replied"})
         supervision.resolve(TASK.key, task.id, user, f"{on} 已书面答复")
+        _file("assigned_task", task, document, user, f"书面答复（{on}）")
     return AssignedTask.get_by_id(task.id)
 
 

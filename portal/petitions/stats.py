@@ -78,11 +78,12 @@ def _figures(cases, today):
     latest = PetitionVisit.select(fn.MAX(PetitionVisit.id)).group_by(PetitionVisit.petition)
     satisfied = PetitionVisit.select(PetitionVisit.petition).where(
         PetitionVisit.id.in_(latest), PetitionVisit.satisfaction.in_(("satisfied", "basic")))
+    undecided_late = (Petition.state == "registered") & (Petition.accept_due < today)
     overdue_unreplied = Petition.state.in_(OPEN_STATES) & Petition.replied_on.is_null() & (Petition.reply_due < today)
     row = cases.select(
         fn.COUNT(Petition.id), _n(GROUP), _n(GROUP, Petition.headcount),
         _n(Petition.escalated == True), _n(Petition.repeat_of.is_null(False)),  # noqa: E712
-        _n(Petition.notice_on <= Petition.accept_due), _n(Petition.notice_on.is_null(False)),
+        _n(Petition.notice_on <= Petition.accept_due), _n(Petition.notice_on.is_null(False) | undecided_late),
         _n(Petition.replied_on <= Petition.reply_due), _n(Petition.replied_on.is_null(False) | overdue_unreplied),
         _n(Petition.id.in_(visited)), _n(Petition.id.in_(visited_in_time)),
         _n(Petition.id.in_(visited) | (Petition.visit_due < today)), _n(Petition.id.in_(satisfied)),

@@ -28,12 +28,14 @@ register_owner("assigned_task", AssignedTask, "交办事项答复")
 
 
 def selected_year(args):
-    return int(args["year"]) if args.get("year", "").isdigit() else clock.today().year
+    year = _int(args, "year")
+    return year if year and 2000 <= year <= 2100 else clock.today().year
 
 
 def _int(args, name):
+    """A small positive number from the query string, else None (never an overflowing id)."""
     value = args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
 def _unit_filter(user):
@@ -145,10 +147,18 @@ def new():
 
 # -- one case ----------------------------------------------------------------------------------------
 
+def _repeats(p, user):
+    """The cases linked with this one that the user may see, and how many others there are."""
+    linked = Petition.select().where((Petition.repeat_of == p.id) | (
+        (Petition.id == p.repeat_of_id) if p.repeat_of_id else False))
+    visible = list(Petition.visible_to(user).where(Petition.id.in_(linked)).order_by(Petition.received_on))
+    return {"repeats": visible, "hidden_repeats": linked.count() - len(visible)}
+
+
 def _detail_context(p, revealed=None, draft=None, draft_action=None):
     user = current_user._get_current_object()
     item = services.handling_item(p)
-    source = registry.get(services.HANDLING.key)
+    source = registry.get(item.source_type if item else services.HANDLING.key)
     step_form = StepForm(data={"on": clock.today(), "version": p.version, "handler_name": p.handler_name})
     step_form.unit.choices = choices(unit_choices())
     return {
@@ -159,14 +169,14 @@ def _detail_context(p, revealed=None, draft=None, draft_action=None):
         "people": revealed or list(p.petitioners.order_by(Petitioner.seq)), "revealed": revealed is not None,
         "mask_id": privacy.mask_id, "mask_phone": privacy.mask_phone,
         "visits": list(p.visits.order_by(p.visits.model.id)),
-        "repeats": list(Petition.select().where((Petition.repeat_of == p.id) | (
-            (Petition.id == p.repeat_of_id) if p.repeat_of_id else False)).order_by(Petition.received_on)),
+        **_repeats(p, user),
         "candidates": [c for c in services.repeat_candidates(p) if c.petition.id != p.repeat_of_id]
         if user.role in services.OFFICE else [],
         "veto": services.veto_proposal(p), "item": item, "item_u": item_urgency(item) if item else None,
         "source": source, "extensions": list(item.extensions.order_by(ExtensionRequest.id.desc())) if item else [],
         "ext_latest": item.original_due_date + datetime.timedelta(days=source.limits()[1]) if item else None,
-        "can_extend": bool(item and item.is_open and user.role in source.unit_roles and user.unit_id == item.unit_id),
+        "can_extend": bool(item and item.is_open and source.limits()[0] and user.role in source.unit_roles
+                           and user.unit_id == item.unit_id),
         "form": step_form, "replies": attachments_of("petition_reply", p, user),
         "history": audit.history("petition", p.id),
         # A refused step shows its form again with what was typed (files cannot be kept by a browser).
@@ -309,7 +319,7 @@ def request_extension(petition_id):
 def decide_extension(petition_id, extension_id, decision):
     p = get_or_404(Petition, petition_id)
     ext = get_or_404(ExtensionRequest, extension_id)
-    if decision not in ("approve", "refuse") or ext.item.source_type != services.HANDLING.key or ext.item.source_id != p.id:
+    if decision not in ("approve", "refuse") or ext.item.source_type not in services.HANDLING_TYPES or ext.item.source_id != p.id:
         abort(404)
     try:
         supervision.decide_extension(ext, current_user._get_current_object(), decision == "approve",
@@ -386,11 +396,11 @@ def task_new():
     return htmx.render("petitions/task_new.html", form=form, status=422 if request.method == "POST" else 200)
 
 
-def _task_context(task):
+def _task_context(task, draft=None):
     item = services.task_item(task)
     return {"task": task, "item": item, "u": item_urgency(item) if item else None,
             "may_reply": services.may_reply_task(current_user, task) is None,
-            "form": TaskReplyForm(data={"on": clock.today()}),
+            "form": TaskReplyForm(data={"on": clock.today()}), "draft": draft or {},
             "replies": attachments_of("assigned_task", task, current_user)}
 
 
@@ -416,7 +426,8 @@ def task_reply(task_id):
                                 document=request.files.get("document"))
         except services.PetitionError as exc:
             error = str(exc)
-    return htmx.outcome("petitions/_task_live.html", lambda: _task_context(AssignedTask.get_by_id(task.id)),
+    draft = request.form if error else None  # a refused reply shows again with what was typed
+    return htmx.outcome("petitions/_task_live.html", lambda: _task_context(AssignedTask.get_by_id(task.id), draft),
                         url_for("petitions.task", task_id=task.id), message=None if error else "已书面答复。",
                         error=error, trigger=CHANGED)
 

@@ -159,6 +159,7 @@ def take_step(item, action, user, note=""):
                 item.reported_at = now
         elif action == "close":
             item.closed_at = now
+            _lapse_extensions(item)
         item.save()
         _event(item, user, action, note, before, item.state)
         audit.record(action, "supervision", item.id, summary=f"{step.label}“{item.title}”" + (f"：{note}" if note else ""),
@@ -172,6 +173,12 @@ def take_step(item, action, user, note=""):
     return item
 
 
+def _lapse_extensions(item):
+    """A request for more time lapses with the work it asked time for."""
+    ExtensionRequest.update(state="lapsed", decided_at=clock.now()).where(
+        ExtensionRequest.item == item.id, ExtensionRequest.state == "pending").execute()
+
+
 def resolve(source_type, source_id, user, note=""):
     """Close the open items of a record whose work the module has completed (e.g. an agreement was
     signed). Called by modules inside their own transaction; audited like every step."""
@@ -181,6 +188,7 @@ def resolve(source_type, source_id, user, note=""):
         item.state, item.closed_at = "closed", clock.now()
         item.save(only=[SupervisedItem.state, SupervisedItem.closed_at])
         _event(item, user, "resolve", note, before, "closed")
+        _lapse_extensions(item)
         audit.record("resolve", "supervision", item.id, summary=f"办结“{item.title}”" + (f"：{note}" if note else ""),
                      unit=item.unit_id, actor=user, before={"state": before}, after={"state": "closed"})
         closed.append(item)
@@ -357,7 +365,8 @@ def todo_for(user):
     approver_types = [k for k, t in registry.TYPES.items() if user.role in t.extension_roles]
     if approver_types:
         pending = (ExtensionRequest.select(ExtensionRequest, SupervisedItem).join(SupervisedItem)
-                   .where(ExtensionRequest.state == "pending", SupervisedItem.source_type.in_(approver_types)))
+                   .where(ExtensionRequest.state == "pending", SupervisedItem.source_type.in_(approver_types),
+                          SupervisedItem.state.in_(OPEN_STATES)))
         for ext in pending:
             todos.append(Todo.for_item(ext.item, "审批延期申请", f"申请延至 {ext.new_due_date}：{ext.reason}"))
     for provider in TODO_PROVIDERS:
