@@ -181,5 +181,9 @@ class AssignedTask(ScopedModel):
         return TASK_SOURCES.get(self.source, self.source)
 
     @property
+    def answered_on_time(self):
+        return self.replied_on is not None and self.replied_on <= self.due_date
+
+    @property
     def state_label(self):
         return TASK_STATES.get(self.state, self.state)

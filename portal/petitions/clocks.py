@@ -83,8 +83,7 @@ def urgency(p, today=None):
     if limit is not None:
         return deadline_urgency(limit[1], limit[2], today)
     if p.state == "replied" and p.visit_due:
-        u = deadline_urgency(p.visit_due, p.replied_on, today)
-        return u
+        return deadline_urgency(p.visit_due, p.replied_on, today)
     return None
 
 

@@ -83,7 +83,7 @@ def export_ledger(petitions, filename="信访台账.xlsx"):
 
 def _on_time(task, today):
     if task.replied_on:
-        return _yes(task.replied_on <= task.due_date)
+        return _yes(task.answered_on_time)
     return "否" if today > task.due_date else "未到期"
 
 

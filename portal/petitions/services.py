@@ -51,8 +51,9 @@ def petition_url(p):
     return path_for("petitions.detail", petition_id=p.id)
 
 
-def _item_petition(item):
-    return Petition.get_by_id(item.source_id)
+def _case_url(item):
+    """Where the unit acts on a case's supervised item: the case page."""
+    return path_for("petitions.detail", petition_id=item.source_id)
 
 
 def _sync_reply_due(item):
@@ -63,16 +64,15 @@ def _sync_reply_due(item):
 HANDLING = registry.register(registry.SourceType(
     "petition", "信访事项办理", unit_roles=UNIT, extension_roles=frozenset({"leader"}), max_extensions=1,
     max_extension_days=clocks.EXTENSION_DAYS, todo_label="办理并书面答复信访事项",
-    url=lambda item: path_for("petitions.detail", petition_id=item.source_id), on_due_change=_sync_reply_due))
+    url=_case_url, on_due_change=_sync_reply_due))
 # A case reopened by a dissatisfied follow-up: the statutory extension was the case's one chance.
 REOPENED = registry.register(registry.SourceType(
     "petition_reopened", "信访事项重新办理", unit_roles=UNIT, max_extensions=0, max_extension_days=0,
-    todo_label="重新办理并书面答复信访事项", url=lambda item: path_for("petitions.detail", petition_id=item.source_id),
-    on_due_change=_sync_reply_due))
+    todo_label="重新办理并书面答复信访事项", url=_case_url, on_due_change=_sync_reply_due))
 HANDLING_TYPES = ("petition", "petition_reopened")
 VISIT = registry.register(registry.SourceType(
     "petition_visit", "信访回访", unit_roles=UNIT, max_extensions=0, max_extension_days=0, todo_label="回访信访人",
-    url=lambda item: path_for("petitions.detail", petition_id=item.source_id)))
+    url=_case_url))
 
 
 def _refuse(p, user, label, message):
@@ -125,15 +125,11 @@ def may(user, p, action):
     problem = refusal(t, user, p, "", state_message)
     if problem:
         return problem
-    if user.role in UNIT and (p.unit_id is None or not _in_subtree(user, p.unit_id)):
+    if user.role in UNIT and (p.unit_id is None or not user.unit.contains(p.unit)):
         return "只能办理交办给本单位的信访事项。"
     if action == "request_review" and p.review_requested_on:
         return "已复查过一次；对复查意见不服的，可向上一级机关请求复核。"
     return None
-
-
-def _in_subtree(user, unit_id):
-    return Unit.select().where(Unit.id == unit_id, Unit.path.startswith(user.unit.path)).exists()
 
 
 def available(user, p):
@@ -383,8 +379,8 @@ def assign(p, user, *, unit, handler_name, on, version=None):
         p = _move(p, "assign", user, f"交{unit.name}办理，承办人 {handler_name.strip()}，期限 {p.reply_due}",
                   unit=unit.id, handler_name=handler_name.strip()[:50], assigned_on=on)
         # A case assigned after its reply date still has to be handled: it starts out overdue.
-        _supervise(HANDLING, p, unit=unit, assigned_by=user, start_date=min(on, p.reply_due), due_date=p.reply_due, title=f"信访 {p.number}：{p.title}"[:200], description=p.request,
-                              responsible_name=p.handler_name)
+        _supervise(HANDLING, p, unit=unit, assigned_by=user, start_date=min(on, p.reply_due), due_date=p.reply_due,
+                   title=f"信访 {p.number}：{p.title}"[:200], description=p.request, responsible_name=p.handler_name)
         attachments.rehome("petition", p, user)
     return p
 
@@ -443,8 +439,9 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=None):
         behind = [d for d in (p.backlog_from, clocks.backlog_since(p, on)) if d]
         p = _move(p, "visit", user, f"{on} 回访不满意，重新办理，期限 {due}", state="handling", reply_due=due,
                   replied_on=None, visit_due=None, reopened_on=on, backlog_from=min(behind) if behind else None)
-        _supervise(REOPENED, p, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due, title=f"信访 {p.number}（回访不满意，重新办理）"[:200],
-                              description=notes.strip(), responsible_name=p.handler_name)
+        _supervise(REOPENED, p, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due,
+                   title=f"信访 {p.number}（回访不满意，重新办理）"[:200], description=notes.strip(),
+                   responsible_name=p.handler_name)
     return p
 
 
@@ -552,8 +549,8 @@ def create_task(*, source, ref_number, title, content, received_on, due_date, un
         audit.record("create", "assigned_task", task.id, unit=unit, actor=user,
                      summary=f"登记{TASK_SOURCES[source]}“{task.title}”，交{unit.name}，{due_date} 前答复"[:255])
         supervision.supervise(TASK.key, source_id=task.id, unit=unit, assigned_by=user, start_date=received_on,
-                              due_date=due_date,
-                              title=f"{TASK_SOURCES[source]}：{task.title}"[:200], description=task.content)
+                              due_date=due_date, title=f"{TASK_SOURCES[source]}：{task.title}"[:200],
+                              description=task.content)
     return task
 
 
@@ -562,7 +559,7 @@ def may_reply_task(user, task):
         return "该交办事项已答复。"
     if user.role == "office":
         return None
-    if user.role not in UNIT or not _in_subtree(user, task.unit_id):
+    if user.role not in UNIT or not user.unit.contains(task.unit):
         return "只能答复交给本单位的交办事项。"
     return None
 
@@ -601,7 +598,7 @@ def task_on_time_rate(year, query=None):
     tasks = list(query.where(AssignedTask.year == year))
     today = clock.today()
     counted = [t for t in tasks if t.state == "replied" or t.due_date < today]
-    on_time = [t for t in counted if t.replied_on and t.replied_on <= t.due_date]
+    on_time = [t for t in counted if t.answered_on_time]
     return len(on_time), len(counted)
 
 

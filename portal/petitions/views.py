@@ -38,12 +38,6 @@ def _int(args, name):
     return int(value) if value.isdigit() and len(value) <= 9 else None
 
 
-def _unit_filter(user):
-    """The units a filter may offer: the user's subtree only, in tree order."""
-    visible = {u.id for u in Unit.visible_to(user, Unit.id)}
-    return [(id_, name) for id_, name in unit_choices() if id_ in visible]
-
-
 # -- the ledger (台账) ------------------------------------------------------------------------------
 
 def filtered(user, args):
@@ -58,7 +52,7 @@ def filtered(user, args):
     if _int(args, "unit"):
         unit = Unit.get_or_none(Unit.id == _int(args, "unit"))
         if unit is not None:
-            subtree = Unit.select(Unit.id).where(Unit.path.startswith(unit.path))
+            subtree = unit.subtree().select(Unit.id)
             query = query.where(Petition.unit.in_(subtree) | Petition.concerned_unit.in_(subtree))
     if args.get("state") in PETITION_STATES:
         query = query.where(Petition.state == args["state"])
@@ -88,7 +82,7 @@ def _ledger_context(args):
             "backlog": {p.id for p, _ in rows if clocks.is_backlog(p, today)},
             "visit_late": {p.id for p, _ in rows if clocks.visit_overdue(p, today)},
             "channels": CHANNELS, "states": PETITION_STATES, "categories": services.categories(True),
-            "units": _unit_filter(current_user)}
+            "units": unit_choices(current_user)}
 
 
 @bp.get("/")
@@ -332,9 +326,8 @@ def decide_extension(petition_id, extension_id, decision):
 @unit_panel
 def unit_petitions(unit, user):
     """A unit's open cases and overdue visits, on its page."""
-    subtree = Unit.select(Unit.id).where(Unit.path.startswith(unit.path))
     rows = [(p, clocks.urgency(p)) for p in Petition.visible_to(user).where(
-        Petition.unit.in_(subtree), Petition.state.in_(("assigned", "handling", "replied", "review")))]
+        Petition.unit.in_(unit.subtree().select(Unit.id)), Petition.state.in_(("assigned", "handling", "replied", "review")))]
     if not rows:
         return None
     rows.sort(key=lambda r: (r[1].severity if r[1] else 9, r[0].id))
@@ -353,7 +346,7 @@ def filtered_tasks(user, args):
     if _int(args, "unit"):
         unit = Unit.get_or_none(Unit.id == _int(args, "unit"))
         if unit is not None:
-            query = query.where(AssignedTask.unit.in_(Unit.select(Unit.id).where(Unit.path.startswith(unit.path))))
+            query = query.where(AssignedTask.unit.in_(unit.subtree().select(Unit.id)))
     return query
 
 
@@ -366,7 +359,7 @@ def _tasks_context(args):
     rows.sort(key=lambda r: (r[1].severity if r[1] else 9, r[0].due_date))
     on_time, counted = services.task_on_time_rate(year, AssignedTask.visible_to(current_user))
     return {"rows": rows, "args": args, "year": year, "sources": TASK_SOURCES, "states": TASK_STATES,
-            "units": _unit_filter(current_user), "on_time": on_time, "counted": counted}
+            "units": unit_choices(current_user), "on_time": on_time, "counted": counted}
 
 
 @bp.get("/tasks")

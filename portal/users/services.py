@@ -84,8 +84,10 @@ def unlock(user):
                      after={"locked_until": None})
 
 
-def unit_choices():
-    """(id, indented name) of every active unit, in tree order."""
+def unit_choices(user=None):
+    """(id, indented name) of every active unit in tree order; with a user, only the units they see
+    (for filters offered to unit roles)."""
     from ..units.services import tree
 
-    return [(u.id, "　" * depth + u.name) for u, depth in tree(list(Unit.select().where(Unit.active == True)))]  # noqa: E712
+    units = Unit.visible_to(user) if user is not None else Unit.select()
+    return [(u.id, "　" * depth + u.name) for u, depth in tree(list(units.where(Unit.active == True)))]  # noqa: E712
