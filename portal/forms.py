@@ -17,3 +17,16 @@ def error_text(form):
 def choices(pairs):
     """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def int_arg(args, name):
+    """A positive number from the query string, or None: also for one too long to be an id, which
+    the database could not even compare."""
+    value = args.get(name, "")
+    return int(value) if value.isdigit() and len(value) <= 9 else None
+
+
+def year_arg(args):
+    """The `year` of the query string when it is a plausible year, else None."""
+    year = int_arg(args, "year")
+    return year if year and 2000 <= year <= 2100 else None

@@ -251,3 +251,16 @@ def test_bureau_roles_see_everything(login_as, world, role):
 def test_anonymous_is_sent_to_login(client, url):
     response = client.get(url)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_overlong_numbers_in_query_strings_are_ignored_not_errors(login_as):
+    """A number too long to be an id or a year falls back to the default instead of a server error."""
+    office = login_as("office")
+    huge = "9" * 30
+    for url in (f"/veto/?year={huge}", f"/legal/?year={huge}&unit={huge}&law={huge}", f"/agreements/?year={huge}",
+                f"/supervision/?unit={huge}", f"/inspections/findings?round={huge}&unit={huge}",
+                f"/petitions/stats?year={huge}"):
+        assert office.get(url).status_code == 200, url
+    admin = login_as("admin")
+    for url in (f"/users/?unit={huge}", f"/audit/?unit={huge}&object_id={huge}&page={huge}"):
+        assert admin.get(url).status_code == 200, url

@@ -6,6 +6,7 @@ from flask_login import current_user
 from .. import audit, clock, excel, htmx, pdf
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
+from ..forms import int_arg, year_arg
 from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, PrintJob,
                       TemplateItem, Unit)
 from ..nav import card
@@ -23,7 +24,7 @@ def _years():
 
 
 def _year(args):
-    return int(args["year"]) if args.get("year", "").isdigit() else _years()[0]
+    return year_arg(args) or _years()[0]
 
 
 def filtered(args, user):
@@ -46,7 +47,7 @@ def filtered(args, user):
 
 def _page(rows):
     size = current_app.config["PAGE_SIZE"]
-    page = max(int(request.args["page"]), 1) if request.args.get("page", "").isdigit() else 1
+    page = max(int_arg(request.args, "page") or 1, 1)
     pages = max((len(rows) + size - 1) // size, 1)
     return rows[(page - 1) * size: page * size], page, pages
 

@@ -7,6 +7,7 @@ from peewee import JOIN
 from .. import clock, htmx
 from ..access import permission
 from ..audit import OBJECT_TYPES
+from ..forms import int_arg
 from ..models import AuditLog, Unit, User
 from . import bp
 from ..users.services import unit_choices
@@ -24,14 +25,14 @@ def filtered(args):
     query = AuditLog.select(AuditLog, User).join(User, on=(AuditLog.actor == User.id), join_type=JOIN.LEFT_OUTER)
     if args.get("user"):
         query = query.where(AuditLog.actor_name == args["user"].strip())
-    if args.get("unit", "").isdigit():
-        unit = Unit.get_or_none(Unit.id == int(args["unit"]))
+    if int_arg(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:
             query = query.where(AuditLog.unit.in_(Unit.select(Unit.id).where(Unit.path.startswith(unit.path))))
     if args.get("object_type") in OBJECT_TYPES:
         query = query.where(AuditLog.object_type == args["object_type"])
-    if args.get("object_id", "").isdigit():
-        query = query.where(AuditLog.object_id == int(args["object_id"]))
+    if int_arg(args, "object_id"):
+        query = query.where(AuditLog.object_id == int_arg(args, "object_id"))
     start, end = _date(args.get("from")), _date(args.get("to"))
     if start:
         query = query.where(AuditLog.at >= clock.local_to_utc(datetime.datetime.combine(start, datetime.time())))
@@ -45,7 +46,7 @@ def filtered(args):
 def index():
     """Every recorded change, login and failed login, filtered by user, unit, type and date."""
     size = current_app.config["PAGE_SIZE"]
-    page = max(int(request.args["page"]), 1) if request.args.get("page", "").isdigit() else 1
+    page = max(int_arg(request.args, "page") or 1, 1)
     query = filtered(request.args)
     total = query.count()
     rows = list(query.paginate(page, size))

@@ -8,6 +8,7 @@ from flask_login import current_user
 from .. import clock, excel, htmx, pdf
 from ..access import get_or_404, permission
 from ..attachments.services import attachments_of
+from ..forms import int_arg
 from ..models import (ROUND_STATES, SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding,
                       InspectionRound, SupervisedItem, SupervisionEvent, Unit, User)
 from ..nav import card
@@ -24,10 +25,10 @@ def _findings(args, user):
     query = (Finding.visible_to(user).join(SupervisedItem, on=(
         (SupervisedItem.source_type == services.RECTIFICATION.key) & (SupervisedItem.source_id == Finding.id)), attr="rect")
         .switch(Finding).join(Unit).select(Finding, SupervisedItem, Unit).order_by(Finding.id.desc()))
-    if args.get("round", "").isdigit():
-        query = query.where(Finding.round == int(args["round"]))
-    if args.get("unit", "").isdigit():
-        unit = Unit.get_or_none(Unit.id == int(args["unit"]))
+    if int_arg(args, "round"):
+        query = query.where(Finding.round == int_arg(args, "round"))
+    if int_arg(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:
             query = query.where(Unit.path.startswith(unit.path))
     if args.get("severity") in SEVERITIES:

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from .. import clock, excel, htmx, pdf
 from ..access import get_or_404, permission, sees_everything
+from ..forms import int_arg, year_arg
 from ..models import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw, StaffMember, Unit
 from ..attachments.services import attachments_of, register_owner
 from ..nav import card
@@ -15,7 +16,7 @@ from . import bp, services
 register_owner("legal_session", LegalSession, "普法活动材料")
 
 def _year(args):
-    return int(args["year"]) if args.get("year", "").isdigit() else clock.today().year
+    return year_arg(args) or clock.today().year
 
 
 def _units_in_scope():
@@ -40,18 +41,19 @@ def _sessions(args):
     query = (LegalSession.visible_to(current_user).where(LegalSession.held_on.between(datetime.date(year, 1, 1),
                                                                                        datetime.date(year, 12, 31)))
              .order_by(LegalSession.held_on.desc()))
-    if args.get("unit", "").isdigit():
-        query = query.where(LegalSession.unit == int(args["unit"]))
-    if args.get("law", "").isdigit():
-        query = query.where(LegalSession.id.in_(SessionLaw.select(SessionLaw.session).where(SessionLaw.law == int(args["law"]))))
+    if int_arg(args, "unit"):
+        query = query.where(LegalSession.unit == int_arg(args, "unit"))
+    if int_arg(args, "law"):
+        taught = SessionLaw.select(SessionLaw.session).where(SessionLaw.law == int_arg(args, "law"))
+        query = query.where(LegalSession.id.in_(taught))
     if args.get("form") in FORMS:
         query = query.where(LegalSession.form == args["form"])
     return list(query)
 
 
 def _cov(args):
-    unit_ids = [int(args["unit"])] if args.get("unit", "").isdigit() else None
-    law_ids = [int(args["law"])] if args.get("law", "").isdigit() else None
+    unit_ids = [int_arg(args, "unit")] if int_arg(args, "unit") else None
+    law_ids = [int_arg(args, "law")] if int_arg(args, "law") else None
     return services.coverage(current_user, _year(args), unit_ids, law_ids, args.get("form") if args.get("form") in FORMS else None)
 
 
@@ -153,8 +155,8 @@ def staff_search():
     if term:
         query = StaffMember.visible_to(current_user).where(StaffMember.active == True,  # noqa: E712
                                                            StaffMember.name.contains(term) | StaffMember.employee_no.contains(term))
-        if request.args.get("unit", "").isdigit():
-            unit = Unit.get_or_none(Unit.id == int(request.args["unit"]))
+        if int_arg(request.args, "unit"):
+            unit = Unit.get_or_none(Unit.id == int_arg(request.args, "unit"))
             if unit is not None and unit.level > 1:
                 query = query.where(StaffMember.unit.in_(Unit.select(Unit.id).where(Unit.path.startswith(unit.path))))
         people = list(query.order_by(StaffMember.name).limit(20))

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from .. import clock, htmx, pdf
 from ..access import can, get_or_404, permission, sees_everything
+from ..forms import year_arg
 from ..models import Petition
 from ..nav import card
 from . import bp, printing, stats
@@ -59,7 +60,6 @@ def notice_pdf(petition_id):
 @permission("petitions.stats")
 def stats_page():
     """A year's figures and rates within the user's scope, from the records."""
-    year = request.args.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else clock.today().year
+    year = year_arg(request.args) or clock.today().year
     return htmx.render("petitions/stats.html", s=stats.year_stats(current_user, year), year=year,
                        percent=stats.percent, scope_all=sees_everything(current_user))

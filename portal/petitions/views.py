@@ -9,7 +9,7 @@ from flask_login import current_user
 from .. import audit, clock, htmx
 from ..access import get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..forms import choices, error_text
+from ..forms import choices, error_text, int_arg, year_arg
 from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, ExtensionRequest, Petition,
                       PetitionCategory, Petitioner, SupervisedItem, Unit)
 from ..models.petitions import TASK_STATES
@@ -28,14 +28,7 @@ register_owner("assigned_task", AssignedTask, "交办事项答复")
 
 
 def selected_year(args):
-    year = _int(args, "year")
-    return year if year and 2000 <= year <= 2100 else clock.today().year
-
-
-def _int(args, name):
-    """A small positive number from the query string, else None (never an overflowing id)."""
-    value = args.get(name, "")
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    return year_arg(args) or clock.today().year
 
 
 # -- the ledger (台账) ------------------------------------------------------------------------------
@@ -44,13 +37,13 @@ def filtered(user, args):
     """The ledger rows a user may see under the filters in `args`, most urgent first:
     [(petition, urgency or None)]. Shared by the page, its live table and the Excel export."""
     query = Petition.visible_to(user).where(Petition.year == selected_year(args))
-    month = _int(args, "month")
+    month = int_arg(args, "month")
     if args.get("channel") in CHANNELS:
         query = query.where(Petition.channel == args["channel"])
-    if _int(args, "category"):
-        query = query.where(Petition.category == _int(args, "category"))
-    if _int(args, "unit"):
-        unit = Unit.get_or_none(Unit.id == _int(args, "unit"))
+    if int_arg(args, "category"):
+        query = query.where(Petition.category == int_arg(args, "category"))
+    if int_arg(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:
             subtree = unit.subtree().select(Unit.id)
             query = query.where(Petition.unit.in_(subtree) | Petition.concerned_unit.in_(subtree))
@@ -343,8 +336,8 @@ def filtered_tasks(user, args):
         query = query.where(AssignedTask.source == args["source"])
     if args.get("state") in TASK_STATES:
         query = query.where(AssignedTask.state == args["state"])
-    if _int(args, "unit"):
-        unit = Unit.get_or_none(Unit.id == _int(args, "unit"))
+    if int_arg(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:
             query = query.where(AssignedTask.unit.in_(unit.subtree().select(Unit.id)))
     return query

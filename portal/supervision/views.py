@@ -5,7 +5,7 @@ from flask_login import current_user
 from .. import clock, htmx
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..forms import choices, error_text
+from ..forms import choices, error_text, int_arg
 from ..models import ExtensionRequest, SupervisedItem, Unit
 from ..nav import card
 from ..users.services import unit_choices
@@ -35,8 +35,8 @@ def supervision_card(user):
 
 def _board_rows(args):
     query = services.open_items(current_user).join(Unit).order_by(SupervisedItem.due_date, SupervisedItem.id)
-    if args.get("unit", "").isdigit():
-        unit = Unit.get_or_none(Unit.id == int(args["unit"]))
+    if int_arg(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:
             query = query.where(Unit.path.startswith(unit.path))
     if args.get("type") in registry.TYPES:

@@ -6,7 +6,7 @@ from .. import htmx
 from ..access import get_or_404, permission
 from ..models import ROLES, Unit, User
 from . import bp, services
-from ..forms import choices
+from ..forms import choices, int_arg
 from .forms import NewUserForm, ResetPasswordForm, UserForm
 
 
@@ -18,8 +18,8 @@ def _filtered():
         query = query.where(User.username.contains(term) | User.display_name.contains(term))
     if args.get("role") in ROLES:
         query = query.where(User.role == args["role"])
-    if args.get("unit", "").isdigit():
-        query = query.where(User.unit == int(args["unit"]))
+    if int_arg(args, "unit"):
+        query = query.where(User.unit == int_arg(args, "unit"))
     if args.get("status") == "active":
         query = query.where(User.active == True)  # noqa: E712
     elif args.get("status") == "disabled":

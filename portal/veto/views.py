@@ -6,7 +6,7 @@ from flask_login import current_user
 from .. import audit, clock, htmx, pdf
 from ..access import get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..forms import choices, error_text
+from ..forms import choices, error_text, year_arg
 from ..models import (MEASURES, SANCTION_KINDS, VETO_STATES, Accountability, Sanction, Unit,
                       VetoEvent)
 from ..nav import card, unit_panel
@@ -41,7 +41,7 @@ def unit_vetoes(unit, user):
 
 
 def _year(args):
-    return int(args["year"]) if args.get("year", "").isdigit() else clock.today().year
+    return year_arg(args) or clock.today().year
 
 
 @bp.get("/")
