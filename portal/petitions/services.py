@@ -69,7 +69,7 @@ HANDLING = registry.register(registry.SourceType(
 REOPENED = registry.register(registry.SourceType(
     "petition_reopened", "信访事项重新办理", unit_roles=UNIT, max_extensions=0, max_extension_days=0,
     todo_label="重新办理并书面答复信访事项", url=_case_url, on_due_change=_sync_reply_due))
-HANDLING_TYPES = ("petition", "petition_reopened")
+HANDLING_TYPES = (HANDLING.key, REOPENED.key)
 VISIT = registry.register(registry.SourceType(
     "petition_visit", "信访回访", unit_roles=UNIT, max_extensions=0, max_extension_days=0, todo_label="回访信访人",
     url=_case_url))
@@ -508,10 +508,6 @@ def _office_todos(user):
 
 
 # -- tasks assigned from above (上级交办) ------------------------------------------------------------
-
-def task_url(task):
-    return path_for("petitions.task", task_id=task.id)
-
 
 def _sync_task_due(item):
     AssignedTask.update(due_date=item.due_date).where(AssignedTask.id == item.source_id).execute()
