@@ -3,11 +3,11 @@ import os
 
 from flask import Flask
 
-from . import access, audit, cli, clock, db, errors, htmx, nav, notify, security, settings
+from . import access, audit, cli, clock, db, errors, htmx, modules, nav, notify, security, settings
 
 
 def create_app(test_config=None):
-    """Application factory: settings, database, extensions, blueprints, CLI, error pages."""
+    """Application factory: settings, database, extensions, the modules of portal.modules, CLI, error pages."""
     instance_path = os.path.abspath(
         (test_config or {}).get("INSTANCE_PATH")
         or os.environ.get("PORTAL_INSTANCE")
@@ -20,7 +20,7 @@ def create_app(test_config=None):
         template_folder="../templates",
         static_folder="../static",
     )
-    settings.configure(app, test_config)
+    settings.configure(app, test_config, modules.setting_defaults())
 
     db.init_app(app)
     security.init_app(app)
@@ -35,23 +35,7 @@ def create_app(test_config=None):
     app.add_template_filter(filesize)
     app.add_template_filter(points)
 
-    from .auth import bp as auth_bp
-    from .dashboard import bp as dashboard_bp
-    from .units import bp as units_bp
-    from .users import bp as users_bp
-    from .auditlog import bp as auditlog_bp
-    from .attachments import bp as attachments_bp
-    from .supervision import bp as supervision_bp
-    from .inbox import bp as inbox_bp
-    from .agreements import bp as agreements_bp
-    from .veto import bp as veto_bp
-    from .inspections import bp as inspections_bp
-    from .legal import bp as legal_bp
-    from .petitions import bp as petitions_bp
-
-    for bp in (auth_bp, dashboard_bp, units_bp, users_bp, auditlog_bp, attachments_bp, supervision_bp, inbox_bp,
-               agreements_bp, veto_bp, inspections_bp, legal_bp, petitions_bp):
-        app.register_blueprint(bp)
+    modules.init_app(app)
     return app
 
 

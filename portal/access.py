@@ -16,61 +16,28 @@ BUREAU_ROLES = frozenset({"admin", "leader", "office", "inspector"})
 UNIT_ROLES = frozenset({"unit_head", "unit_clerk", "informant"})
 ALL_ROLES = BUREAU_ROLES | UNIT_ROLES
 
-# permission -> roles that hold it. The one table of who may do what.
-PERMISSIONS = {
-    "dashboard.view": ALL_ROLES,
-    "units.view": ALL_ROLES,
-    "units.manage": {"admin", "office"},
-    "users.manage": {"admin"},
-    "audit.view": {"admin", "leader"},
-    "attachments.view": ALL_ROLES,
-    "attachments.upload": {"admin", "office", "unit_head", "unit_clerk"},
-    "attachments.archive": {"admin", "office"},
-    "account.self": ALL_ROLES,
-    "supervision.view": ALL_ROLES,
-    "supervision.board": {"office", "leader"},
-    "supervision.assign": {"office", "leader"},
-    # Who acts on which item is decided per item type by the supervision core itself.
-    "supervision.act": ALL_ROLES,
-    "inbox.view": ALL_ROLES,
-    "agreements.view": ALL_ROLES,
-    "agreements.manage": {"office"},
-    "agreements.templates": {"office", "leader"},
-    # Who signs, scores and approves which agreement is decided by the agreements state machine.
-    "agreements.act": ALL_ROLES,
-    "agreements.ranking": {"admin", "leader", "office", "inspector"},
-    "veto.view": ALL_ROLES,
-    "veto.propose": {"office", "leader"},
-    # Who confirms, appeals or reviews which veto is decided by the veto state machine.
-    "veto.act": ALL_ROLES,
-    "veto.sanction": {"office", "leader"},
-    "veto.watchlist": {"office", "leader"},
-    "veto.accountability": {"office", "leader"},
-    "inspections.view": ALL_ROLES,
-    "inspections.manage": {"office", "leader"},
-    # Recording results and raising findings: round membership is checked by the inspections rules.
-    "inspections.record": {"office", "leader", "inspector"},
-    "legal.view": ALL_ROLES,
-    "legal.record": {"office", "unit_head", "unit_clerk"},
-    "legal.manage": {"office"},
-    # Letters and visits: each unit sees the cases assigned to its subtree; the case state machine
-    # decides who takes which step.
-    "petitions.view": ALL_ROLES,
-    "petitions.register": {"office", "leader"},
-    "petitions.act": ALL_ROLES,
-    "petitions.reveal": {"office", "leader"},
-    "petitions.manage": {"office"},
-    "petitions.stats": {"admin", "leader", "office", "inspector", "unit_head", "unit_clerk"},
-    "petitions.tasks_manage": {"office", "leader"},
-}
+# permission -> roles that hold it: the one table of who may do what. Each module declares its
+# own permissions in its manifest (portal/modules.py), which merges them in here.
+PERMISSIONS = {}
+
+
+def declare(permissions):
+    """Add a module's permissions to the table; a name is declared once, by one module."""
+    for name, roles in permissions.items():
+        if name in PERMISSIONS:
+            raise KeyError(f"permission {name!r} is declared twice")
+        unknown = set(roles) - ALL_ROLES
+        if unknown:
+            raise KeyError(f"permission {name!r}: unknown roles {sorted(unknown)}")
+        PERMISSIONS[name] = frozenset(roles)
+
 
 PUBLIC = "public"
 
 
 def permission(name):
-    """Declare the permission a view needs; enforced centrally in before_request."""
-    if name != PUBLIC and name not in PERMISSIONS:
-        raise KeyError(f"unknown permission {name!r}")
+    """Declare the permission a view needs; enforced centrally in before_request (an unknown name is
+    caught by the access test, which checks every route against the table)."""
 
     def decorator(view):
         view.permission = name
@@ -89,8 +56,25 @@ def can(name, user=None):
     return user.role in PERMISSIONS[name]
 
 
+def users_with(name, unit=None):
+    """Active users holding a permission (of one unit, when given): whom a step notifies."""
+    from .models.users import User
+
+    query = User.select().where(User.role.in_(tuple(PERMISSIONS[name])), User.active == True)  # noqa: E712
+    if unit is not None:
+        query = query.where(User.unit == getattr(unit, "id", unit))
+    return list(query)
+
+
 def sees_everything(user):
     return user.role in BUREAU_ROLES
+
+
+def in_scope(user, unit):
+    """True when the unit lies in what the user may see (every unit for bureau roles)."""
+    if sees_everything(user):
+        return True
+    return unit is not None and user.unit.contains(unit)
 
 
 def unit_scope(user):

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import clock, db
+from .models.users import ROLES
 
 
 def init_app(app):
@@ -47,7 +48,7 @@ def seed_demo_command(if_empty):
 @click.command("create-user")
 @with_appcontext
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(["admin", "leader", "office", "inspector", "unit_head", "unit_clerk", "informant"]))
+@click.option("--role", required=True, type=click.Choice(list(ROLES)))
 @click.option("--unit", "unit_code", required=True, help="Code of the user's unit, e.g. SWJ.")
 @click.option("--name", "display_name", required=True, help="The person's name as shown in the portal.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)

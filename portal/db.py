@@ -11,6 +11,8 @@ MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
 
 class BaseModel(Model):
+    __abstract__ = True  # a base of models, not a table
+
     class Meta:
         database = database
         legacy_table_names = False

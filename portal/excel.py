@@ -1,8 +1,13 @@
-"""The one Excel mechanism: workbooks with Chinese headers, number formats, and no formula injection."""
+"""The one Excel mechanism: exports declared as Sheets of Columns (rows from a query), with Chinese
+headers, number formats, no formula injection and no illegal characters; uploads stashed for their
+preview until the user confirms the import."""
 import os
+import re
 import time
 import uuid
+from dataclasses import dataclass
 from io import BytesIO
+from typing import Callable, Iterable, Optional
 
 from flask import current_app, send_file
 from openpyxl import Workbook, load_workbook
@@ -14,33 +19,86 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell_value(cell, value):
-    cell.value = value
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters no .xlsx cell may hold
+SHEET_TITLE_BAD = re.compile(r"[\\/?*:\[\]]")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its header, how a row gives its value, its width and number format."""
+
+    label: str
+    value: Callable = None
+    width: int = 14
+    number_format: Optional[str] = None
+
+    def of(self, row):
+        return self.value(row) if self.value is not None else row
+
+
+@dataclass
+class Sheet:
+    """One worksheet: its title, its columns (declared once) and its rows (a query or any iterable)."""
+
+    title: str
+    columns: list
+    rows: Iterable = ()
+
+    def values(self):
+        for row in self.rows:
+            yield list(row) if isinstance(row, _Row) else [column.of(row) for column in self.columns]
+
+
+class _Row(list):
+    pass
+
+
+def clean(value):
+    """A cell value Excel accepts: control characters dropped; a text starting like a formula is kept
+    as text (no formula injection)."""
     if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would turn "=..." into a formula otherwise
+        value = ILLEGAL.sub("", value)
         if value.startswith(FORMULA_STARTS):
-            cell.value = "'" + value
+            value = "'" + value
+    return value
+
+
+def sheet_title(title, taken):
+    """A valid, unique worksheet title: at most 31 characters, none of \\ / ? * : [ ]."""
+    base = (SHEET_TITLE_BAD.sub("_", ILLEGAL.sub("", str(title))).strip("'") or "Sheet")[:31]
+    name, n = base, 2
+    while name.lower() in taken:
+        suffix = f"({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
 
 
 def workbook(sheets):
-    """sheets: [{"title", "headers": [(label, width, number_format or None)], "rows": [[...]]}]."""
+    """An .xlsx (BytesIO) of Sheets: bold shaded headers, widths, number formats, frozen header row."""
     wb = Workbook()
     wb.remove(wb.active)
+    taken = set()
     for sheet in sheets:
-        ws = wb.create_sheet(sheet["title"][:31])
-        for col, (label, width, _) in enumerate(sheet["headers"], start=1):
-            cell = ws.cell(row=1, column=col, value=label)
+        if isinstance(sheet, dict):  # TEMPORARY: the old dict shape, until every module declares Sheets
+            sheet = Sheet(sheet["title"], [Column(label, None, width, fmt) for label, width, fmt in sheet["headers"]],
+                          [_Row(r) for r in sheet["rows"]])
+        ws = wb.create_sheet(sheet_title(sheet.title, taken))
+        for col, column in enumerate(sheet.columns, start=1):
+            cell = ws.cell(row=1, column=col, value=clean(column.label))
+            cell.data_type = "s"
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DDE4EE")
             cell.alignment = Alignment(horizontal="center", vertical="center")
-            ws.column_dimensions[get_column_letter(col)].width = width
-        for r, row in enumerate(sheet["rows"], start=2):
-            for col, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=col)
-                _cell_value(cell, value)
-                number_format = sheet["headers"][col - 1][2]
-                if number_format and value is not None and not isinstance(value, str):
-                    cell.number_format = number_format
+            ws.column_dimensions[get_column_letter(col)].width = column.width
+        for r, values in enumerate(sheet.values(), start=2):
+            for col, (column, value) in enumerate(zip(sheet.columns, values), start=1):
+                value = clean(value)
+                cell = ws.cell(row=r, column=col, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # openpyxl would turn "=..." into a formula otherwise
+                elif column.number_format and value is not None:
+                    cell.number_format = column.number_format
                 cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str) and len(value) > 20)
         ws.freeze_panes = "A2"
     out = BytesIO()
@@ -50,6 +108,7 @@ def workbook(sheets):
 
 
 def response(filename, sheets):
+    """Download a workbook of Sheets."""
     return send_file(workbook(sheets), mimetype=XLSX, as_attachment=True, download_name=filename)
 
 

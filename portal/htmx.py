@@ -43,6 +43,19 @@ def outcome(fragment_template, context, redirect_url, *, message=None, error=Non
     return fragment(fragment_template, status=422 if error else 200, trigger=None if error else trigger, **context())
 
 
+def attempt(action, fragment_template, context, redirect_url, *, message, trigger=None):
+    """Run a step (a callable) and answer it with outcome(): a RuleError — the one error type every
+    module raises — becomes the error message, answered the same way everywhere."""
+    from .workflow import RuleError
+
+    try:
+        result = action()
+    except RuleError as exc:
+        return outcome(fragment_template, context, redirect_url, error=str(exc))
+    return outcome(fragment_template, context, redirect_url, message=message(result) if callable(message) else message,
+                   trigger=trigger)
+
+
 def redirect_to(url):
     """Redirect that works for both htmx (HX-Redirect) and plain requests."""
     if request.headers.get("HX-Request") == "true":

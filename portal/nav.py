@@ -1,43 +1,22 @@
-"""Owns what modules register for the shared pages: menu entries, dashboard cards, unit page panels."""
+"""Owns the shared pages' extension points read from the module manifests: menu entries, dashboard
+cards, unit page panels; and building a URL path outside a request."""
 from flask import current_app, has_request_context, url_for
 
+from . import modules
 from .access import can
-
-# (order, endpoint, label, permission); shown sorted by order.
-ITEMS = []
-# functions user -> dict(title, value, note, url) or None, in display order.
-CARDS = []
-# functions (unit, user) -> (template, context) or None: sections of a unit's page.
-UNIT_PANELS = []
-
-
-def register(endpoint, label, permission, order):
-    ITEMS.append((order, endpoint, label, permission))
-    ITEMS.sort()
-
-
-def card(fn):
-    """Register a dashboard card; the function returns None to hide it for a user."""
-    CARDS.append(fn)
-    return fn
-
-
-def unit_panel(fn):
-    """Register a section of the unit page (e.g. the unit's vetoes and sanctions)."""
-    UNIT_PANELS.append(fn)
-    return fn
 
 
 def panels_for(unit, user):
-    return [p for p in (fn(unit, user) for fn in UNIT_PANELS) if p]
+    return [p for p in (fn(unit, user) for fn in modules.collect("unit_panels")) if p]
 
 
 def visible_items():
-    return [(url_for(e), label, e) for _, e, label, perm in ITEMS if can(perm)]
+    entries = sorted(modules.collect("nav"), key=lambda n: n.order)
+    return [(url_for(n.endpoint), n.label, n.endpoint) for n in entries if can(n.permission)]
 
 
 def cards_for(user):
-    return [c for c in (fn(user) for fn in CARDS) if c]
+    return [c for c in (fn(user) for fn in modules.collect("cards")) if c]
 
 
 def init_app(app):

@@ -37,31 +37,17 @@ class Defaults:
     PAGE_SIZE = 50
     TIMEZONE = "Asia/Shanghai"
 
-    # Supervision (督办): colours and extension limits per item type (see portal/supervision).
-    SUPERVISION_BLUE_DAYS = 3
-    SUPERVISION_ACK_DAYS = 2
-    SUPERVISION_EXTENSION_LIMITS = {}
-
-    # One-veto: days a unit has to appeal a confirmed veto; whether a second yellow card proposes one.
-    VETO_APPEAL_DAYS = 15
-    VETO_SECOND_YELLOW_PROPOSES = True
-
-    # Inspections: default rectification deadline in days by severity (一般/较重/严重).
-    INSPECTION_DEADLINE_DAYS = {"minor": 30, "serious": 15, "grave": 7}
-
-    # Letters and visits: follow-up visit due this many days after the reply; a case reopened by a
-    # dissatisfied visit gets this many days for its new reply; repeats looked for this far back.
-    PETITION_VISIT_DAYS = 15
-    PETITION_REOPEN_DAYS = 30
-    PETITION_REPEAT_WINDOW_DAYS = 90
+    # Each module's own defaults (supervision thresholds, appeal days ...) are in its manifest.
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     WTF_I18N_ENABLED = False  # see portal.forms.Form
 
 
-def configure(app, test_config=None):
-    """Load defaults, then instance/config.py, then environment, then test overrides."""
+def configure(app, test_config=None, module_defaults=None):
+    """Load defaults (the core's, then each module's), then instance/config.py, then environment,
+    then test overrides."""
     app.config.from_object(Defaults)
+    app.config.update(module_defaults or {})
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_pyfile("config.py", silent=True)
 

@@ -156,8 +156,8 @@ def test_who_may_act_for_the_task_type(app, world, make_item, role, action, allo
 @pytest.fixture
 def rectification(app):
     """A second item type, as the inspection module will declare it: inspectors close out, office approves."""
-    registry.register(registry.SourceType("test_rect", "整改事项", assigner_roles=frozenset({"inspector"}),
-                                          extension_roles=frozenset({"office"}), max_extensions=2,
+    registry.register(registry.SourceType("test_rect", "整改事项", assigner_permission="inspections.verify",
+                                          extension_permission="inspections.extend", max_extensions=2,
                                           max_extension_days=15))
     yield registry.TYPES["test_rect"]
     registry.TYPES.pop("test_rect")

@@ -10,7 +10,7 @@ from ..models import (AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, Ag
 from ..nav import path_for
 from ..supervision import registry
 from ..supervision import services as supervision
-from ..workflow import Transition, refusal
+from ..legacy_workflow import Transition, refusal
 from . import grading
 
 audit.register_object_type("agreement", "目标责任书")
@@ -20,11 +20,11 @@ audit.register_actions({"issue": "下发", "sign": "签订", "self_assess": "提
                         "copy": "复制模板"})
 
 SIGN = registry.register(registry.SourceType(
-    "agreement_sign", "签订目标责任书", unit_roles=frozenset({"unit_head"}), max_extensions=1,
+    "agreement_sign", "签订目标责任书", unit_permission="agreements.sign", max_extensions=1,
     max_extension_days=15, todo_label="签订目标责任书",
     url=lambda item: path_for("agreements.detail", agreement_id=item.source_id)))
 SELF_ASSESS = registry.register(registry.SourceType(
-    "agreement_self_assess", "责任书年度自评", unit_roles=frozenset({"unit_head"}), max_extensions=1,
+    "agreement_self_assess", "责任书年度自评", unit_permission="agreements.sign", max_extensions=1,
     max_extension_days=15, todo_label="提交年度自评",
     url=lambda item: path_for("agreements.detail", agreement_id=item.source_id)))
 

@@ -1,16 +1,16 @@
 """Views of agreements: list and ranking (live tables), templates, issuing, the agreement page with
 its lifecycle steps and scores, the printable contract, bulk printing and Excel exports."""
-from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
 
 from .. import audit, clock, excel, htmx, pdf
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..forms import int_arg, year_arg
+from ..forms import year_arg
 from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, PrintJob,
                       TemplateItem, Unit)
-from ..nav import card
-from . import bp, grading, printing, services
+from ..pagination import paginate_list
+from . import bp, module, grading, printing, services
 from .forms import TemplateForm
 
 CHANGED = "agreementsChanged"
@@ -45,14 +45,7 @@ def filtered(args, user):
     return agreements, grades
 
 
-def _page(rows):
-    size = current_app.config["PAGE_SIZE"]
-    page = max(int_arg(request.args, "page") or 1, 1)
-    pages = max((len(rows) + size - 1) // size, 1)
-    return rows[(page - 1) * size: page * size], page, pages
-
-
-@card
+@module.card
 def agreements_card(user):
     year = _years()[0]
     query = Agreement.visible_to(user).where(Agreement.year == year)
@@ -69,9 +62,9 @@ def agreements_card(user):
 def index():
     """Agreements of a year, filtered by level, status and grade, sortable by score; live."""
     agreements, grades = filtered(request.args, current_user)
-    rows, page, pages = _page(agreements)
-    return htmx.render("agreements/index.html", "agreements/_table.html", rows=rows, grades=grades, page=page,
-                       pages=pages, total=len(agreements), args=request.args, years=_years(), year=_year(request.args),
+    page = paginate_list(agreements)
+    return htmx.render("agreements/index.html", "agreements/_table.html", rows=page.items, grades=grades, page=page,
+                       total=page.total, args=request.args, years=_years(), year=_year(request.args),
                        states=AGREEMENT_STATES, grade_choices=GRADE_CHOICES)
 
 

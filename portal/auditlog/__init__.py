@@ -1,9 +1,10 @@
 """Blueprint: the audit trail (操作日志) for leaders and administrators."""
 from flask import Blueprint
 
-from .. import nav
+from ..modules import Module, Nav
+
 
 bp = Blueprint("auditlog", __name__, url_prefix="/audit")
-nav.register("auditlog.index", "操作日志", "audit.view", order=95)
+module = Module("auditlog", "操作日志", blueprint=bp, permissions={"audit.view": {"admin", "leader"}}, nav=[Nav("auditlog.index", "操作日志", "audit.view", order=95)], models="portal.models.audit")
 
 from . import views  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Views of the audit trail: a paginated, filterable live table."""
 import datetime
 
-from flask import current_app, request
+from flask import request
 from peewee import JOIN
 
 from .. import clock, htmx
@@ -9,6 +9,7 @@ from ..access import permission
 from ..audit import OBJECT_TYPES
 from ..forms import int_arg
 from ..models import AuditLog, Unit, User
+from ..pagination import paginate
 from . import bp
 from ..users.services import unit_choices
 
@@ -45,13 +46,9 @@ def filtered(args):
 @permission("audit.view")
 def index():
     """Every recorded change, login and failed login, filtered by user, unit, type and date."""
-    size = current_app.config["PAGE_SIZE"]
-    page = max(int_arg(request.args, "page") or 1, 1)
-    query = filtered(request.args)
-    total = query.count()
-    rows = list(query.paginate(page, size))
+    page = paginate(filtered(request.args))
     return htmx.render(
-        "auditlog/index.html", "auditlog/_table.html", rows=rows, total=total, page=page,
-        pages=max((total + size - 1) // size, 1), args=request.args, object_types=OBJECT_TYPES,
+        "auditlog/index.html", "auditlog/_table.html", rows=page.items, total=page.total, page=page,
+        args=request.args, object_types=OBJECT_TYPES,
         units=unit_choices(), compact=request.args.get("compact") == "1",
     )

@@ -8,11 +8,11 @@ from peewee import fn
 from .. import clock, htmx
 from ..access import can, permission, sees_everything
 from ..models import AuditLog, Unit, User
-from ..nav import card, cards_for
-from . import bp
+from ..nav import cards_for
+from . import bp, module
 
 
-@card
+@module.card
 def units_card(user):
     units = Unit.visible_to(user).where(Unit.active == True, Unit.bodies())  # noqa: E712
     by_level = {lvl: units.where(Unit.level == lvl).count() for lvl in (2, 3)}
@@ -41,7 +41,7 @@ def overview(user):
     return rows
 
 
-@card
+@module.card
 def users_card(user):
     if not can("users.manage", user):
         return None
@@ -50,7 +50,7 @@ def users_card(user):
     return {"title": "在用账号", "value": active, "note": f"当前锁定 {locked} 个", "url": url_for("users.index")}
 
 
-@card
+@module.card
 def audit_card(user):
     if not can("audit.view", user):
         return None

@@ -1,9 +1,26 @@
 """Blueprint: the inspection team (督查组): checklists, rounds, results, findings and rectification."""
 from flask import Blueprint
 
-from .. import nav
+from ..access import ALL_ROLES
+from ..modules import Module, Nav
+
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
-nav.register("inspections.index", "督查", "inspections.view", order=40)
+module = Module(
+    "inspections", "督查", blueprint=bp,
+    permissions={
+        "inspections.view": ALL_ROLES,
+        "inspections.manage": {"office", "leader"},
+        # Recording results and raising findings: round membership is checked by the inspections rules.
+        "inspections.record": {"office", "leader", "inspector"},
+        # Rectifications: who reminds and issues notices, who verifies (the round's inspectors), who
+        # grants more time.
+        "inspections.follow_up": {"office", "leader", "inspector"},
+        "inspections.verify": {"inspector"},
+        "inspections.extend": {"office"},
+    },
+    settings={"INSPECTION_DEADLINE_DAYS": {"minor": 30, "serious": 15, "grave": 7}},
+    nav=[Nav("inspections.index", "督查", "inspections.view", order=40)],
+    models="portal.models.inspections", demo="portal.inspections.demo")
 
 from . import views  # noqa: E402,F401

@@ -42,9 +42,8 @@ def _rectification_check(user, item, action):
 
 
 RECTIFICATION = registry.register(registry.SourceType(
-    "rectification", "督查整改", unit_roles=frozenset({"unit_head", "unit_clerk"}),
-    assigner_roles=frozenset({"office", "leader", "inspector"}), close_roles=frozenset({"inspector"}),
-    extension_roles=frozenset({"office"}), max_extensions=1, max_extension_days=30, check=_rectification_check,
+    "rectification", "督查整改", assigner_permission="inspections.follow_up",
+    close_permission="inspections.verify", extension_permission="inspections.extend", max_extensions=1, max_extension_days=30, check=_rectification_check,
     url=lambda item: path_for("inspections.finding", finding_id=item.source_id)))
 
 

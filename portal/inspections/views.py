@@ -11,11 +11,10 @@ from ..attachments.services import attachments_of
 from ..forms import int_arg
 from ..models import (ROUND_STATES, SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding,
                       InspectionRound, SupervisedItem, SupervisionEvent, Unit, User)
-from ..nav import card
 from ..supervision import services as supervision
 from ..supervision.urgency import urgency
 from ..supervision.views import _item_context
-from . import bp, services
+from . import bp, module, services
 
 FINDINGS_CHANGED = "findingsChanged itemChanged"
 
@@ -43,7 +42,7 @@ def _findings(args, user):
     return rows
 
 
-@card
+@module.card
 def findings_card(user):
     rows = _findings({"status": "open"}, user)
     if not rows:

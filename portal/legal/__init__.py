@@ -1,9 +1,19 @@
 """Blueprint: legal education (普法): laws, plans, rosters, sessions, coverage."""
 from flask import Blueprint
 
-from .. import nav
+from ..access import ALL_ROLES
+from ..modules import Module, Nav
+
 
 bp = Blueprint("legal", __name__, url_prefix="/legal")
-nav.register("legal.index", "普法", "legal.view", order=50)
+module = Module(
+    "legal", "普法", blueprint=bp,
+    permissions={
+        "legal.view": ALL_ROLES,
+        "legal.record": {"office", "unit_head", "unit_clerk"},
+        "legal.manage": {"office"},
+    },
+    nav=[Nav("legal.index", "普法", "legal.view", order=50)],
+    models="portal.models.legal", demo="portal.legal.demo")
 
 from . import views  # noqa: E402,F401

@@ -10,8 +10,7 @@ from ..access import get_or_404, permission, sees_everything
 from ..forms import int_arg, year_arg
 from ..models import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw, StaffMember, Unit
 from ..attachments.services import attachments_of, register_owner
-from ..nav import card
-from . import bp, services
+from . import bp, module, services
 
 register_owner("legal_session", LegalSession, "普法活动材料")
 
@@ -23,7 +22,7 @@ def _units_in_scope():
     return list(Unit.visible_to(current_user).where(Unit.active == True, Unit.bodies()).order_by(Unit.path))  # noqa: E712
 
 
-@card
+@module.card
 def legal_card(user):
     year = clock.today().year
     cov = services.coverage(user, year)

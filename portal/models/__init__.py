@@ -1,4 +1,5 @@
-"""Domain models, one module per area; import them from here."""
+"""Domain models of the modules built before the manifest, one module per area, re-exported for
+imports; new modules keep their models in their own package and declare them in their manifest."""
 from .base import ScopedModel
 from .org import UNIT_KINDS, Unit
 from .users import ROLES, User
@@ -16,12 +17,6 @@ from .petitions import (CHANNELS, PETITION_STATES, SATISFACTION, TASK_SOURCES, A
 from .veto import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Sanction,
                    VetoEvent)
 
-ALL_MODELS = [Unit, User, AuditLog, Attachment, SupervisedItem, SupervisionEvent, ExtensionRequest, Notice,
-              Notification, AgreementTemplate, TemplateItem, Agreement, AgreementItem, PrintJob, VetoEvent, Sanction, Accountability,
-              AccountablePerson, ChecklistTemplate, ChecklistItem, InspectionRound, RoundMember, RoundUnit,
-              ItemResult, Finding, Law, LegalPlan, PlanLaw, StaffMember, LegalSession, SessionLaw, Attendance,
-              PetitionCategory, Petition, Petitioner, PetitionVisit, AssignedTask]
-
 __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "Attachment", "STATES",
            "SupervisedItem", "SupervisionEvent", "ExtensionRequest", "Notice", "Notification", "AGREEMENT_STATES", "ITEM_KINDS", "Agreement",
            "AgreementItem", "AgreementTemplate", "TemplateItem", "PrintJob", "MEASURES", "SANCTION_KINDS", "TRIGGERS", "VETO_STATES",
@@ -29,4 +24,4 @@ __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "At
            "VERDICTS", "ChecklistItem", "ChecklistTemplate", "Finding", "InspectionRound", "ItemResult",
            "RoundMember", "RoundUnit", "FORMS", "SCORED_FORMS", "Attendance", "Law", "LegalPlan", "LegalSession",
            "PlanLaw", "SessionLaw", "StaffMember", "CHANNELS", "PETITION_STATES", "SATISFACTION",
-           "TASK_SOURCES", "AssignedTask", "Petition", "PetitionCategory", "Petitioner", "PetitionVisit", "ALL_MODELS"]
+           "TASK_SOURCES", "AssignedTask", "Petition", "PetitionCategory", "Petitioner", "PetitionVisit"]

@@ -63,6 +63,8 @@ class AgreementTemplate(BaseModel):
 class TargetItemFields(BaseModel):
     """The fields of a target item, shared by a template's items and each agreement's own copy."""
 
+    __abstract__ = True  # a base of models, not a table
+
     seq = IntegerField()
     category = CharField(max_length=50)
     content = TextField()
@@ -77,6 +79,8 @@ class TargetItemFields(BaseModel):
 
 class TemplateItem(TargetItemFields):
     """目标条目 of a template."""
+
+    __abstract__ = True  # a base of models, not a table
 
     template = ForeignKeyField(AgreementTemplate, backref="items", on_delete="CASCADE")
 

@@ -5,6 +5,8 @@ from ..db import BaseModel
 class ScopedModel(BaseModel):
     """A record owned by one unit; visible_to() is the only way lists of it are queried."""
 
+    __abstract__ = True  # a base of models, not a table
+
     # Name of the foreign key to Unit that decides who may see the record.
     unit_field = "unit"
 
@@ -21,6 +23,8 @@ class ScopedModel(BaseModel):
 
 class OwnedModel(BaseModel):
     """A record that belongs to one user, not to a unit: only that user ever sees it."""
+
+    __abstract__ = True  # a base of models, not a table
 
     owner_field = "user"
 

@@ -2,9 +2,29 @@
 printables, statistics and Excel exchange."""
 from flask import Blueprint
 
-from .. import nav
+from ..access import ALL_ROLES, BUREAU_ROLES
+from ..modules import Module, Nav
+
 
 bp = Blueprint("petitions", __name__, url_prefix="/petitions")
-nav.register("petitions.index", "信访", "petitions.view", order=15)
+module = Module(
+    "petitions", "信访", blueprint=bp,
+    permissions={
+        # Each unit sees the cases assigned to its subtree; the case workflow decides who takes which step.
+        "petitions.view": ALL_ROLES,
+        "petitions.register": {"office", "leader"},
+        "petitions.act": ALL_ROLES,
+        "petitions.reveal": {"office", "leader"},
+        "petitions.manage": {"office"},
+        "petitions.stats": BUREAU_ROLES | {"unit_head", "unit_clerk"},
+        "petitions.tasks_manage": {"office", "leader"},
+        # The written reply to a task from above: the handling unit, or office on its behalf.
+        "petitions.reply_task": {"unit_head", "unit_clerk", "office"},
+    },
+    # Follow-up visit due this many days after the reply; a case reopened by a dissatisfied visit gets
+    # this many days for its new reply; repeats looked for this far back.
+    settings={"PETITION_VISIT_DAYS": 15, "PETITION_REOPEN_DAYS": 30, "PETITION_REPEAT_WINDOW_DAYS": 90},
+    nav=[Nav("petitions.index", "信访", "petitions.view", order=15)],
+    models="portal.models.petitions", demo="portal.petitions.demo")
 
 from . import exchange_views, report_views, views  # noqa: E402,F401

@@ -7,11 +7,10 @@ from .. import clock, htmx, pdf
 from ..access import can, get_or_404, permission, sees_everything
 from ..forms import year_arg
 from ..models import Petition
-from ..nav import card
-from . import bp, printing, stats
+from . import bp, module, printing, stats
 
 
-@card
+@module.card
 def petitions_card(user):
     """This year's cases, group petitions and open backlog in the user's scope; for those who see statistics."""
     if not can("petitions.stats", user):

@@ -16,8 +16,8 @@ from ..models.petitions import GROUP_SIZE, VISIT_METHODS
 from ..nav import path_for
 from ..supervision import registry
 from ..supervision import services as supervision
-from ..workflow import Transition, refusal
-from . import clocks, privacy
+from ..legacy_workflow import Transition, refusal
+from . import clocks, module, privacy
 
 audit.register_object_type("petition", "信访事项")
 audit.register_object_type("assigned_task", "上级交办事项")
@@ -62,16 +62,16 @@ def _sync_reply_due(item):
 
 
 HANDLING = registry.register(registry.SourceType(
-    "petition", "信访事项办理", unit_roles=UNIT, extension_roles=frozenset({"leader"}), max_extensions=1,
+    "petition", "信访事项办理", max_extensions=1,
     max_extension_days=clocks.EXTENSION_DAYS, todo_label="办理并书面答复信访事项",
     url=_case_url, on_due_change=_sync_reply_due))
 # A case reopened by a dissatisfied follow-up: the statutory extension was the case's one chance.
 REOPENED = registry.register(registry.SourceType(
-    "petition_reopened", "信访事项重新办理", unit_roles=UNIT, max_extensions=0, max_extension_days=0,
+    "petition_reopened", "信访事项重新办理", max_extensions=0, max_extension_days=0,
     todo_label="重新办理并书面答复信访事项", url=_case_url, on_due_change=_sync_reply_due))
 HANDLING_TYPES = (HANDLING.key, REOPENED.key)
 VISIT = registry.register(registry.SourceType(
-    "petition_visit", "信访回访", unit_roles=UNIT, max_extensions=0, max_extension_days=0, todo_label="回访信访人",
+    "petition_visit", "信访回访", max_extensions=0, max_extension_days=0, todo_label="回访信访人",
     url=_case_url))
 
 
@@ -490,7 +490,7 @@ def handling_item(p):
 
 # -- office to-dos outside the supervision core -----------------------------------------------------
 
-@supervision.todo_source
+@module.todo
 def _office_todos(user):
     """Office staff: cases to accept within 15 days, cases to assign, reviews to answer."""
     if user.role != "office":
@@ -514,7 +514,7 @@ def _sync_task_due(item):
 
 
 TASK = registry.register(registry.SourceType(
-    "assigned_task", "上级交办", unit_roles=UNIT | {"office"}, extension_roles=frozenset({"leader"}), max_extensions=1,
+    "assigned_task", "上级交办", unit_permission="petitions.reply_task", max_extensions=1,
     max_extension_days=30, todo_label="书面答复交办事项", url=lambda item: path_for("petitions.task", task_id=item.source_id),
     on_due_change=_sync_task_due))
 

@@ -7,18 +7,17 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from .. import audit, clock, htmx
-from ..access import get_or_404, permission
+from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg, year_arg
 from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, ExtensionRequest, Petition,
                       PetitionCategory, Petitioner, SupervisedItem, Unit)
 from ..models.petitions import TASK_STATES
-from ..nav import unit_panel
 from ..supervision import registry
 from ..supervision import services as supervision
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
-from . import bp, clocks, privacy, services
+from . import bp, clocks, module, privacy, services
 from .forms import CategoryForm, IntakeForm, StepForm, TaskForm, TaskReplyForm
 
 CHANGED = "petitionsChanged"
@@ -162,7 +161,7 @@ def _detail_context(p, revealed=None, draft=None, draft_action=None):
         "veto": services.veto_proposal(p), "item": item, "item_u": item_urgency(item) if item else None,
         "source": source, "extensions": list(item.extensions.order_by(ExtensionRequest.id.desc())) if item else [],
         "ext_latest": item.original_due_date + datetime.timedelta(days=source.limits()[1]) if item else None,
-        "can_extend": bool(item and item.is_open and source.limits()[0] and user.role in source.unit_roles
+        "can_extend": bool(item and item.is_open and source.limits()[0] and can(source.unit_permission, user)
                            and user.unit_id == item.unit_id),
         "form": step_form, "replies": attachments_of("petition_reply", p, user),
         "history": audit.history("petition", p.id),
@@ -316,7 +315,7 @@ def decide_extension(petition_id, extension_id, decision):
     return _after(p, "已批准延期，答复期限已顺延。" if decision == "approve" else "已退回延期申请。")
 
 
-@unit_panel
+@module.unit_panel
 def unit_petitions(unit, user):
     """A unit's open cases and overdue visits, on its page."""
     rows = [(p, clocks.urgency(p)) for p in Petition.visible_to(user).where(

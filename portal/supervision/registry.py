@@ -4,29 +4,28 @@ from typing import Callable, Optional
 
 from flask import current_app
 
-UNIT_SIDE = frozenset({"unit_head", "unit_clerk"})
-BUREAU_SIDE = frozenset({"office", "leader"})
 
 
 @dataclass(frozen=True)
 class SourceType:
-    """How one kind of supervised item behaves: who acts at each step, and its extension limits."""
+    """How one kind of supervised item behaves: who acts at each step (permissions of the one table),
+    and its extension limits."""
 
     key: str
     label: str
-    # Roles of the owner unit who acknowledge, report progress and report completion.
-    unit_roles: frozenset = UNIT_SIDE
-    # Roles who close out (销号) or send back (驳回重办), remind (催办) and issue notices (通报).
-    assigner_roles: frozenset = BUREAU_SIDE
-    # Roles who approve or refuse extension requests.
-    extension_roles: frozenset = frozenset({"leader"})
+    # Held by the owner unit's users who acknowledge, report progress and report completion.
+    unit_permission: str = "supervision.handle"
+    # Held by those who close out (销号) or send back (驳回重办), remind (催办) and issue notices (通报).
+    assigner_permission: str = "supervision.assign"
+    # Held by those who approve or refuse extension requests.
+    extension_permission: str = "supervision.approve"
     # At most this many approved extensions, adding at most this many days over the original date.
     max_extensions: int = 1
     max_extension_days: int = 30
     # Where the user acts on an item of this type; None means the item's own page.
     url: Optional[Callable] = field(default=None, compare=False)
-    # Who closes out (销号) or sends back; None means the assigner roles.
-    close_roles: Optional[frozenset] = None
+    # Who closes out (销号) or sends back; None means the assigner permission.
+    close_permission: Optional[str] = None
     # A module's own rule on top of the roles: (user, item, action) -> Chinese reason or None.
     check: Optional[Callable] = field(default=None, compare=False)
     # Module-driven types: the unit acts in the module (e.g. signs an agreement), which then
@@ -35,6 +34,10 @@ class SourceType:
     # Called (item) inside the transaction that moves an item's due date (an approved extension), for
     # modules that show the deadline on their own record (e.g. a petition's statutory reply date).
     on_due_change: Optional[Callable] = field(default=None, compare=False)
+
+    @property
+    def closer_permission(self):
+        return self.close_permission or self.assigner_permission
 
     @property
     def module_driven(self):

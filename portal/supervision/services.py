@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 
-from .. import audit, clock
+from .. import audit, clock, modules
+from ..access import can, users_with
 from ..db import database
 from ..nav import path_for
 from ..models import ExtensionRequest, Notice, SupervisedItem, SupervisionEvent, User
@@ -54,8 +55,7 @@ def item_url(item):
 
 def unit_users(item):
     """Active users of the owner unit who act on its side."""
-    roles = registry.get(item.source_type).unit_roles
-    return list(User.select().where(User.unit == item.unit_id, User.role.in_(roles), User.active == True))  # noqa: E712
+    return users_with(registry.get(item.source_type).unit_permission, unit=item.unit_id)
 
 
 def _deny(item, user, label, message):
@@ -113,11 +113,11 @@ def may(user, item, action, module_rules=True):
     if source.module_driven and action != "close":
         return f"该事项在业务模块中办理（{source.todo_label}），办理后自动办结。"
     if step.side == "unit":
-        if user.role not in source.unit_roles:
+        if not can(source.unit_permission, user):
             return f"您的角色不能{step.label}。"
         if user.unit_id != item.unit_id:
             return f"只能{step.label}本单位的督办事项。"
-    elif user.role not in (source.close_roles or source.assigner_roles):
+    elif not can(source.closer_permission, user):
         return f"您的角色不能{step.label}。"
     elif source.module_driven:
         return "该事项在业务模块中办理，办理后自动办结，无需销号。"
@@ -206,7 +206,7 @@ def request_extension(item, user, new_due_date, reason):
     latest = item.original_due_date + datetime.timedelta(days=max_days)
     approved = item.extensions.where(ExtensionRequest.state == "approved").count()
     problem = None
-    if user.role not in source.unit_roles or user.unit_id != item.unit_id:
+    if not can(source.unit_permission, user) or user.unit_id != item.unit_id:
         problem = "只有承办单位可以申请延期。"
     elif not item.is_open or item.state == "reported":
         problem = "该事项已销号或已报办结，不能申请延期。"
@@ -230,7 +230,7 @@ def request_extension(item, user, new_due_date, reason):
         _event(item, user, "extension_request", f"申请延期至 {new_due_date}：{reason}", item.state, item.state)
         audit.record("extension_request", "extension", ext.id, summary=f"“{item.title}”申请延期至 {new_due_date}",
                      unit=item.unit_id, actor=user, after={"due_date": new_due_date.isoformat()})
-        approvers = User.select().where(User.role.in_(source.extension_roles), User.active == True)  # noqa: E712
+        approvers = users_with(source.extension_permission)
         notify(approvers, f"{item.unit.name}申请延期：{item.title}", f"申请延至 {new_due_date}。理由：{reason}",
                item_url(item), kind="extension")
     return ext
@@ -242,7 +242,7 @@ def decide_extension(ext, user, approve, note=""):
     label = "审批延期"
     note = (note or "").strip()
     problem = None
-    if user.role not in source.extension_roles:
+    if not can(source.extension_permission, user):
         problem = "您的角色不能审批该类事项的延期申请。"
     elif ext.state != "pending":
         problem = "该延期申请已经处理过。"
@@ -275,7 +275,7 @@ def decide_extension(ext, user, approve, note=""):
 # -- 催办 and 通报 ---------------------------------------------------------------------------------
 
 def _check_assigner(item, user, label):
-    if user.role not in registry.get(item.source_type).assigner_roles:
+    if not can(registry.get(item.source_type).assigner_permission, user):
         _deny(item, user, label, f"您的角色不能{label}。")
     if not item.is_open:
         _deny(item, user, label, f"该事项已销号，不需要{label}。")
@@ -336,19 +336,10 @@ class Todo:
         return cls(action, item_url(item), item.title, item.unit.name, item.due_date, urgency(item), note)
 
 
-# Functions user -> [Todo] for work that is not a supervised item (e.g. a veto awaiting a leader).
-TODO_PROVIDERS = []
-
-
-def todo_source(fn):
-    TODO_PROVIDERS.append(fn)
-    return fn
-
-
 def todo_for(user):
     """Everything waiting for this user's action across modules, most pressing first."""
     todos = []
-    unit_types = [k for k, t in registry.TYPES.items() if user.role in t.unit_roles]
+    unit_types = [k for k, t in registry.TYPES.items() if can(t.unit_permission, user)]
     if unit_types:
         own = (SupervisedItem.select().where(SupervisedItem.unit == user.unit_id, SupervisedItem.source_type.in_(unit_types),
                                               SupervisedItem.state.in_(("assigned", "acknowledged", "in_progress", "returned"))))
@@ -356,20 +347,21 @@ def todo_for(user):
             label = registry.get(item.source_type).todo_label or (
                 "签收" if item.state == "assigned" else ("重新办理" if item.state == "returned" else "办理并报告"))
             todos.append(Todo.for_item(item, label))
-    closer_types = [k for k, t in registry.TYPES.items() if user.role in (t.close_roles or t.assigner_roles)]
+    closer_types = [k for k, t in registry.TYPES.items() if can(t.closer_permission, user)]
     if closer_types:
         for item in SupervisedItem.select().where(SupervisedItem.state == "reported",
                                                   SupervisedItem.source_type.in_(closer_types)):
             if may(user, item, "close") is None:  # e.g. only the round's own inspectors verify a rectification
                 todos.append(Todo.for_item(item, "审核办结报告"))
-    approver_types = [k for k, t in registry.TYPES.items() if user.role in t.extension_roles]
+    approver_types = [k for k, t in registry.TYPES.items() if can(t.extension_permission, user)]
     if approver_types:
         pending = (ExtensionRequest.select(ExtensionRequest, SupervisedItem).join(SupervisedItem)
                    .where(ExtensionRequest.state == "pending", SupervisedItem.source_type.in_(approver_types),
                           SupervisedItem.state.in_(OPEN_STATES)))
         for ext in pending:
             todos.append(Todo.for_item(ext.item, "审批延期申请", f"申请延至 {ext.new_due_date}：{ext.reason}"))
-    for provider in TODO_PROVIDERS:
+    # Work that is not a supervised item (e.g. a veto awaiting a leader), from the module manifests.
+    for provider in modules.collect("todo_providers"):
         todos.extend(provider(user))
     todos.sort(key=lambda t: (t.urgency.severity if t.urgency else 9, t.due or datetime.date.max))
     return todos

@@ -7,9 +7,8 @@ from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg
 from ..models import ExtensionRequest, SupervisedItem, Unit
-from ..nav import card
 from ..users.services import unit_choices
-from . import bp, registry, services
+from . import bp, module, registry, services
 from .forms import ExtensionForm, NoticeForm, StepForm, TaskForm
 from .urgency import LABELS as URGENCY_LABELS
 from .urgency import urgency
@@ -18,14 +17,14 @@ ITEM_CHANGED = "itemChanged"
 register_owner("supervision", SupervisedItem, "督办事项")
 
 
-@card
+@module.card
 def todo_card(user):
     todos = services.todo_for(user)
     red = sum(1 for t in todos if t.urgency and t.urgency.colour == "red")
     return {"title": "我的待办", "value": len(todos), "note": f"其中已逾期 {red} 项", "url": url_for("inbox.todo")}
 
 
-@card
+@module.card
 def supervision_card(user):
     colours = [urgency(item).colour for item in services.open_items(user)]
     return {"title": "在办督办事项", "value": len(colours),

@@ -1,9 +1,10 @@
 """Blueprint: user accounts (用户管理), for the system administrator."""
 from flask import Blueprint
 
-from .. import nav
+from ..modules import Module, Nav
+
 
 bp = Blueprint("users", __name__, url_prefix="/users")
-nav.register("users.index", "用户管理", "users.manage", order=90)
+module = Module("users", "用户管理", blueprint=bp, permissions={"users.manage": {"admin"}}, nav=[Nav("users.index", "用户管理", "users.manage", order=90)], models="portal.models.users")
 
 from . import views  # noqa: E402,F401

@@ -1,9 +1,24 @@
 """Blueprint: one-veto accountability (一票否决), sanctions, responsibility investigation, watch list."""
 from flask import Blueprint
 
-from .. import nav
+from ..access import ALL_ROLES
+from ..modules import Module, Nav
+
 
 bp = Blueprint("veto", __name__, url_prefix="/veto")
-nav.register("veto.index", "一票否决", "veto.view", order=30)
+module = Module(
+    "veto", "一票否决", blueprint=bp,
+    permissions={
+        "veto.view": ALL_ROLES,
+        "veto.propose": {"office", "leader"},
+        # Who confirms, appeals or reviews which veto is decided by the veto workflow.
+        "veto.act": ALL_ROLES,
+        "veto.sanction": {"office", "leader"},
+        "veto.watchlist": {"office", "leader"},
+        "veto.accountability": {"office", "leader"},
+    },
+    settings={"VETO_APPEAL_DAYS": 15, "VETO_SECOND_YELLOW_PROPOSES": True},
+    nav=[Nav("veto.index", "一票否决", "veto.view", order=30)],
+    models="portal.models.veto", demo="portal.veto.demo")
 
 from . import views  # noqa: E402,F401

@@ -8,13 +8,14 @@ from flask import current_app
 from .. import audit, clock
 from ..agreements import grading
 from ..db import database
+from . import module
 from ..models import (MEASURES, SANCTION_KINDS, TRIGGERS, Accountability, AccountablePerson, Sanction, User,
                       VetoEvent)
 from ..models.veto import EFFECTIVE_STATES
 from ..nav import path_for
 from ..notify import notify
 from ..supervision import services as supervision
-from ..workflow import Transition, refusal
+from ..legacy_workflow import Transition, refusal
 
 audit.register_object_type("veto", "一票否决")
 audit.register_object_type("sanction", "通报/黄牌/挂牌")
@@ -142,7 +143,7 @@ def _notify_step(veto, action, reason):
         notify(unit_heads(veto.unit_id), f"一票否决：{TRANSITIONS[action].label}", reason[:200], url, kind="veto")
 
 
-@supervision.todo_source
+@module.todo
 def _leader_todos(user):
     """Leaders: proposed vetoes to confirm and appeals to hear."""
     if user.role != "leader":

@@ -9,17 +9,16 @@ from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, year_arg
 from ..models import (MEASURES, SANCTION_KINDS, VETO_STATES, Accountability, Sanction, Unit,
                       VetoEvent)
-from ..nav import card, unit_panel
 from ..supervision.urgency import window
 from ..users.services import unit_choices
-from . import bp, services
+from . import bp, module, services
 from .forms import AccountabilityForm, SanctionForm, VetoForm
 
 CHANGED = "vetoChanged agreementsChanged"
 register_owner("veto", VetoEvent, "一票否决证据")
 
 
-@card
+@module.card
 def veto_card(user):
     year = clock.today().year
     vetoes = VetoEvent.visible_to(user).where(VetoEvent.year == year)
@@ -30,7 +29,7 @@ def veto_card(user):
             "note": f"待确认/申诉 {pending} 项，通报、黄牌、挂牌 {sanctions} 项", "url": url_for("veto.index")}
 
 
-@unit_panel
+@module.unit_panel
 def unit_vetoes(unit, user):
     """A unit's own vetoes and sanctions, with appeal deadlines, on its page."""
     vetoes = list(VetoEvent.visible_to(user).where(VetoEvent.unit == unit.id).order_by(VetoEvent.id.desc()))

@@ -1,0 +1,82 @@
+"""Owns pagination: one page of a query, counted and sliced in SQL, with links that keep the filters.
+
+    page = paginate(Petition.visible_to(user).where(...).order_by(...))
+    render(..., page=page)          # page.items, page.number, page.pages, page.total, page.url(n)
+    {{ pager(page, "#ledger") }}    # templates/_macros.html
+
+Select the joins a row shows in the query itself (`.select(Petition, Unit).join(...)`), so a page
+costs the same few statements whatever the size of the table.
+"""
+import math
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import current_app, request
+
+from .forms import int_arg
+
+
+@dataclass
+class Page:
+    """One page of rows and what its links need."""
+
+    items: list
+    number: int
+    size: int
+    total: int
+    args: dict
+
+    @property
+    def pages(self):
+        return max(math.ceil(self.total / self.size), 1)
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+    @property
+    def first_index(self):
+        """The 1-based position of the page's first row among all rows (for row numbers)."""
+        return (self.number - 1) * self.size + 1
+
+    def url(self, number):
+        """The query string of another page, keeping every filter and the sort."""
+        return "?" + urlencode({**self.args, "page": number})
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def page_number(args=None):
+    args = request.args if args is None else args
+    return int_arg(args, "page") or 1
+
+
+def paginate(query, args=None, size=None):
+    """The requested page of a peewee query (`?page=`, clamped to the last page): one COUNT and one
+    LIMIT/OFFSET query."""
+    args = request.args if args is None else args
+    size = size or current_app.config["PAGE_SIZE"]
+    total = query.order_by().count()
+    page = Page([], page_number(args), size, total, {k: v for k, v in args.items() if k != "page"})
+    page.number = min(max(page.number, 1), page.pages)
+    page.items = list(query.paginate(page.number, size))
+    return page
+
+
+def paginate_list(rows, args=None, size=None):
+    """The same page of rows already computed in Python (only where a row's value is itself computed,
+    e.g. a grade, and cannot be filtered in SQL)."""
+    args = request.args if args is None else args
+    size = size or current_app.config["PAGE_SIZE"]
+    page = Page([], page_number(args), size, len(rows), {k: v for k, v in args.items() if k != "page"})
+    page.number = min(max(page.number, 1), page.pages)
+    page.items = rows[(page.number - 1) * size: page.number * size]
+    return page
