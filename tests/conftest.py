@@ -188,3 +188,40 @@ def page(browser):
             if msg.type == "error" and "status of 422" not in msg.text else None)
     yield page
     context.close()
+
+
+class QueryCounter:
+    """Counts the SQL statements run inside `with count_queries() as q:` (q.count, q.statements)."""
+
+    def __init__(self):
+        self.statements = []
+
+    @property
+    def count(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app, monkeypatch):
+    """A context manager counting the statements the database runs, e.g. to show that a list page
+    costs the same number of queries at two data sizes."""
+    from contextlib import contextmanager
+
+    db = database.obj
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        original = db.execute_sql
+
+        def execute_sql(sql, params=None, *args, **kwargs):
+            counter.statements.append(sql)
+            return original(sql, params, *args, **kwargs)
+
+        monkeypatch.setattr(db, "execute_sql", execute_sql)
+        try:
+            yield counter
+        finally:
+            monkeypatch.setattr(db, "execute_sql", original)
+
+    return counting
