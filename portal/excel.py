@@ -5,7 +5,7 @@ import os
 import re
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Callable, Iterable, Optional
 
@@ -13,6 +13,9 @@ from flask import current_app, send_file
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from .db import database
+from .workflow import RuleError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A text cell starting with one of these would run as a formula in Excel.
@@ -114,26 +117,23 @@ def response(filename, sheets):
 
 # -- imports: an uploaded workbook is kept until the user confirms its preview ----------------------
 
-class ExcelError(ValueError):
+class ExcelError(RuleError):
     """An upload that cannot be read; the message is shown to the user."""
 
 
 def _stash_path(token):
     folder = os.path.join(current_app.instance_path, "imports")
     os.makedirs(folder, exist_ok=True)
-    if not token or not token.isalnum():
+    if not token or not token.isascii() or not token.isalnum() or len(token) > 64:
         raise ExcelError("导入文件已失效，请重新上传。")
     return os.path.join(folder, token + ".xlsx")
 
 
 def stash(storage):
     """Keep an uploaded workbook for its preview; returns the token that names it."""
-    if storage is None or not storage.filename:
-        raise ExcelError("请选择要导入的 Excel 文件。")
-    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
-    data = storage.stream.read(limit + 1)
-    if len(data) > limit:
-        raise ExcelError(f"文件超过 {limit // (1024 * 1024)} MB。")
+    from .attachments.services import read_upload
+
+    data = read_upload(storage, missing="请选择要导入的 Excel 文件。")
     token = uuid.uuid4().hex
     path = _stash_path(token)
     _sweep(os.path.dirname(path))
@@ -174,3 +174,83 @@ def discard(token):
     path = _stash_path(token)
     if os.path.exists(path):
         os.remove(path)
+
+
+@dataclass
+class Preview:
+    """What importing a stashed workbook would do, row by row. It is committed all or nothing: not
+    at all while any row is rejected."""
+
+    token: str = ""
+    added: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    rejected: list = field(default_factory=list)  # (line, reason)
+    notes: list = field(default_factory=list)  # (line, text): warnings that do not stop the import
+    unchanged: int = 0
+
+    def reject(self, line, reason):
+        self.rejected.append((line, reason))
+
+    def note(self, line, text):
+        self.notes.append((line, text))
+
+    @property
+    def ok(self):
+        return not self.rejected and bool(self.added or self.changed)
+
+
+class Import:
+    """One kind of workbook import. A module subclasses it with its header row, reads each row into
+    the preview (`read_row`, rejecting with a reason that names the problem), may look at the
+    preview as a whole (`finish`), and applies a clean preview (`apply`, inside one transaction).
+
+        ROSTER = RosterImport()               # headers = ("姓名", "职务", "工号", "在职")
+        preview = ROSTER.preview(token, unit=unit)
+        ROSTER.commit(token, user, unit=unit)
+    """
+
+    headers = ()
+    # Columns that do not make a row count as filled in (e.g. a pre-printed 序号).
+    ignored_when_blank = ()
+    noun = "数据"
+    header_hint = "请使用下载的模板填写"
+
+    def rows(self, token):
+        """(line number, {header: value}) of the filled rows, after checking the header row."""
+        rows = stashed_rows(token)
+        width = len(self.headers)
+        if not rows or [str(c if c is not None else "").strip() for c in rows[0][:width]] != list(self.headers):
+            raise ExcelError(f"表头应为：{'、'.join(self.headers)}（第 1 行），{self.header_hint}。")
+        for line, values in enumerate(rows[1:], start=2):
+            cells = dict(zip(self.headers, (list(values) + [None] * width)[:width]))
+            if any(str(v).strip() for h, v in cells.items() if v is not None and h not in self.ignored_when_blank):
+                yield line, cells
+
+    def preview(self, token, **context):
+        preview = Preview(token)
+        for line, cells in self.rows(token):
+            self.read_row(preview, line, cells, **context)
+        self.finish(preview, **context)
+        preview.rejected.sort()
+        return preview
+
+    def commit(self, token, user, **context):
+        """Apply the previewed import in one transaction, then forget the upload."""
+        preview = self.preview(token, **context)
+        if preview.rejected:
+            raise RuleError(f"有 {len(preview.rejected)} 行被拒绝，未导入任何数据。请修改后重新上传。")
+        if not (preview.added or preview.changed):
+            raise RuleError(f"文件中没有可导入的{self.noun}。")
+        with database.atomic():
+            self.apply(preview, user, **context)
+        discard(token)
+        return preview
+
+    def read_row(self, preview, line, cells, **context):
+        raise NotImplementedError
+
+    def finish(self, preview, **context):
+        """Checks across rows (duplicates against the database, links between rows)."""
+
+    def apply(self, preview, user, **context):
+        raise NotImplementedError

@@ -14,6 +14,7 @@ from .. import audit
 from ..access import get_or_404
 from ..db import database
 from ..models import Attachment, Unit
+from ..workflow import RuleError
 
 # Allowed types, decided by the file's content, never by its name or the browser's claim.
 ALLOWED = {
@@ -29,8 +30,22 @@ ALLOWED_LABEL = "PDF、JPG、PNG、DOCX、XLSX"
 OWNERS = {"unit": (Unit, "单位档案")}
 
 
-class AttachmentError(ValueError):
+class AttachmentError(RuleError):
     """The upload was refused; the message is shown to the user."""
+
+
+def read_upload(storage, missing="请选择要上传的文件。"):
+    """The bytes of one uploaded file, refused when there is none, it is empty, or it is larger than
+    MAX_ATTACHMENT_BYTES (read only that far). The one upload size check, for files and imports."""
+    if storage is None or not getattr(storage, "filename", ""):
+        raise AttachmentError(missing)
+    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
+    data = storage.stream.read(limit + 1)
+    if len(data) > limit:
+        raise AttachmentError(f"文件“{storage.filename}”超过 {limit // (1024 * 1024)} MB，请压缩或拆分后再上传。")
+    if not data:
+        raise AttachmentError(f"文件“{storage.filename}”是空文件。")
+    return data
 
 
 def register_owner(owner_type, model, label):
@@ -83,14 +98,7 @@ def path_of(attachment):
 
 def save(owner_type, owner, storage, user, description=""):
     """Validate and store one uploaded file for a record; audited. Returns the Attachment."""
-    if storage is None or not storage.filename:
-        raise AttachmentError("请选择要上传的文件。")
-    limit = current_app.config["MAX_ATTACHMENT_BYTES"]
-    data = storage.stream.read(limit + 1)
-    if len(data) > limit:
-        raise AttachmentError(f"文件“{storage.filename}”超过 {limit // (1024 * 1024)} MB，请压缩或拆分后再上传。")
-    if not data:
-        raise AttachmentError(f"文件“{storage.filename}”是空文件。")
+    data = read_upload(storage)
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ALLOWED:
         raise AttachmentError(f"文件“{storage.filename}”的类型不被接受，只能上传 {ALLOWED_LABEL} 文件。")
