@@ -1,6 +1,8 @@
 """Owns page-versus-fragment rendering for htmx: one decision, Vary header, redirects, events."""
 from flask import flash, make_response, redirect, render_template, request
 
+from .workflow import RuleError
+
 
 def is_htmx():
     """A real htmx request that wants a fragment (boosted navigations want whole pages)."""
@@ -46,8 +48,6 @@ def outcome(fragment_template, context, redirect_url, *, message=None, error=Non
 def attempt(action, fragment_template, context, redirect_url, *, message, trigger=None):
     """Run a step (a callable) and answer it with outcome(): a RuleError — the one error type every
     module raises — becomes the error message, answered the same way everywhere."""
-    from .workflow import RuleError
-
     try:
         result = action()
     except RuleError as exc:

@@ -19,6 +19,8 @@ from typing import Optional
 
 from peewee import Model
 
+from . import access
+
 # The one central list: packages under portal/, in the order their menus, cards and demo come.
 MODULES = ["auth", "dashboard", "inbox", "supervision", "agreements", "veto", "inspections", "legal", "petitions",
            "units", "users", "auditlog", "attachments"]
@@ -62,8 +64,6 @@ class Module:
     def __post_init__(self):
         if isinstance(self.models, str):
             self.models = (self.models,)
-        from . import access
-
         access.declare(self.permissions)
 
     def card(self, fn):
@@ -83,6 +83,8 @@ class Module:
 
     def item_type(self, source_type):
         """A supervised item type (督办) of this module, registered with the supervision core."""
+        # The supervision package is itself a module declaring a manifest: its registry is imported
+        # when the first item type is declared, not when this file is.
         from .supervision import registry
 
         self.item_types.append(source_type)

@@ -19,6 +19,7 @@ from typing import Optional
 
 from . import access, audit
 from .db import database
+from .models.org import Unit
 
 
 class RuleError(ValueError):
@@ -100,8 +101,6 @@ def _unit_of(record, field):
 
 
 def _in_subtree(user, unit_id):
-    from .models.org import Unit
-
     if access.sees_everything(user):
         return True
     if unit_id is None:
@@ -161,8 +160,6 @@ class Workflow:
 
     def holder_id(self, record):
         """The id of the unit holding a tiered record: the ancestor of its unit at its tier's level."""
-        from .models.org import Unit
-
         unit = Unit.get_or_none(Unit.id == _unit_of(record, self.unit_field))
         if unit is None:
             return None
