@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "login": "登录",
     "login_failed": "登录失败",
     "login_locked": "账号锁定",
+    "login_throttled": "登录限流",
     "logout": "退出",
     "password_reset": "重置密码",
     "password_change": "修改密码",

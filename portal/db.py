@@ -24,13 +24,18 @@ def make_database(app):
     if url:
         # e.g. postgresql+pool://portal@127.0.0.1:5432/portal?max_connections=20
         return connect(url)
+    # Write transactions take the lock when they begin (BEGIN IMMEDIATE) and wait for it up to the busy
+    # timeout: a transaction that read first and then wanted to write could not wait, only fail with
+    # "database is locked" when another worker wrote meanwhile.
     return SqliteDatabase(
         app.config["SQLITE_PATH"],
+        lock_type="IMMEDIATE",
+        timeout=15,
         pragmas={
             "journal_mode": "wal",
             "foreign_keys": 1,
             "synchronous": "normal",
-            "busy_timeout": 5000,
+            "busy_timeout": 15000,
         },
     )
 

@@ -16,6 +16,9 @@ class Defaults:
     # Login protection.
     LOGIN_MAX_FAILURES = 10
     LOGIN_LOCK_MINUTES = 15
+    # Failed logins from one client address within LOGIN_LOCK_MINUTES before it may try no more:
+    # nobody can lock every account by guessing names.
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     PASSWORD_MIN_LENGTH = 10
     # argon2id parameters (argon2-cffi's RFC 9106 "low memory" profile by default).
     ARGON2_TIME_COST = 3

@@ -190,3 +190,42 @@ def test_password_change_rules_and_other_sessions_end(app, login_as):
 def test_passwords_are_argon2id(world):
     user = world.user("office")
     assert User.get_by_id(user.id).password_hash.startswith("$argon2id$")
+
+
+def test_an_unknown_name_is_answered_like_a_locked_account(app, world):
+    """The answers never tell which usernames exist: ten failures lock a name that has no account
+    exactly as they lock a real one."""
+    user = world.user("unit_clerk")
+    start = datetime.datetime(2026, 3, 2, 1, 0, 0)
+    answers = {}
+    for name in (user.username, "no-such-user"):
+        client = app.test_client()
+        with clock.frozen(start):
+            texts = [login(client, name, "wrong-password-123").get_data(as_text=True) for _ in range(11)]
+        answers[name] = [("账号已锁定" in t, "09:15" in t, "用户名或密码错误" in t) for t in texts]
+    assert answers[user.username] == answers["no-such-user"]
+    assert answers["no-such-user"][-1] == (True, True, False)
+
+
+def test_failures_from_one_address_are_throttled_before_they_lock_many_accounts(app, world):
+    """Guessing names from one client address: after LOGIN_MAX_FAILURES_PER_ADDRESS failures the
+    address may try no more, so it cannot lock every account; another address still logs in."""
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 12
+    victims = [world.user("unit_clerk", username=f"victim{n}") for n in range(3)]
+    client = app.test_client()
+    start = datetime.datetime(2026, 3, 2, 1, 0, 0)
+    with clock.frozen(start):
+        for victim in victims:
+            for _ in range(10):
+                login(client, victim.username, "wrong-password-123")
+        response = login(client, victims[0].username)
+        assert response.status_code == 401 and "此地址登录失败次数过多" in response.get_data(as_text=True)
+        # 12 failures counted: the first account is locked, the second is not, the third untouched.
+        assert User.get_by_id(victims[0].id).locked_until is not None
+        assert User.get_by_id(victims[1].id).locked_until is None
+        assert User.get_by_id(victims[2].id).failed_logins == 0
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+        response = login(other, victims[2].username)
+    assert AuditLog.select().where(AuditLog.action == "login_throttled").count() >= 1
+    assert response.status_code == 302
