@@ -112,8 +112,10 @@ _loaded = []
 
 
 def manifests():
-    """Every module's manifest, in MODULES order (importing the packages on first use)."""
+    """Every module's manifest, in MODULES order (importing the packages on first use), after the
+    shared mechanisms' own (tables that belong to no feature, e.g. running-number counters)."""
     if not _loaded:
+        _loaded.append(Module("core", "公共机制", models=("portal.models.numbers",)))
         for name in MODULES:
             package = importlib.import_module(f"portal.{name}")
             _loaded.append(package.module)
