@@ -2,6 +2,7 @@
 import os
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import access, audit, cli, clock, db, errors, htmx, modules, nav, notify, security, settings
 
@@ -21,6 +22,9 @@ def create_app(test_config=None):
         static_folder="../static",
     )
     settings.configure(app, test_config, modules.setting_defaults())
+    # An id in a URL is a database id: one past 64 bits is a page that cannot exist (404), not a
+    # number the database would refuse to compare (500).
+    app.url_map.converters["int"] = DatabaseId
 
     db.init_app(app)
     security.init_app(app)
@@ -37,6 +41,13 @@ def create_app(test_config=None):
 
     modules.init_app(app)
     return app
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in every route: a non-negative integer that fits a 64-bit database column."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2 ** 63 - 1, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def points(value):

@@ -1,5 +1,6 @@
 """Fixtures: an app on a fresh database per test (SQLite file, or PostgreSQL when
 TEST_DATABASE_URL is set), clients logged in as any role, and record factories."""
+import io
 import os
 import re
 import threading
@@ -9,7 +10,7 @@ import pytest
 from portal import clock, create_app
 from portal.cli import libpq_url
 from portal.db import database, migrate
-from portal.models import User
+from portal.models import Notification, User
 from portal.units.services import create_unit
 from portal.users.services import create_user
 
@@ -225,3 +226,52 @@ def count_queries(app, monkeypatch):
             monkeypatch.setattr(db, "execute_sql", original)
 
     return counting
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class Storage:
+    """An uploaded file as a service receives it."""
+
+    def __init__(self, name, data):
+        self.filename, self.stream = name, io.BytesIO(data)
+
+
+class Outside:
+    """What a module's demo `outside(ctx)` needs to make records of a unit no test user may see."""
+
+    def __init__(self, world):
+        self.unit = world.other_shop
+        self.user = world.user("unit_clerk", unit=world.other_shop)
+        self.office = world.user("office")
+        self.inspector = world.user("inspector")
+
+
+@pytest.fixture
+def outside(app, world):
+    """Records of 界外基层单位乙, which no user of 测试商店 may see, and the URL values that name them:
+    the core's here, each module's from the `outside()` of the demo its manifest declares."""
+    ctx = Outside(world)
+    values = {}
+    with app.app_context():
+        from portal.attachments.services import save
+
+        attachment = save("unit", world.other_shop, Storage("界外档案.pdf", PDF), ctx.user)
+        from portal import modules
+
+        for manifest in modules.manifests():
+            demo = manifest.demo_module()
+            if demo is not None and hasattr(demo, "outside"):
+                values.update(demo.outside(ctx))
+    notification = Notification.select().where(Notification.user == ctx.user.id).first()
+    return values | {
+        "notification_id": notification.id,
+        "unit_id": world.other_shop.id,
+        "user_id": ctx.user.id,
+        "attachment_id": attachment.id,
+        "owner_type": "unit",
+        "owner_id": world.other_shop.id,
+    }
+
+

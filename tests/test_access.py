@@ -3,59 +3,18 @@
 Routes are discovered from the URL map, so a new route is covered the day it is added;
 a route whose URL parameters this file cannot fill fails the test until it is taught here.
 """
-import io
 
 import pytest
 from conftest import PortalClient, login
 
 from portal import modules
 from portal.access import ALL_ROLES, PERMISSIONS, PUBLIC, UNIT_ROLES, view_permission
-from portal.attachments.services import save
-from portal.models import AuditLog, Notification, User
+from portal.models import AuditLog, User
 
 # Records that belong to one user, not to a unit: everybody else gets 404, bureau roles included.
 PER_USER = {"notification_id", "job_id"}
 
 ROLES = sorted(ALL_ROLES)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-class Storage:
-    def __init__(self, name, data):
-        self.filename, self.stream = name, io.BytesIO(data)
-
-
-class Outside:
-    """What a module's demo `outside(ctx)` needs to make records of a unit no test user may see."""
-
-    def __init__(self, world):
-        self.unit = world.other_shop
-        self.user = world.user("unit_clerk", unit=world.other_shop)
-        self.office = world.user("office")
-        self.inspector = world.user("inspector")
-
-
-@pytest.fixture
-def outside(app, world):
-    """Records of 界外基层单位乙, which no user of 测试商店 may see, and the URL values that name them:
-    the core's here, each module's from the `outside()` of the demo its manifest declares."""
-    ctx = Outside(world)
-    values = {}
-    with app.app_context():
-        attachment = save("unit", world.other_shop, Storage("界外档案.pdf", PDF), ctx.user)
-        for manifest in modules.manifests():
-            demo = manifest.demo_module()
-            if demo is not None and hasattr(demo, "outside"):
-                values.update(demo.outside(ctx))
-    notification = Notification.select().where(Notification.user == ctx.user.id).first()
-    return values | {
-        "notification_id": notification.id,
-        "unit_id": world.other_shop.id,
-        "user_id": ctx.user.id,
-        "attachment_id": attachment.id,
-        "owner_type": "unit",
-        "owner_id": world.other_shop.id,
-    }
 
 
 def routes(app):
