@@ -9,28 +9,11 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from .models.org import Unit
-
-# Roles that work across the whole system and see every unit.
-BUREAU_ROLES = frozenset({"admin", "leader", "office", "inspector"})
-# Roles bound to their own unit's subtree (谁主管谁负责).
-UNIT_ROLES = frozenset({"unit_head", "unit_clerk", "informant"})
-ALL_ROLES = BUREAU_ROLES | UNIT_ROLES
-
-# permission -> roles that hold it: the one table of who may do what. Each module declares its
-# own permissions in its manifest (portal/modules.py), which merges them in here.
-PERMISSIONS = {}
-
-
-def declare(permissions):
-    """Add a module's permissions to the table; a name is declared once, by one module."""
-    for name, roles in permissions.items():
-        if name in PERMISSIONS:
-            raise KeyError(f"permission {name!r} is declared twice")
-        unknown = set(roles) - ALL_ROLES
-        if unknown:
-            raise KeyError(f"permission {name!r}: unknown roles {sorted(unknown)}")
-        PERMISSIONS[name] = frozenset(roles)
-
+from .models.users import User
+# The table and the questions asked of it live in portal.permissions (which models may import
+# too); this module is the web side: declaring and enforcing a view's permission, guarded fetches.
+from .permissions import (ALL_ROLES, BUREAU_ROLES, PERMISSIONS, UNIT_ROLES, can, declare, in_scope,  # noqa: F401
+                          sees_everything)
 
 PUBLIC = "public"
 
@@ -49,41 +32,14 @@ def permission(name):
 public = permission(PUBLIC)
 
 
-def can(name, user=None):
-    user = user if user is not None else current_user
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.role in PERMISSIONS[name]
+def unit_scope(user):
+    """A subquery of the unit ids the user may see, or None when the user sees all units."""
+    return Unit.scope_of(user)
 
 
 def users_with(name, unit=None):
     """Active users holding a permission (of one unit, when given): whom a step notifies."""
-    from .models.users import User
-
-    query = User.select().where(User.role.in_(tuple(PERMISSIONS[name])), User.active == True)  # noqa: E712
-    if unit is not None:
-        query = query.where(User.unit == getattr(unit, "id", unit))
-    return list(query)
-
-
-def sees_everything(user):
-    return user.role in BUREAU_ROLES
-
-
-def in_scope(user, unit):
-    """True when the unit lies in what the user may see (every unit for bureau roles)."""
-    if sees_everything(user):
-        return True
-    return unit is not None and user.unit.contains(unit)
-
-
-def unit_scope(user):
-    """A subquery of the unit ids the user may see, or None when the user sees all units."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return Unit.select(Unit.id).where(False)
-    if sees_everything(user):
-        return None
-    return Unit.select(Unit.id).where(Unit.path.startswith(user.unit.path))
+    return list(User.holding(name, unit))
 
 
 def get_or_404(model, object_id, user=None):

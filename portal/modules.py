@@ -19,7 +19,7 @@ from typing import Optional
 
 from peewee import Model
 
-from . import access
+from .permissions import declare
 
 # The one central list: packages under portal/, in the order their menus, cards and demo come.
 MODULES = ["auth", "dashboard", "inbox", "supervision", "agreements", "veto", "inspections", "legal", "petitions",
@@ -44,7 +44,7 @@ class Module:
     name: str
     label: str
     blueprint: object = None
-    # permission name -> roles; merged into access.PERMISSIONS, the one table of who may do what.
+    # permission name -> roles; merged into permissions.PERMISSIONS, the one table of who may do what.
     permissions: dict = field(default_factory=dict)
     # Setting defaults (overridable in instance/config.py), e.g. {"VETO_APPEAL_DAYS": 15}.
     settings: dict = field(default_factory=dict)
@@ -64,7 +64,7 @@ class Module:
     def __post_init__(self):
         if isinstance(self.models, str):
             self.models = (self.models,)
-        access.declare(self.permissions)
+        declare(self.permissions)
 
     def card(self, fn):
         """A dashboard card: fn(user) -> dict(title, value, note, url) or None to hide it."""

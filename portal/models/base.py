@@ -1,5 +1,6 @@
 """Owns the base classes of scoped records: those a unit owns, and those one user owns."""
 from ..db import BaseModel
+from .org import Unit
 
 
 class ScopedModel(BaseModel):
@@ -12,10 +13,8 @@ class ScopedModel(BaseModel):
 
     @classmethod
     def visible_to(cls, user, *fields):
-        from ..access import unit_scope
-
         query = cls.select(*fields)
-        scope = unit_scope(user)
+        scope = Unit.scope_of(user)
         if scope is not None:
             query = query.where(getattr(cls, cls.unit_field).in_(scope))
         return query

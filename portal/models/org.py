@@ -3,6 +3,7 @@ from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Inte
 
 from .. import clock
 from ..db import BaseModel
+from ..permissions import sees_everything
 
 # kind -> label. Offices (股室) belong to the bureau and run the work; they are not assessed.
 UNIT_KINDS = {
@@ -57,11 +58,18 @@ class Unit(BaseModel):
         return self.kind not in ("bureau", "office")
 
     @classmethod
-    def visible_to(cls, user, *fields):
-        from ..access import unit_scope
+    def scope_of(cls, user):
+        """A subquery of the unit ids the user may see, or None when the user sees all units."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls.select(cls.id).where(False)
+        if sees_everything(user):
+            return None
+        return cls.select(cls.id).where(cls.path.startswith(user.unit.path))
 
+    @classmethod
+    def visible_to(cls, user, *fields):
         query = cls.select(*fields)
-        scope = unit_scope(user)
+        scope = cls.scope_of(user)
         if scope is not None:
             query = query.where(cls.id.in_(scope))
         return query

@@ -3,6 +3,7 @@ from flask_login import UserMixin
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField
 
 from .. import clock
+from ..permissions import PERMISSIONS
 from .base import ScopedModel
 from .org import Unit
 
@@ -38,6 +39,14 @@ class User(UserMixin, ScopedModel):
 
     class Meta:
         table_name = "user"
+
+    @classmethod
+    def holding(cls, permission, unit=None):
+        """Active users whose role holds a permission (of one unit, when given)."""
+        query = cls.select().where(cls.role.in_(tuple(PERMISSIONS[permission])), cls.active == True)  # noqa: E712
+        if unit is not None:
+            query = query.where(cls.unit == getattr(unit, "id", unit))
+        return query
 
     def __str__(self):
         return self.display_name
