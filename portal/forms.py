@@ -1,12 +1,63 @@
 """Owns the base form: Flask-WTF with CSRF and WTForms' own Simplified Chinese messages."""
+import math
+import re
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 
 
+MAX_ID = 2 ** 63 - 1  # the largest number a database integer column holds
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are fine
+
+
 class Form(FlaskForm):
+    """Every form of the portal. Besides its own validators, each value is screened once, here: a
+    number past 64 bits, NaN or Infinity, and a control character in a text are refused with a
+    Chinese message before any validator or service sees them."""
+
     class Meta:
         # WTForms ships zh messages; with WTF_I18N_ENABLED off Flask-WTF uses them without Babel.
         locales = ["zh"]
+
+    def process(self, *args, **kwargs):
+        super().process(*args, **kwargs)
+        for field in leaf_fields(self):
+            screen(field)
+
+
+def leaf_fields(form):
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from (leaf_fields(entry.form) if isinstance(entry, FormField) else (entry,))
+        elif isinstance(field, FormField):
+            yield from leaf_fields(field.form)
+        else:
+            yield field
+
+
+def value_problem(value):
+    """The Chinese reason a parsed value cannot be stored, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+        return "数值超出范围。"
+    if isinstance(value, (Decimal, float)) and not math.isfinite(value):
+        return "请输入有效的数字。"
+    if isinstance(value, str) and CONTROL.search(value):
+        return "内容含有不可见的控制字符，请删除后重试。"
+    return None
+
+
+def screen(field):
+    values = field.data if isinstance(field.data, list) else [field.data]
+    problem = next((p for p in map(value_problem, values) if p), None)
+    if problem:
+        if not isinstance(field.data, (str, list)):
+            field.data = None  # validators then see "no number", never a NaN they would choke on
+        field.process_errors.append(problem)
 
 
 def error_text(form):
@@ -20,10 +71,15 @@ def choices(pairs):
 
 
 def int_arg(args, name):
-    """A positive number from the query string, or None: also for one too long to be an id, which
-    the database could not even compare."""
-    value = args.get(name, "")
-    return int(value) if value.isdigit() and len(value) <= 9 else None
+    """A positive number from the query string (or a form), or None: also for one too long to be an
+    id, which the database could not even compare."""
+    value = args.get(name, "") or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def int_list(values):
+    """The ids among submitted values (e.g. request.form.getlist("attendee")); others are dropped."""
+    return [int(v) for v in values if v and v.isascii() and v.isdigit() and len(v) <= 18]
 
 
 def year_arg(args):

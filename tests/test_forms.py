@@ -1,0 +1,30 @@
+"""The one validation layer of every form: numbers past 64 bits, NaN/Infinity and control characters are refused with a Chinese message before validators or services see them."""
+from werkzeug.datastructures import MultiDict
+from wtforms import DecimalField, IntegerField, StringField
+
+from portal.forms import Form, int_arg, int_list
+
+
+class F(Form):
+    """A form with one field of each screened kind."""
+
+    class Meta:
+        csrf = False
+    n = IntegerField()
+    d = DecimalField()
+    t = StringField()
+
+def test_odd_values_are_refused_with_a_message_and_plain_ones_pass(app):
+    with app.test_request_context():
+        f = F(formdata=MultiDict({"n": str(2**64), "d": "NaN", "t": "a\x01b"}))
+        assert not f.validate()
+        assert f.n.errors == ["数值超出范围。"] and f.d.errors == ["请输入有效的数字。"] and "控制字符" in f.t.errors[0]
+        f = F(formdata=MultiDict({"n": "5", "d": "1.5", "t": "行1\n行2"}))
+        assert f.validate(), f.errors
+
+
+def test_ids_from_a_request_are_parsed_or_dropped():
+    assert int_arg({"unit": "12"}, "unit") == 12
+    for bad in ("", "-1", "1.0", "١٢", "9" * 19, "NaN"):
+        assert int_arg({"unit": bad}, "unit") is None
+    assert int_list(["3", "x", "", "9" * 30, "4"]) == [3, 4]
