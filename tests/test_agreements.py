@@ -411,3 +411,10 @@ def test_template_pages(login_as, world):
     assert response.status_code == 302 and Agreement.select().count() == 1
     assert login_as("leader").post(f"/agreements/templates/{template.id}", {}).status_code == 403
     assert login_as("unit_head").get("/agreements/templates").status_code == 403
+
+
+def test_template_items_are_a_table_of_the_module():
+    """A template's items are a real table: checked against the migrations and the access matrix."""
+    from portal import modules
+
+    assert TemplateItem in modules.all_models() and AgreementItem in modules.all_models()
