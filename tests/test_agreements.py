@@ -418,3 +418,39 @@ def test_template_items_are_a_table_of_the_module():
     from portal import modules
 
     assert TemplateItem in modules.all_models() and AgreementItem in modules.all_models()
+
+
+# -- background jobs: called by name, no import cycle, nothing created at import --------------------------
+
+def test_the_jobs_module_imports_no_feature_module_and_creates_nothing(tmp_path):
+    import os
+    import pathlib
+    import sys
+
+    code = ("import sys, portal.tasks as tasks; print(tasks.huey.storage.filename); "
+            "print(sorted(m for m in sys.modules if m.startswith('portal.agreements')))")
+    instance = tmp_path / "instance"
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PORTAL_INSTANCE": str(instance)},
+                         cwd=pathlib.Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[:2] == [str(instance / "huey.db"), "[]"] and not instance.exists()
+
+
+def test_a_queued_print_job_finds_its_handler_by_name(app, login_as, world, issued):
+    from huey.storage import MemoryStorage
+
+    from portal import tasks
+    from portal.models import PrintJob
+
+    tasks.huey.immediate = False
+    tasks.huey.storage = MemoryStorage("portal")  # a queue, as the worker sees it, without a file
+    try:
+        login_as("office").post("/agreements/print", {"year": "2026", "kind": "zip"}, htmx=True)
+        job = PrintJob.get()
+        assert job.state == "queued" and len(tasks.huey) == 1
+        with app.app_context():
+            tasks.huey.execute(tasks.huey.dequeue())
+    finally:
+        tasks.huey.immediate = True
+    job = PrintJob.get_by_id(job.id)
+    assert job.state == "done" and job.done == 2
