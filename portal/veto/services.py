@@ -154,16 +154,20 @@ def _leader_todos(user):
                              note=(v.appeal_reason if v.state == "appealed" else v.description)[:80]) for v in waiting]
 
 
-def veto_reason(agreement):
-    """The grade override: a confirmed, not overturned veto fails the unit for that year."""
-    veto = (VetoEvent.select().where(VetoEvent.unit == agreement.unit_id, VetoEvent.year == agreement.year,
-                                     VetoEvent.state.in_(EFFECTIVE_STATES)).order_by(VetoEvent.occurred_on).first())
-    if veto is None:
-        return None
-    return f"一票否决：{veto.trigger_label}（{veto.occurred_on}）"
-
-
-grading.register_override(veto_reason)
+@grading.register_override
+def veto_reasons(agreements):
+    """The grade override: a confirmed, not overturned veto fails the unit for that year (the earliest
+    one is named). One query for any number of agreements."""
+    if not agreements:
+        return {}
+    first = {}
+    for veto in (VetoEvent.select().where(VetoEvent.unit.in_({a.unit_id for a in agreements}),
+                                          VetoEvent.year.in_({a.year for a in agreements}),
+                                          VetoEvent.state.in_(EFFECTIVE_STATES))
+                 .order_by(VetoEvent.occurred_on, VetoEvent.id)):
+        first.setdefault((veto.unit_id, veto.year), veto)
+    return {a.id: f"一票否决：{v.trigger_label}（{v.occurred_on}）" for a in agreements
+            if (v := first.get((a.unit_id, a.year))) is not None}
 
 
 # -- sanctions ---------------------------------------------------------------------------------------
