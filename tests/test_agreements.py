@@ -573,3 +573,18 @@ def test_a_queued_print_job_finds_its_handler_by_name(app, login_as, world, issu
         tasks.huey.immediate = True
     job = PrintJob.get_by_id(job.id)
     assert job.state == "done" and job.done == 2
+
+
+def test_the_templates_page_counts_agreements_in_one_query(app, login_as, world, count_queries):
+    office, counts = login_as("office"), []
+    for year in (2026, 2027, 2028, 2029):
+        make_template(app, world, year=year)
+        if year == 2026:
+            with app.app_context():
+                sv.issue(AgreementTemplate.get(AgreementTemplate.year == 2026), [world.shop, world.other_shop],
+                         world.user("office"))
+        with count_queries() as q:
+            body = office.get("/agreements/templates").get_data(as_text=True)
+        counts.append(q.count)
+    assert counts[0] == counts[-1], counts
+    assert re.search(r"2026.*?<td class=\"num\">2</td>", body, re.S) and '<td class="num">0</td>' in body

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
+from peewee import fn
 
 from .. import audit, clock, excel, htmx, pdf
 from ..access import can, get_or_404, permission
@@ -305,8 +306,10 @@ def print_download(job_id):
 def templates():
     """Yearly templates."""
     rows = list(AgreementTemplate.select().order_by(AgreementTemplate.year.desc()))
-    counts = {t.id: t.agreements.count() for t in rows}
-    return htmx.render("agreements/templates.html", rows=rows, counts=counts)
+    counts = dict(Agreement.select(Agreement.template, fn.COUNT(Agreement.id)).group_by(Agreement.template).tuples())
+    items = dict(TemplateItem.select(TemplateItem.template, fn.COUNT(TemplateItem.id))
+                 .group_by(TemplateItem.template).tuples())
+    return htmx.render("agreements/templates.html", rows=rows, counts=counts, items=items)
 
 
 def _template_form(template=None):
