@@ -455,12 +455,15 @@ def test_a_refused_step_is_audited(app, login_as, world, issued):
             sv.sign(other, world.user("unit_head"), other.version)
         with pytest.raises(RuleError, match="您的角色不能审定归档"):
             sv.archive(mine, world.user("office"), mine.version)
+        with pytest.raises(RuleError, match="您的角色不能下发"):
+            sv.issue(AgreementTemplate.get(), [world.branch], world.user("leader"))
     response = login_as("unit_head").post(f"/agreements/{mine.id}/sign", {"version": str(mine.version - 1)}, htmx=True)
     assert response.status_code == 422
     denied = [(r.object_id, r.summary) for r in AuditLog.select().where(AuditLog.object_type == "agreement",
                                                                            AuditLog.action == "denied").order_by(AuditLog.id)]
-    assert [object_id for object_id, _ in denied] == [other.id, mine.id, mine.id]
-    assert denied[0][1].startswith("签订未执行：只能签订本单位") and "页面已过期" in denied[2][1]
+    assert [object_id for object_id, _ in denied] == [other.id, mine.id, None, mine.id]
+    assert denied[0][1].startswith("签订未执行：只能签订本单位") and "页面已过期" in denied[3][1]
+    assert Agreement.select().count() == 2
     assert fresh(mine).state == "issued" and fresh(other).state == "issued"
 
 
