@@ -68,8 +68,6 @@ THRESHOLDS = {"excellent_min": "优秀分数线", "good_min": "良好分数线",
 
 
 def check_thresholds(excellent, good, passing):
-    excellent, good, passing = (_decimal(v, THRESHOLDS[k]) for k, v in
-                                (("excellent_min", excellent), ("good_min", good), ("pass_min", passing)))
     if not excellent > good > passing > 0:
         raise RuleError("等次分数线应满足：优秀 > 良好 > 合格 > 0。")
 
@@ -78,7 +76,7 @@ def save_template(template, user, *, items, **fields):
     """Create or edit a template (only while it has not been issued) with its items in order."""
     if template.id and not template.editable:
         raise RuleError("该模板已经下发，不能再修改；如需调整，请修改尚未签订的单个责任书。")
-    fields.update({key: _decimal(fields[key], label) for key, label in THRESHOLDS.items() if key in fields})
+    fields.update({key: _decimal(fields[key], label) for key, label in THRESHOLDS.items()})
     check_thresholds(fields["excellent_min"], fields["good_min"], fields["pass_min"])
     clash = AgreementTemplate.select().where(AgreementTemplate.year == fields["year"])
     if template.id:
