@@ -1,6 +1,4 @@
 """The portal package: create_app() builds the Flask application from its parts."""
-import os
-
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
@@ -9,14 +7,9 @@ from . import access, audit, cli, clock, db, errors, htmx, modules, nav, notify,
 
 def create_app(test_config=None):
     """Application factory: settings, database, extensions, the modules of portal.modules, CLI, error pages."""
-    instance_path = os.path.abspath(
-        (test_config or {}).get("INSTANCE_PATH")
-        or os.environ.get("PORTAL_INSTANCE")
-        or os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance")
-    )
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        instance_path=settings.instance_path((test_config or {}).get("INSTANCE_PATH")),
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",

@@ -46,6 +46,13 @@ class Defaults:
     WTF_I18N_ENABLED = False  # see portal.forms.Form
 
 
+def instance_path(configured=None):
+    """The instance folder: the one configured (tests), else PORTAL_INSTANCE, else instance/ beside the
+    package. The app and the background worker both ask here."""
+    return os.path.abspath(configured or os.environ.get("PORTAL_INSTANCE")
+                           or os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"))
+
+
 def configure(app, test_config=None, module_defaults=None):
     """Load defaults (the core's, then each module's), then instance/config.py, then environment,
     then test overrides."""

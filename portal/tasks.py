@@ -1,23 +1,59 @@
-"""Owns background jobs (huey, SQLite storage in the instance folder).
+"""Owns background jobs (huey, SQLite storage in the instance folder): one task runs a job by name.
 
-The worker: `.venv/bin/huey_consumer portal.tasks.huey` (make run starts it beside gunicorn).
-Tests run tasks in-process with huey.immediate = True.
+Modules register their job handlers by name (`@tasks.handler("agreements.print")`) and start them with
+`tasks.launch(name, *args)`, so this module imports none of them. The worker:
+`.venv/bin/huey_consumer portal.tasks.huey` (make run starts it beside gunicorn); it builds the app,
+which imports every module and so registers every handler. Tests run jobs in-process with
+huey.immediate = True.
 """
 import os
 from contextlib import nullcontext
 
 from flask import has_app_context
 from huey import SqliteHuey
+from huey.storage import SqliteStorage
+
+from . import settings
 
 
-def _instance_path():
-    return os.path.abspath(os.environ.get("PORTAL_INSTANCE")
-                           or os.path.join(os.path.dirname(os.path.dirname(__file__)), "instance"))
+class InstanceStorage(SqliteStorage):
+    """huey's SQLite storage, opened on first use rather than at import: importing the package creates
+    no folder or file."""
+
+    def __init__(self, name="huey", **kwargs):
+        super().__init__(name, create_tables=False, **kwargs)
+
+    def _create_connection(self):
+        os.makedirs(os.path.dirname(self.filename), exist_ok=True)
+        conn = super()._create_connection()
+        for statement in self.ddl:  # "create ... if not exists": cheap on every new connection
+            conn.execute(statement)
+        return conn
 
 
-os.makedirs(_instance_path(), exist_ok=True)
-huey = SqliteHuey("portal", filename=os.path.join(_instance_path(), "huey.db"))
+# The same instance folder as the app's (PORTAL_INSTANCE or the default), from the same function.
+huey = SqliteHuey("portal", filename=os.path.join(settings.instance_path(), "huey.db"), storage_class=InstanceStorage)
+HANDLERS = {}
 _worker_app = None
+
+
+def handler(name):
+    """Register a job handler under a name: fn(*args), run inside an app context by the worker."""
+
+    def decorator(fn):
+        if name in HANDLERS:
+            raise KeyError(f"job handler {name!r} is registered twice")
+        HANDLERS[name] = fn
+        return fn
+
+    return decorator
+
+
+def launch(name, *args):
+    """Queue a registered job (run at once, in-process, when huey.immediate)."""
+    if name not in HANDLERS:
+        raise KeyError(f"unknown job {name!r}; register it with @tasks.handler")
+    return run_job(name, *args)
 
 
 def app_context():
@@ -33,9 +69,8 @@ def app_context():
 
 
 @huey.task()
-def build_print_job(job_id):
-    from .agreements.printing import build
+def run_job(name, *args):
     from .db import database
 
     with app_context(), database.connection_context():
-        build(job_id)
+        HANDLERS[name](*args)

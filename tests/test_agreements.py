@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from portal.agreements import grading
 from portal.agreements import services as sv
 from portal.models import Agreement, AgreementItem, AgreementTemplate, AuditLog, SupervisedItem, TemplateItem
+from portal.workflow import RuleError
 
 D = Decimal
 
@@ -96,19 +97,19 @@ def test_issuing_twice_skips_units_that_have_one(app, world, issued):
 def test_an_issued_template_is_locked_and_can_be_copied(app, world, issued):
     template = AgreementTemplate.get()
     with app.app_context():
-        with pytest.raises(sv.AgreementError, match="已经下发"):
+        with pytest.raises(RuleError, match="已经下发"):
             sv.save_template(template, world.user("office"), items=[{"category": "x", "content": "y", "points": D("1"),
                              "kind": "standard"}], year=2026, title="t", party_a="a", party_a_signatory="s",
                              preamble="", rewards="", excellent_min=D("90"), good_min=D("80"), pass_min=D("60"),
                              bonus_cap=D("0"), sign_due=None, self_assess_due=None)
         copy = sv.copy_template(template, 2027, world.user("office"))
-        with pytest.raises(sv.AgreementError, match="2027年度的模板已存在"):
+        with pytest.raises(RuleError, match="2027年度的模板已存在"):
             sv.copy_template(template, 2027, world.user("office"))
     assert copy.year == 2027 and copy.editable and copy.items.count() == 4
 
 
 def test_template_thresholds_must_be_ordered(app, world):
-    with pytest.raises(sv.AgreementError, match="优秀 > 良好 > 合格"):
+    with pytest.raises(RuleError, match="优秀 > 良好 > 合格"):
         with app.app_context():
             sv.check_thresholds(D("80"), D("90"), D("60"))
 
@@ -127,12 +128,12 @@ def test_default_issue_targets_every_active_body(app, world):
 def test_who_may_sign(app, world, issued, role, action, allowed):
     mine, _ = issued
     with app.app_context():
-        assert (sv.may(world.user(role), mine, action) is None) == allowed
+        assert (sv.WORKFLOW.refusal(action, world.user(role), mine) is None) == allowed
 
 
 def test_a_head_cannot_sign_for_another_unit(app, world, issued):
     _, other = issued
-    with app.app_context(), pytest.raises(sv.AgreementError, match="只能签订本单位"):
+    with app.app_context(), pytest.raises(RuleError, match="只能签订本单位"):
         sv.sign(other, world.user("unit_head"), other.version)
 
 
@@ -150,10 +151,10 @@ def test_full_lifecycle_resolves_deadlines_and_is_audited(app, world, issued):
 def test_transitions_out_of_order_and_second_signature(app, world, issued):
     mine, _ = issued
     with app.app_context():
-        with pytest.raises(sv.AgreementError, match="不能考核评分"):
+        with pytest.raises(RuleError, match="不能考核评分"):
             sv.save_scores(mine, world.user("office"), mine.version, {}, "bureau", submit=True)
     a = walk_to(app, world, mine, "signed")
-    with app.app_context(), pytest.raises(sv.AgreementError, match="已经签订，不能重复签订"):
+    with app.app_context(), pytest.raises(RuleError, match="已经签订，不能重复签订"):
         sv.sign(a, world.user("unit_head"), a.version)
 
 
@@ -164,7 +165,7 @@ def test_editing_a_signed_agreement_is_refused(app, world, issued):
         sv.edit_items(mine, world.user("office"), mine.version, {item.id: {"content": "调整后的内容"}})
         assert AgreementItem.get_by_id(item.id).content == "调整后的内容"
         a = walk_to(app, world, mine, "signed")
-        with pytest.raises(sv.AgreementError, match="已签订，内容已冻结"):
+        with pytest.raises(RuleError, match="已签订，内容已冻结"):
             sv.edit_items(a, world.user("office"), a.version, {item.id: {"content": "再改"}})
     assert AgreementItem.get_by_id(item.id).content == "调整后的内容"
 
@@ -175,7 +176,7 @@ def test_stale_form_is_detected(app, world, issued):
     item = mine.items.first()
     with app.app_context():
         sv.edit_items(mine, world.user("office"), stale_version, {item.id: {"content": "甲改的"}})
-        with pytest.raises(sv.AgreementError, match="已被他人修改"):
+        with pytest.raises(RuleError, match="已被他人修改"):
             sv.edit_items(fresh(mine), world.user("office"), stale_version, {item.id: {"content": "乙改的"}})
     assert AgreementItem.get_by_id(item.id).content == "甲改的"
 
@@ -184,7 +185,7 @@ def test_stale_form_is_detected(app, world, issued):
                                            ("abc", "必须是数字")])
 def test_scores_out_of_range_change_nothing(app, world, issued, value, message):
     a = walk_to(app, world, issued[0], "signed")
-    with app.app_context(), pytest.raises(sv.AgreementError, match=message):
+    with app.app_context(), pytest.raises(RuleError, match=message):
         sv.save_scores(a, world.user("unit_head"), a.version, scores_for(a, {1: value, 2: "50", 3: "0"}), "self")
     assert fresh(a).self_total is None and fresh(a).items.first().self_score is None
 
@@ -194,7 +195,7 @@ def test_submitting_needs_every_item_scored(app, world, issued):
     with app.app_context():
         sv.save_scores(a, world.user("unit_head"), a.version, scores_for(a, {1: "38"}), "self")  # draft save is fine
         a = fresh(a)
-        with pytest.raises(sv.AgreementError, match="第 2、3 条"):
+        with pytest.raises(RuleError, match="第 2、3 条"):
             sv.save_scores(a, world.user("unit_head"), a.version, scores_for(a, {1: "38"}), "self", submit=True)
     assert fresh(a).state == "signed"
 
@@ -223,8 +224,8 @@ def test_a_failed_veto_item_fails_the_unit_whatever_the_score(app, world, issued
 def test_registered_override_forces_fail(app, world, issued):
     a = walk_to(app, world, issued[0], "assessed", scores={1: "40", 2: "60", 3: "0"})
 
-    def veto(agreement):
-        return "一票否决：测试" if agreement.unit_id == world.shop.id else None
+    def veto(agreements):
+        return {agreement.id: "一票否决：测试" for agreement in agreements if agreement.unit_id == world.shop.id}
 
     grading.register_override(veto)
     try:
@@ -411,3 +412,182 @@ def test_template_pages(login_as, world):
     assert response.status_code == 302 and Agreement.select().count() == 1
     assert login_as("leader").post(f"/agreements/templates/{template.id}", {}).status_code == 403
     assert login_as("unit_head").get("/agreements/templates").status_code == 403
+
+
+def test_template_items_are_a_table_of_the_module():
+    """A template's items are a real table: checked against the migrations and the access matrix."""
+    from portal import modules
+
+    assert TemplateItem in modules.all_models() and AgreementItem in modules.all_models()
+
+
+# -- a page's version, refusals audited, numbers that are not numbers (issue #12) ------------------------
+
+def _item_edit(agreement, version, points="30"):
+    item = agreement.items.order_by(AgreementItem.seq).first()
+    return {"version": version, f"content-{item.id}": "改过的内容", f"points-{item.id}": points}
+
+
+@pytest.mark.parametrize("version", ["", "abc", "1.5", "９", "1" * 30, None])
+def test_a_missing_or_malformed_version_is_a_stale_page_not_an_error(app, login_as, world, issued, version):
+    mine = issued[0]
+    office, head = login_as("office"), login_as("unit_head")
+    form = {} if version is None else {"version": version}
+    response = office.post(f"/agreements/{mine.id}/items", {**_item_edit(mine, version), **form}, htmx=True)
+    assert response.status_code == 422 and "页面已过期" in response.get_data(as_text=True)
+    assert "改过的内容" not in [i.content for i in fresh(mine).items]
+    response = head.post(f"/agreements/{mine.id}/sign", form, htmx=True)
+    assert response.status_code == 422 and "页面已过期" in response.get_data(as_text=True)
+    assert fresh(mine).state == "issued"
+    a = walk_to(app, world, mine, "signed")
+    item = a.items.order_by(AgreementItem.seq).first()
+    for submit in ("0", "1"):
+        response = head.post(f"/agreements/{a.id}/scores/self", {**form, f"score-{item.id}": "30", "submit": submit},
+                             htmx=True)
+        assert response.status_code == 422 and "页面已过期" in response.get_data(as_text=True)
+    assert fresh(a).version == a.version and fresh(a).state == "signed" and AgreementItem.get_by_id(item.id).self_score is None
+
+
+def test_a_refused_step_is_audited(app, login_as, world, issued):
+    mine, other = issued
+    with app.app_context():
+        with pytest.raises(RuleError, match="只能签订本单位"):
+            sv.sign(other, world.user("unit_head"), other.version)
+        with pytest.raises(RuleError, match="您的角色不能审定归档"):
+            sv.archive(mine, world.user("office"), mine.version)
+        with pytest.raises(RuleError, match="您的角色不能下发"):
+            sv.issue(AgreementTemplate.get(), [world.branch], world.user("leader"))
+    response = login_as("unit_head").post(f"/agreements/{mine.id}/sign", {"version": str(mine.version - 1)}, htmx=True)
+    assert response.status_code == 422
+    denied = [(r.object_id, r.summary) for r in AuditLog.select().where(AuditLog.object_type == "agreement",
+                                                                           AuditLog.action == "denied").order_by(AuditLog.id)]
+    assert [object_id for object_id, _ in denied] == [other.id, mine.id, None, mine.id]
+    assert denied[0][1].startswith("签订未执行：只能签订本单位") and "页面已过期" in denied[3][1]
+    assert Agreement.select().count() == 2
+    assert fresh(mine).state == "issued" and fresh(other).state == "issued"
+
+
+@pytest.mark.parametrize("value", ["NaN", "nan", "sNaN", "Infinity", "-Infinity", "1e999"])
+def test_numbers_that_are_not_scores_are_refused_in_chinese(app, login_as, world, issued, value):
+    mine = issued[0]
+    response = login_as("office").post(f"/agreements/{mine.id}/items", _item_edit(mine, mine.version, value), htmx=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and ("必须是数字" in body or "应在 0 到 1000 之间" in body)
+    assert fresh(mine).version == mine.version
+    a = walk_to(app, world, mine, "signed")
+    item = a.items.order_by(AgreementItem.seq).first()
+    response = login_as("unit_head").post(f"/agreements/{a.id}/scores/self",
+                                          {"version": a.version, f"score-{item.id}": value}, htmx=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and ("必须是数字" in body or "应在 0 到 1000 之间" in body)
+    assert AgreementItem.get_by_id(item.id).self_score is None and fresh(a).version == a.version
+
+
+@pytest.mark.parametrize("field", ["excellent_min", "good_min", "pass_min"])
+def test_a_template_threshold_that_is_not_a_number_is_refused(login_as, world, field):
+    data = {"year": "2026", "title": "综治维稳目标管理责任书", "party_a": "测试商务局", "party_a_signatory": "局长",
+            "excellent_min": "90", "good_min": "80", "pass_min": "60", "bonus_cap": "5", "items-0-category": "组织领导",
+            "items-0-content": "落实一把手负责制", "items-0-points": "100", "items-0-kind": "standard", field: "NaN"}
+    response = login_as("office").post("/agreements/templates/new", data)
+    assert response.status_code == 422 and "分数线必须是数字" in response.get_data(as_text=True)
+    assert AgreementTemplate.select().count() == 0
+
+
+def test_a_unit_name_that_is_no_sheet_title_still_exports(app, login_as, world):
+    template = make_template(app, world)
+    with app.app_context():
+        from portal.units.services import create_unit
+
+        unit = create_unit(name="商贸/物流[一]?*公司:\\分部", code="T-ODD", kind="grassroots", parent=world.branch)
+        agreement = sv.issue(template, [unit], world.user("office"))[0]
+    response = login_as("office").get(f"/agreements/{agreement.id}/scores.xlsx")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.data))
+    assert wb.active.title == "商贸_物流_一___公司__分部" and wb.active["C2"].value == "落实一把手负责制"
+    assert wb.active["B6"].value == "合计"
+
+
+# -- lists cost the same few queries whatever their size ---------------------------------------------------
+
+def _add_agreements(app, world, template, first, count):
+    """Issue the template to `count` new units; two of them assessed, one of those failed by a veto."""
+    from portal import clock
+    from portal.units.services import create_unit
+    from portal.veto import services as veto
+
+    with app.app_context():
+        units = [create_unit(name=f"测试基层单位{k:02d}", code=f"T-N{k:02d}", kind="grassroots", parent=world.branch)
+                 for k in range(first, first + count)]
+        agreements = sv.issue(template, units, world.user("office"))
+    for a in agreements[:2]:
+        world.user("unit_head", unit=a.unit)
+        walk_to(app, world, a, "assessed", scores={1: "40", 2: "60", 3: "0"})
+    with app.app_context():
+        event = veto.propose(unit=agreements[0].unit, year=2026, trigger="other", occurred_on=clock.today(),
+                             description="测试", user=world.user("office"))
+        veto.act(event, "confirm", world.user("leader"), "确认", event.version)
+
+
+@pytest.mark.parametrize("url", ["/agreements/?year=2026", "/agreements/?year=2026&grade=优秀",
+                                 "/agreements/?year=2026&sort=score&state=assessed", "/agreements/ranking?year=2026"])
+def test_agreement_lists_do_not_query_per_row(app, login_as, world, count_queries, url):
+    template = make_template(app, world)
+    client = login_as("office")
+    counts = []
+    for first, count in ((0, 3), (3, 27)):  # 3 agreements, then 30
+        _add_agreements(app, world, template, first, count)
+        with count_queries() as q:
+            assert client.get(url).status_code == 200
+        counts.append(q.count)
+    assert Agreement.select().count() == 30 and counts[0] == counts[1], counts
+
+
+# -- background jobs: called by name, no import cycle, nothing created at import --------------------------
+
+def test_the_jobs_module_imports_no_feature_module_and_creates_nothing(tmp_path):
+    import os
+    import pathlib
+    import sys
+
+    code = ("import sys, portal.tasks as tasks; print(tasks.huey.storage.filename); "
+            "print(sorted(m for m in sys.modules if m.startswith('portal.agreements')))")
+    instance = tmp_path / "instance"
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PORTAL_INSTANCE": str(instance)},
+                         cwd=pathlib.Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[:2] == [str(instance / "huey.db"), "[]"] and not instance.exists()
+
+
+def test_a_queued_print_job_finds_its_handler_by_name(app, login_as, world, issued):
+    from huey.storage import MemoryStorage
+
+    from portal import tasks
+    from portal.models import PrintJob
+
+    tasks.huey.immediate = False
+    tasks.huey.storage = MemoryStorage("portal")  # a queue, as the worker sees it, without a file
+    try:
+        login_as("office").post("/agreements/print", {"year": "2026", "kind": "zip"}, htmx=True)
+        job = PrintJob.get()
+        assert job.state == "queued" and len(tasks.huey) == 1
+        with app.app_context():
+            tasks.huey.execute(tasks.huey.dequeue())
+    finally:
+        tasks.huey.immediate = True
+    job = PrintJob.get_by_id(job.id)
+    assert job.state == "done" and job.done == 2
+
+
+def test_the_templates_page_counts_agreements_in_one_query(app, login_as, world, count_queries):
+    office, counts = login_as("office"), []
+    for year in (2026, 2027, 2028, 2029):
+        make_template(app, world, year=year)
+        if year == 2026:
+            with app.app_context():
+                sv.issue(AgreementTemplate.get(AgreementTemplate.year == 2026), [world.shop, world.other_shop],
+                         world.user("office"))
+        with count_queries() as q:
+            body = office.get("/agreements/templates").get_data(as_text=True)
+        counts.append(q.count)
+    assert counts[0] == counts[-1], counts
+    assert re.search(r"2026.*?<td class=\"num\">2</td>", body, re.S) and '<td class="num">0</td>' in body

@@ -11,6 +11,7 @@ from portal.agreements import grading
 from portal.models import AuditLog, Notification, Sanction, SupervisedItem, VetoEvent
 from portal.supervision import services as supervision
 from portal.veto import services as sv
+from portal.workflow import RuleError
 
 TODAY = datetime.date(2026, 11, 2)
 
@@ -39,11 +40,11 @@ def step(app, veto, action, user, reason="理由充分", day=TODAY):
 ])
 def test_who_may_act_on_a_proposed_veto(app, world, proposed, role, action, allowed):
     with app.app_context():
-        assert (sv.may(world.user(role), proposed, action) is None) == allowed
+        assert (sv.refusal(action, world.user(role), proposed) is None) == allowed
 
 
 def test_only_office_and_leaders_propose(app, world):
-    with app.app_context(), pytest.raises(sv.VetoError, match="只有股室工作人员和局领导"):
+    with app.app_context(), pytest.raises(RuleError, match="只有股室工作人员和局领导"):
         sv.propose(unit=world.shop, year=2026, trigger="other", occurred_on=TODAY, description="x",
                    user=world.user("inspector"))
 
@@ -88,15 +89,15 @@ def test_appeal_window_once_and_own_unit_only(app, world, proposed):
     leader, head = world.user("leader"), world.user("unit_head")
     veto = step(app, proposed, "confirm", leader)
     assert veto.appeal_due == TODAY + datetime.timedelta(days=15)
-    with pytest.raises(sv.VetoError, match="申诉期已于"):
+    with pytest.raises(RuleError, match="申诉期已于"):
         step(app, veto, "appeal", head, day=TODAY + datetime.timedelta(days=16))
     other_head = world.user("unit_head", unit=world.other_shop)
-    with pytest.raises(sv.VetoError, match="只能对本单位"):
+    with pytest.raises(RuleError, match="只能对本单位"):
         step(app, veto, "appeal", other_head, day=TODAY + datetime.timedelta(days=15))
     veto = step(app, veto, "appeal", head, "请求复核", day=TODAY + datetime.timedelta(days=15))
     assert veto.state == "appealed"
     veto = step(app, veto, "uphold", leader, "维持")
-    with pytest.raises(sv.VetoError, match="只能申诉一次"):
+    with pytest.raises(RuleError, match="只能申诉一次"):
         step(app, veto, "appeal", head, "再次申诉")
     assert VetoEvent.get_by_id(veto.id).state == "upheld"
 
@@ -107,9 +108,9 @@ def test_appeal_window_is_a_setting(app, world, proposed):
 
 
 def test_refusals_are_audited_and_change_nothing(app, world, proposed):
-    with pytest.raises(sv.VetoError, match="只有局领导可以确认"):
+    with pytest.raises(RuleError, match="只有局领导可以确认"):
         step(app, proposed, "confirm", world.user("office"))
-    with pytest.raises(sv.VetoError, match="请填写确认否决的理由"):
+    with pytest.raises(RuleError, match="请填写确认否决的理由"):
         step(app, proposed, "confirm", world.user("leader"), reason="  ")
     assert VetoEvent.get_by_id(proposed.id).state == "proposed"
     assert AuditLog.select().where(AuditLog.object_type == "veto", AuditLog.action == "denied").count() == 2
@@ -118,7 +119,7 @@ def test_refusals_are_audited_and_change_nothing(app, world, proposed):
 def test_stale_version_is_refused(app, world, proposed):
     stale = proposed.version
     step(app, proposed, "withdraw", world.user("office"), "误报")
-    with app.app_context(), pytest.raises(sv.VetoError, match="不能确认否决|已被他人修改"):
+    with app.app_context(), pytest.raises(RuleError, match="不能确认否决|已被他人修改"):
         sv.act(VetoEvent.get_by_id(proposed.id), "confirm", world.user("leader"), "确认", stale)
 
 
@@ -254,3 +255,79 @@ def test_leaders_find_vetoes_to_confirm_and_appeals_to_hear_in_their_todo(app, l
     step(app, proposed, "confirm", world.user("leader"), day=clock.today())
     step(app, proposed, "appeal", world.user("unit_head"), "请求复核", day=clock.today())
     assert "审理申诉" in login_as("leader").get("/todo").get_data(as_text=True)
+
+
+# -- the workflow's own guards, a page's version, lists in SQL (issue #12) --------------------------------
+
+def test_a_confirmed_veto_is_withdrawn_by_a_leader_only(app, world, proposed):
+    veto = step(app, proposed, "confirm", world.user("leader"))
+    with app.app_context():
+        assert sv.refusal("withdraw", world.user("office"), veto) == "已确认的一票否决只能由局领导撤回。"
+    with pytest.raises(RuleError, match="只能由局领导撤回"):
+        step(app, veto, "withdraw", world.user("office"), "误报")
+    assert step(app, veto, "withdraw", world.user("leader"), "经复核不属实").state == "withdrawn"
+    denied = AuditLog.get(AuditLog.object_type == "veto", AuditLog.action == "denied")
+    assert denied.summary == "撤回未执行：已确认的一票否决只能由局领导撤回。"
+
+
+@pytest.mark.parametrize("version", ["", "x", "1" * 30, None])
+def test_a_missing_or_malformed_version_is_a_stale_page(app, login_as, world, proposed, version):
+    form = {"reason": "事实清楚"} | ({} if version is None else {"version": version})
+    response = login_as("leader").post(f"/veto/{proposed.id}/confirm", form, htmx=True)
+    assert response.status_code == 422 and "页面已过期" in response.get_data(as_text=True)
+    assert VetoEvent.get_by_id(proposed.id).state == "proposed"
+
+
+def _fill(app, world, first, count):
+    """`count` more vetoes, sanctions and investigations, for units of their own."""
+    from portal.units.services import create_unit
+
+    office = world.user("office")
+    with app.app_context(), clock.frozen(at(TODAY)):
+        for k in range(first, first + count):
+            unit = create_unit(name=f"测试单位{k:02d}", code=f"T-V{k:02d}", kind="grassroots", parent=world.branch)
+            veto = sv.propose(unit=unit, year=2026, trigger="other", occurred_on=TODAY, description="测试", user=office)
+            sanction = sv.issue_sanction(unit=unit, kind="criticism", reason="测试", user=office, year=2026)
+            if k % 2:
+                veto = sv.act(veto, "confirm", world.user("leader"), "确认", veto.version)
+                sv.record_accountability(veto=veto, persons=[{"name": "甲"}], measure="admonition", decided_on=TODAY,
+                                         decision="诫勉谈话", follow_up="", user=office)
+            else:
+                sv.record_accountability(sanction=sanction, persons=[{"name": "乙"}], measure="admonition",
+                                         decided_on=TODAY, decision="诫勉谈话", follow_up="", user=office)
+            supervision.supervise("task", unit=unit, title=f"交办事项{k}", assigned_by=office, start_date=TODAY,
+                                  due_date=TODAY + datetime.timedelta(days=1))
+
+
+@pytest.mark.parametrize("role,url", [("office", "/veto/?year=2026"), ("office", "/veto/?year=2026&state=confirmed"),
+                                      ("office", "/veto/watchlist"), ("leader", "/todo")])
+def test_veto_lists_do_not_query_per_row(app, login_as, world, count_queries, role, url):
+    world.user("leader")
+    counts = []
+    for first, count in ((0, 3), (3, 27)):  # 3 of each, then 30
+        _fill(app, world, first, count)
+        if len(counts) == 0:  # one watch-list entry already sanctioned
+            with app.app_context(), clock.frozen(at(TODAY + datetime.timedelta(days=5))):
+                item = SupervisedItem.get(SupervisedItem.title == "交办事项0")
+                sv.sanction_candidate("supervision", item.id, "yellow", world.user("office"))
+        client = login_as(role)
+        with clock.frozen(at(TODAY + datetime.timedelta(days=5))), count_queries() as q:
+            body = client.get(url).get_data(as_text=True)
+        assert "测试单位02" in body
+        counts.append(q.count)
+    assert VetoEvent.select().count() == 30 and counts[0] == counts[1], counts
+
+
+def test_each_list_of_the_overview_pages_on_its_own(app, login_as, world):
+    app.config["PAGE_SIZE"] = 2
+    _fill(app, world, 0, 3)
+    office = login_as("office")
+    body = office.get("/veto/?year=2026", htmx=True).get_data(as_text=True)
+    assert body.count("第 1 / 2 页") == 3 and "测试单位02" in body and "测试单位00" not in body.split("通报批评")[0]
+    body = office.get("/veto/?year=2026&sanctions_page=2", htmx=True).get_data(as_text=True)
+    vetoes, sanctions = body.split("通报批评、黄牌警告、挂牌督办")[0], body.split("通报批评、黄牌警告、挂牌督办")[1].split("领导责任查究")[0]
+    assert "测试单位02" in vetoes and "测试单位00" in sanctions and "测试单位02" not in sanctions
+    assert "vetoes_page=2" in vetoes and "sanctions_page=1" in sanctions and "year=2026" in sanctions
+    with clock.frozen(at(TODAY + datetime.timedelta(days=5))):
+        body = office.get("/veto/watchlist?page=2", htmx=True).get_data(as_text=True)
+    assert "第 2 / 2 页" in body and body.count("inline-decide") == 1  # one row of three

@@ -9,13 +9,24 @@ from typing import Optional
 
 GRADES = ("优秀", "良好", "合格", "不合格")
 
-# Functions agreement -> reason (str) when something outside the scores fails the unit, else None.
+# Functions [agreement] -> {agreement id: reason} for the agreements something outside the scores
+# fails; they take many agreements at once, so a list of grades costs a query per override, not per row.
 OVERRIDES = []
 
 
 def register_override(fn):
     OVERRIDES.append(fn)
     return fn
+
+
+def override_reasons(agreements):
+    """{agreement id: [reason]} from every registered override."""
+    reasons = {}
+    for fn in OVERRIDES:
+        for agreement_id, reason in fn(agreements).items():
+            if reason:
+                reasons.setdefault(agreement_id, []).append(reason)
+    return reasons
 
 
 @dataclass(frozen=True)
@@ -61,26 +72,29 @@ def by_thresholds(total, agreement):
     return "不合格"
 
 
-def grade(agreement, items=None):
-    """The grade of an assessed agreement, with the reasons when it is failed regardless of score."""
+def grade(agreement, items=None, overrides=None):
+    """The grade of an assessed agreement, with the reasons when it is failed regardless of score.
+    `items` and `overrides` (the override reasons) are looked up when not given."""
     if agreement.total is None:
         return Result(None, None)
     items = list(agreement.items) if items is None else items
     reasons = [f"否决项“{item.content[:30]}”未达标" for item in items if item.kind == "veto" and item.failed]
-    reasons += [reason for reason in (fn(agreement) for fn in OVERRIDES) if reason]
+    reasons += override_reasons([agreement]).get(agreement.id, []) if overrides is None else overrides
     if reasons:
         return Result(agreement.total, "不合格", reasons)
     return Result(agreement.total, by_thresholds(agreement.total, agreement))
 
 
 def grades_for(agreements):
-    """Grades of many agreements with one query for their failed veto items (no query per row)."""
+    """Grades of many agreements with one query for their failed veto items and one per override (no
+    query per row)."""
     from ..models import AgreementItem
 
-    ids = [a.id for a in agreements if a.total is not None]
-    failed = {}
-    if ids:
-        for item in AgreementItem.select().where(AgreementItem.agreement.in_(ids), AgreementItem.kind == "veto",
-                                                 AgreementItem.failed == True):  # noqa: E712
+    assessed = [a for a in agreements if a.total is not None]
+    failed, overrides = {}, {}
+    if assessed:
+        for item in AgreementItem.select().where(AgreementItem.agreement.in_([a.id for a in assessed]),
+                                                 AgreementItem.kind == "veto", AgreementItem.failed == True):  # noqa: E712
             failed.setdefault(item.agreement_id, []).append(item)
-    return {a.id: grade(a, failed.get(a.id, [])) for a in agreements}
+        overrides = override_reasons(assessed)
+    return {a.id: grade(a, failed.get(a.id, []), overrides.get(a.id, [])) for a in agreements}

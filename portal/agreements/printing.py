@@ -8,21 +8,20 @@ import zipfile
 
 from flask import current_app, render_template
 
-from .. import clock, pdf
+from .. import clock, pdf, tasks
 from ..db import database
 from ..models import Agreement, AgreementItem, PrintJob
 from . import grading
 
 log = logging.getLogger(__name__)
+PRINT_JOB = "agreements.print"
 
 
 def start(user, kind, agreement_ids, title):
     """Record the job (the list is fixed and scoped now) and hand it to the worker."""
-    from ..tasks import build_print_job
-
     job = PrintJob.create(requested_by=user, kind=kind, title=title, agreement_ids=json.dumps(agreement_ids),
                           total=len(agreement_ids))
-    build_print_job(job.id)
+    tasks.launch(PRINT_JOB, job.id)
     return job
 
 
@@ -49,6 +48,7 @@ def _progress(job, done):
     PrintJob.update(done=done).where(PrintJob.id == job.id).execute()
 
 
+@tasks.handler(PRINT_JOB)
 def build(job_id):
     """Render every agreement of the job, reporting progress; a failure is recorded on the job."""
     job = PrintJob.get_by_id(job_id)

@@ -1,17 +1,18 @@
-"""Rules of agreements: templates, issuing with a frozen copy of the items, the lifecycle state
-machine with optimistic version checks, scoring, and the deadlines handed to the supervision core."""
+"""Rules of agreements: templates, issuing with a frozen copy of the items, the lifecycle (declared on
+the one Workflow), scoring, and the deadlines handed to the supervision core."""
 import datetime
 from decimal import Decimal, InvalidOperation
 
 from .. import audit, clock
+from ..access import can
 from ..db import database
 from ..models import (AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, AgreementTemplate, TemplateItem,
                       Unit)
 from ..nav import path_for
 from ..supervision import registry
 from ..supervision import services as supervision
-from ..legacy_workflow import Transition, refusal
-from . import grading
+from ..workflow import UNCHECKED, RuleError, Transition, Workflow, versioned_update
+from . import grading, module
 
 audit.register_object_type("agreement", "目标责任书")
 audit.register_object_type("agreement_template", "责任书模板")
@@ -19,11 +20,11 @@ audit.register_actions({"issue": "下发", "sign": "签订", "self_assess": "提
                         "archive": "审定归档", "save_scores": "保存评分", "edit_items": "修改条目",
                         "copy": "复制模板"})
 
-SIGN = registry.register(registry.SourceType(
+SIGN = module.item_type(registry.SourceType(
     "agreement_sign", "签订目标责任书", unit_permission="agreements.sign", max_extensions=1,
     max_extension_days=15, todo_label="签订目标责任书",
     url=lambda item: path_for("agreements.detail", agreement_id=item.source_id)))
-SELF_ASSESS = registry.register(registry.SourceType(
+SELF_ASSESS = module.item_type(registry.SourceType(
     "agreement_self_assess", "责任书年度自评", unit_permission="agreements.sign", max_extensions=1,
     max_extension_days=15, todo_label="提交年度自评",
     url=lambda item: path_for("agreements.detail", agreement_id=item.source_id)))
@@ -32,84 +33,56 @@ DEFAULT_SIGN_DAYS = 15
 TEMPLATE_FIELDS = ["year", "title", "preamble", "rewards", "party_a", "party_a_signatory", "excellent_min",
                    "good_min", "pass_min", "bonus_cap", "sign_due", "self_assess_due"]
 
-
-class AgreementError(ValueError):
-    """A rule was broken; the message is shown to the user."""
-
-
-# The one table of allowed transitions.
-TRANSITIONS = {
-    "issue": Transition("下发", ("draft",), "issued", frozenset({"office"})),
-    "sign": Transition("签订", ("issued",), "signed", frozenset({"unit_head"}), own_unit=True),
-    "self_assess": Transition("提交自评", ("signed",), "self_assessed", frozenset({"unit_head"}), own_unit=True),
-    "assess": Transition("考核评分", ("self_assessed",), "assessed", frozenset({"office", "leader"})),
-    "archive": Transition("审定归档", ("assessed",), "archived", frozenset({"leader"})),
-}
+WORKFLOW = Workflow(Agreement, "agreement", noun="责任书", states=AGREEMENT_STATES, transitions={
+    "issue": Transition("下发", ("draft",), "issued", "agreements.issue"),
+    # An agreement is created and issued in one transaction, so one that is not "issued" is signed.
+    "sign": Transition("签订", ("issued",), "signed", "agreements.sign", scope="own_unit",
+                       state_message="该责任书已经签订，不能重复签订。"),
+    "self_assess": Transition("提交自评", ("signed",), "self_assessed", "agreements.sign", scope="own_unit"),
+    "assess": Transition("考核评分", ("self_assessed",), "assessed", "agreements.assess"),
+    "archive": Transition("审定归档", ("assessed",), "archived", "agreements.archive"),
+})
 
 
-def may(user, agreement, action):
-    """None when the user may take this step now, else the Chinese reason why not."""
-    t = TRANSITIONS[action]
-    if action == "sign" and agreement.state in ("signed", "self_assessed", "assessed", "archived"):
-        state_message = "该责任书已经签订，不能重复签订。"
-    else:
-        state_message = f"责任书当前为“{agreement.state_label}”，不能{t.label}。"
-    return refusal(t, user, agreement, f"只能{t.label}本单位的责任书。", state_message)
-
-
-def _bump(agreement, version, **changes):
-    """Apply changes only if nobody changed the agreement since the user loaded it."""
-    if version is not None and int(version) != agreement.version:
-        raise AgreementError("该责任书已被他人修改，请刷新页面查看最新内容后再操作。")
-    changes["version"] = agreement.version + 1
-    updated = (Agreement.update(**changes)
-               .where(Agreement.id == agreement.id, Agreement.version == agreement.version).execute())
-    if not updated:
-        raise AgreementError("该责任书已被他人修改，请刷新页面查看最新内容后再操作。")
-    for key, value in changes.items():
-        setattr(agreement, key, value)
-
-
-def _transition(agreement, action, user, version, note="", **changes):
-    reason = may(user, agreement, action)
-    if reason:
-        raise AgreementError(reason)
-    before = agreement.state
-    target = TRANSITIONS[action].target
-    _bump(agreement, version, state=target, **changes)
-    audit.record(action, "agreement", agreement.id, unit=agreement.unit_id, actor=user,
-                 summary=f"{TRANSITIONS[action].label}《{agreement.year}年度{agreement.title}》（{agreement.party_b}）"
-                 + (f"：{note}" if note else ""),
-                 before={"state": before}, after={"state": target})
+def _named(agreement):
+    return f"《{agreement.year}年度{agreement.title}》（{agreement.party_b}）"
 
 
 # -- templates -------------------------------------------------------------------------------------
 
 def _decimal(value, label):
+    """A score or points value in 0..1000 to one decimal place; anything else is refused in Chinese
+    (NaN and Infinity are Decimals too, and a NaN cannot even be compared)."""
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.1"))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise AgreementError(f"{label}必须是数字。")
+        raise RuleError(f"{label}必须是数字。") from None
+    if not number.is_finite():
+        raise RuleError(f"{label}必须是数字。")
     if number < 0 or number > 1000:
-        raise AgreementError(f"{label}应在 0 到 1000 之间。")
-    return number
+        raise RuleError(f"{label}应在 0 到 1000 之间。")
+    return number.quantize(Decimal("0.1"))
+
+
+THRESHOLDS = {"excellent_min": "优秀分数线", "good_min": "良好分数线", "pass_min": "合格分数线", "bonus_cap": "加分上限"}
 
 
 def check_thresholds(excellent, good, passing):
     if not excellent > good > passing > 0:
-        raise AgreementError("等次分数线应满足：优秀 > 良好 > 合格 > 0。")
+        raise RuleError("等次分数线应满足：优秀 > 良好 > 合格 > 0。")
 
 
 def save_template(template, user, *, items, **fields):
     """Create or edit a template (only while it has not been issued) with its items in order."""
     if template.id and not template.editable:
-        raise AgreementError("该模板已经下发，不能再修改；如需调整，请修改尚未签订的单个责任书。")
+        raise RuleError("该模板已经下发，不能再修改；如需调整，请修改尚未签订的单个责任书。")
+    fields.update({key: _decimal(fields[key], label) for key, label in THRESHOLDS.items()})
     check_thresholds(fields["excellent_min"], fields["good_min"], fields["pass_min"])
     clash = AgreementTemplate.select().where(AgreementTemplate.year == fields["year"])
     if template.id:
         clash = clash.where(AgreementTemplate.id != template.id)
     if clash.exists():
-        raise AgreementError(f"{fields['year']}年度的模板已存在。")
+        raise RuleError(f"{fields['year']}年度的模板已存在。")
     _check_items(items)
     with database.atomic():
         before = audit.snapshot(template, TEMPLATE_FIELDS) if template.id else None
@@ -129,16 +102,18 @@ def save_template(template, user, *, items, **fields):
 
 def _check_items(items):
     if not items:
-        raise AgreementError("模板至少需要一个目标条目。")
+        raise RuleError("模板至少需要一个目标条目。")
     for n, item in enumerate(items, start=1):
         if not item.get("category") or not item.get("content"):
-            raise AgreementError(f"第 {n} 条缺少类别或目标内容。")
+            raise RuleError(f"第 {n} 条缺少类别或目标内容。")
         if item.get("kind") not in ITEM_KINDS:
-            raise AgreementError(f"第 {n} 条的类型无效。")
+            raise RuleError(f"第 {n} 条的类型无效。")
         if item["kind"] == "veto":
             item["points"] = Decimal("0")
-        elif item["points"] <= 0:
-            raise AgreementError(f"第 {n} 条的分值必须大于 0。")
+            continue
+        item["points"] = _decimal(item["points"], f"第 {n} 条分值")
+        if item["points"] <= 0:
+            raise RuleError(f"第 {n} 条的分值必须大于 0。")
 
 
 def copy_template(source, year, user):
@@ -168,11 +143,13 @@ def default_units():
 def issue(template, units, user):
     """Issue the template to units in one action: each gets its own copy of the text and items, and a
     signing deadline under supervision. Units that already have this year's agreement are skipped."""
+    # Checked (and a refusal audited) before the transaction that creates the agreements.
+    WORKFLOW.check("issue", user, Agreement(template=template, state="draft"))
     if not units:
-        raise AgreementError("请至少选择一个单位。")
+        raise RuleError("请至少选择一个单位。")
     items = list(template.items.order_by(TemplateItem.seq))
     if not items:
-        raise AgreementError("模板没有目标条目，不能下发。")
+        raise RuleError("模板没有目标条目，不能下发。")
     existing = {a.unit_id for a in Agreement.select(Agreement.unit).where(Agreement.template == template)}
     today = clock.today()
     sign_due = template.sign_due if template.sign_due and template.sign_due >= today else \
@@ -191,7 +168,7 @@ def issue(template, units, user):
             for item in items:
                 AgreementItem.create(agreement=agreement, seq=item.seq, category=item.category, content=item.content,
                                      points=item.points, scoring_rule=item.scoring_rule, kind=item.kind)
-            _transition(agreement, "issue", user, None, issued_at=clock.now())
+            agreement = WORKFLOW.write(agreement, "issue", user, summary=_named(agreement), issued_at=clock.now())
             supervision.supervise(SIGN.key, source_id=agreement.id, unit=unit, assigned_by=user, due_date=sign_due,
                                   title=f"签订{template.year}年度{template.title}", responsible_name=unit.head_name)
             issued.append(agreement)
@@ -202,35 +179,40 @@ def issue(template, units, user):
 
 
 # -- the lifecycle ---------------------------------------------------------------------------------
+# Steps check first (a refusal is audited, so outside the step's transaction), then write the step and
+# its side effects in one transaction.
 
 def edit_items(agreement, user, version, changes):
     """Office adjusts one agreement's items before it is signed; signed text is frozen."""
-    if user.role != "office":
-        raise AgreementError("只有股室工作人员可以修改责任书条目。")
+    if not can("agreements.manage", user):
+        raise RuleError("只有股室工作人员可以修改责任书条目。")
     if agreement.frozen:
-        raise AgreementError("责任书已签订，内容已冻结，不能修改。")
+        raise RuleError("责任书已签订，内容已冻结，不能修改。")
     items = {i.id: i for i in agreement.items}
     with database.atomic():
-        _bump(agreement, version)
+        versioned_update(agreement, version)
         for item_id, values in changes.items():
             item = items.get(item_id)
             if item is None:
-                raise AgreementError("条目不属于该责任书。")
+                raise RuleError("条目不属于该责任书。")
             if item.kind != "veto":
                 values["points"] = _decimal(values.get("points", item.points), f"第 {item.seq} 条分值")
                 if values["points"] <= 0:
-                    raise AgreementError(f"第 {item.seq} 条的分值必须大于 0。")
+                    raise RuleError(f"第 {item.seq} 条的分值必须大于 0。")
             for key, value in values.items():
                 setattr(item, key, value)
             item.save()
         audit.record("edit_items", "agreement", agreement.id, unit=agreement.unit_id, actor=user,
                      summary=f"修改《{agreement.party_b}》责任书条目 {len(changes)} 条")
+    return agreement
 
 
-def sign(agreement, user, version):
+def sign(agreement, user, version=UNCHECKED):
+    """The unit head signs: the text freezes, the signing deadline is met, the self-assessment one set."""
+    WORKFLOW.check("sign", user, agreement, version)
     with database.atomic():
-        _transition(agreement, "sign", user, version, signed_at=clock.now(), signed_by=user.id,
-                    party_b_signatory=user.display_name)
+        agreement = WORKFLOW.write(agreement, "sign", user, summary=_named(agreement), signed_at=clock.now(),
+                                   signed_by=user.id, party_b_signatory=user.display_name)
         supervision.resolve(SIGN.key, agreement.id, user, "责任书已签订")
         template = agreement.template
         due = template.self_assess_due if template.self_assess_due and template.self_assess_due > clock.today() \
@@ -238,9 +220,10 @@ def sign(agreement, user, version):
         supervision.supervise(SELF_ASSESS.key, source_id=agreement.id, unit=agreement.unit, assigned_by=None,
                               due_date=max(due, clock.today()),
                               title=f"提交{agreement.year}年度责任书自评", responsible_name=user.display_name)
+    return agreement
 
 
-def _parse_scores(agreement, scores, side):
+def _parse_scores(agreement, scores):
     """scores: {item_id: {"score": str, "note": str, "failed": bool}} -> validated values."""
     parsed = {}
     for item in agreement.items:
@@ -257,7 +240,7 @@ def _parse_scores(agreement, scores, side):
             continue
         value = _decimal(raw, f"第 {item.seq} 条得分")
         if value > item.points:
-            raise AgreementError(f"第 {item.seq} 条“{item.category}”得分应在 0 到 {item.points.normalize():f} 分之间。")
+            raise RuleError(f"第 {item.seq} 条“{item.category}”得分应在 0 到 {item.points.normalize():f} 分之间。")
         parsed[item.id] = (value, note, False)
     return parsed
 
@@ -266,10 +249,9 @@ def save_scores(agreement, user, version, scores, side, submit=False):
     """Save the unit's self-assessment (side "self") or the bureau's scores (side "bureau"), and on
     submit take the lifecycle step. Every scored item must be in range; submit needs every item."""
     action = "self_assess" if side == "self" else "assess"
-    reason = may(user, agreement, action)
-    if reason:
-        raise AgreementError(reason)
-    parsed = _parse_scores(agreement, scores, side)
+    # A draft save needs the same right as the step it prepares.
+    WORKFLOW.check(action, user, agreement, version)
+    parsed = _parse_scores(agreement, scores)
     with database.atomic():
         items = list(agreement.items.order_by(AgreementItem.seq))
         for item in items:
@@ -284,31 +266,32 @@ def save_scores(agreement, user, version, scores, side, submit=False):
         total = grading.total_of(items, side)
         if submit and total is None:
             missing = [str(i.seq) for i in items if i.kind != "veto" and (i.self_score if side == "self" else i.score) is None]
-            raise AgreementError(f"还有条目未评分（第 {'、'.join(missing)} 条），请全部评分后再提交。")
+            raise RuleError(f"还有条目未评分（第 {'、'.join(missing)} 条），请全部评分后再提交。")
         totals = {"self_total": total} if side == "self" else {"total": total}
-        if submit:
-            stamp = {"self_assessed_at": clock.now()} if side == "self" else {
-                "assessed_at": clock.now(), "assessed_by": user.id}
-            _transition(agreement, action, user, version, **totals, **stamp)
-            if side == "self":
-                supervision.resolve(SELF_ASSESS.key, agreement.id, user, "已提交年度自评")
-        else:
-            _bump(agreement, version, **totals)
+        if not submit:
+            versioned_update(agreement, version, **totals)
             audit.record("save_scores", "agreement", agreement.id, unit=agreement.unit_id, actor=user,
                          summary=f"保存《{agreement.party_b}》{'自评' if side == 'self' else '考核'}得分（暂存）")
+            return agreement
+        stamp = {"self_assessed_at": clock.now()} if side == "self" else {
+            "assessed_at": clock.now(), "assessed_by": user.id}
+        agreement = WORKFLOW.write(agreement, action, user, summary=_named(agreement), **totals, **stamp)
+        if side == "self":
+            supervision.resolve(SELF_ASSESS.key, agreement.id, user, "已提交年度自评")
+    return agreement
 
 
-def archive(agreement, user, version):
-    with database.atomic():
-        _transition(agreement, "archive", user, version, archived_at=clock.now())
+def archive(agreement, user, version=UNCHECKED):
+    """The leader approves the assessment result; the agreement is archived."""
+    return WORKFLOW.move(agreement, "archive", user, version, summary=_named(agreement), archived_at=clock.now())
 
 
 def ranking(query):
-    """Assessed agreements with their grade, best total first; ties by unit order."""
-    rows = [(a, grading.grade(a)) for a in query.where(Agreement.state.in_(("assessed", "archived")))]
+    """Assessed agreements with their grade, best total first; ties by unit order. `query` selects the
+    agreements with their units."""
+    agreements = list(query.where(Agreement.state.in_(("assessed", "archived"))))
+    grades = grading.grades_for(agreements)
+    rows = [(a, grades[a.id]) for a in agreements]
     # Units failed by a veto rank below every other unit, whatever their score.
     rows.sort(key=lambda row: (not row[1].reasons, row[0].total), reverse=True)
     return rows
-
-
-STATE_LABELS = AGREEMENT_STATES

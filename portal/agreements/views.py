@@ -1,15 +1,20 @@
 """Views of agreements: list and ranking (live tables), templates, issuing, the agreement page with
 its lifecycle steps and scores, the printable contract, bulk printing and Excel exports."""
+from types import SimpleNamespace
+
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
+from peewee import fn
 
 from .. import audit, clock, excel, htmx, pdf
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
+from ..excel import Column, Sheet
 from ..forms import year_arg
 from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, PrintJob,
                       TemplateItem, Unit)
-from ..pagination import paginate_list
+from ..pagination import paginate, paginate_list
+from ..workflow import RuleError
 from . import bp, module, grading, printing, services
 from .forms import TemplateForm
 
@@ -27,18 +32,24 @@ def _year(args):
     return year_arg(args) or _years()[0]
 
 
-def filtered(args, user):
-    """The user's agreements matching the list filters, sorted, with their grades."""
-    query = Agreement.visible_to(user).join(Unit).where(Agreement.year == _year(args))
+def list_query(args, user):
+    """The user's agreements of the list's year with their units, filtered by the column filters
+    (level, state) and sorted, in SQL."""
+    query = Agreement.visible_to(user, Agreement, Unit).join(Unit).where(Agreement.year == _year(args))
     if args.get("level") in ("2", "3"):
         query = query.where(Unit.level == int(args["level"]))
     if args.get("state") in AGREEMENT_STATES:
         query = query.where(Agreement.state == args["state"])
     if args.get("sort") == "score":
-        query = query.order_by(Agreement.total.desc(nulls="last"), Unit.path)
-    else:
-        query = query.order_by(Unit.path)
-    agreements = list(query)
+        return query.order_by(Agreement.total.desc(nulls="last"), Unit.path)
+    return query.order_by(Unit.path)
+
+
+def filtered(args, user):
+    """Every agreement matching the list filters, with their grades. A grade is computed (scores,
+    thresholds, a confirmed veto), not a column, so the grade filter runs in Python over rows fetched
+    in a constant number of queries."""
+    agreements = list(list_query(args, user))
     grades = grading.grades_for(agreements)
     if args.get("grade") in GRADE_CHOICES:
         agreements = [a for a in agreements if grades[a.id].grade == args["grade"]]
@@ -61,8 +72,12 @@ def agreements_card(user):
 @permission("agreements.view")
 def index():
     """Agreements of a year, filtered by level, status and grade, sortable by score; live."""
-    agreements, grades = filtered(request.args, current_user)
-    page = paginate_list(agreements)
+    if request.args.get("grade") in GRADE_CHOICES:
+        agreements, grades = filtered(request.args, current_user)
+        page = paginate_list(agreements)
+    else:
+        page = paginate(list_query(request.args, current_user))
+        grades = grading.grades_for(page.items)
     return htmx.render("agreements/index.html", "agreements/_table.html", rows=page.items, grades=grades, page=page,
                        total=page.total, args=request.args, years=_years(), year=_year(request.args),
                        states=AGREEMENT_STATES, grade_choices=GRADE_CHOICES)
@@ -72,7 +87,7 @@ def index():
 @permission("agreements.ranking")
 def ranking():
     """Annual assessment ranking (年度考核排名) of assessed units."""
-    query = Agreement.select().join(Unit).where(Agreement.year == _year(request.args))
+    query = _ranked(_year(request.args))
     if request.args.get("level") in ("2", "3"):
         query = query.where(Unit.level == int(request.args["level"]))
     rows = services.ranking(query)
@@ -82,20 +97,29 @@ def ranking():
                        years=_years(), year=_year(request.args), grade_choices=GRADE_CHOICES)
 
 
+def _ranked(year):
+    # The ranking is the bureau's view of every unit (the page needs agreements.ranking).
+    return Agreement.select(Agreement, Unit).join(Unit).where(Agreement.year == year).order_by(Unit.path)
+
+
+RANKING_COLUMNS = [
+    Column("名次", lambda row: row[0], 8, "0"),
+    Column("单位", lambda row: row[1].party_b, 28),
+    Column("层级", lambda row: row[1].unit.level_label, 10),
+    Column("自评得分", lambda row: row[1].self_total, 12, "0.0"),
+    Column("考核得分", lambda row: row[1].total, 12, "0.0"),
+    Column("等次", lambda row: row[2].grade, 10),
+    Column("说明", lambda row: "；".join(row[2].reasons) + ("（取消评先评优资格）" if row[2].reasons else ""), 40),
+]
+
+
 @bp.get("/ranking.xlsx")
 @permission("agreements.ranking")
 def ranking_xlsx():
     """The ranking as an Excel workbook."""
     year = _year(request.args)
-    rows = services.ranking(Agreement.select().join(Unit).where(Agreement.year == year))
-    return excel.response(f"{year}年度目标责任考核排名.xlsx", [{
-        "title": f"{year}年度考核排名",
-        "headers": [("名次", 8, "0"), ("单位", 28, None), ("层级", 10, None), ("自评得分", 12, "0.0"),
-                    ("考核得分", 12, "0.0"), ("等次", 10, None), ("说明", 40, None)],
-        "rows": [[n, a.party_b, a.unit.level_label, a.self_total, a.total, g.grade,
-                  "；".join(g.reasons) + ("（取消评先评优资格）" if g.reasons else "")]
-                 for n, (a, g) in enumerate(rows, start=1)],
-    }])
+    rows = [(n, a, g) for n, (a, g) in enumerate(services.ranking(_ranked(year)), start=1)]
+    return excel.response(f"{year}年度目标责任考核排名.xlsx", [Sheet(f"{year}年度考核排名", RANKING_COLUMNS, rows)])
 
 
 def _detail_context(agreement):
@@ -104,7 +128,7 @@ def _detail_context(agreement):
         "a": agreement, "items": items, "result": grading.grade(agreement, items),
         "history": audit.history("agreement", agreement.id),
         "attachments": attachments_of("agreement", agreement, current_user),
-        "may": {action: services.may(current_user, agreement, action) is None for action in services.TRANSITIONS},
+        "may": services.WORKFLOW.may(current_user, agreement),
         "base_points": grading.base_points(items),
         "states": AGREEMENT_STATES,
     }
@@ -124,6 +148,13 @@ def _after(agreement, message=None, error=None):
                         trigger=CHANGED)
 
 
+def _attempt(agreement, action, message):
+    """Take a step (a RuleError becomes the error answer) and answer with the refreshed agreement."""
+    return htmx.attempt(action, "agreements/_detail_live.html",
+                        lambda: _detail_context(Agreement.get_by_id(agreement.id)),
+                        url_for("agreements.detail", agreement_id=agreement.id), message=message, trigger=CHANGED)
+
+
 @bp.post("/<int:agreement_id>/sign")
 @permission("agreements.act")
 def sign(agreement_id):
@@ -131,7 +162,7 @@ def sign(agreement_id):
     agreement = get_or_404(Agreement, agreement_id)
     try:
         services.sign(agreement, current_user._get_current_object(), request.form.get("version"))
-    except services.AgreementError as exc:
+    except RuleError as exc:
         return _after(agreement, error=str(exc))
     scan = request.files.get("scan")
     if scan is not None and scan.filename:
@@ -158,12 +189,9 @@ def scores(agreement_id, side):
     if side not in ("self", "bureau"):
         abort(404)
     submit = request.form.get("submit") == "1"
-    try:
-        services.save_scores(agreement, current_user._get_current_object(), request.form.get("version"),
-                             _scores_from_form(agreement), side, submit=submit)
-    except services.AgreementError as exc:
-        return _after(agreement, error=str(exc))
-    return _after(agreement, ("自评已提交。" if side == "self" else "考核评分已提交。") if submit else "评分已暂存。")
+    return _attempt(agreement, lambda: services.save_scores(
+        agreement, current_user._get_current_object(), request.form.get("version"), _scores_from_form(agreement),
+        side, submit=submit), ("自评已提交。" if side == "self" else "考核评分已提交。") if submit else "评分已暂存。")
 
 
 @bp.post("/<int:agreement_id>/archive")
@@ -171,11 +199,8 @@ def scores(agreement_id, side):
 def archive(agreement_id):
     """The leader approves the assessment result and archives the agreement."""
     agreement = get_or_404(Agreement, agreement_id)
-    try:
-        services.archive(agreement, current_user._get_current_object(), request.form.get("version"))
-    except services.AgreementError as exc:
-        return _after(agreement, error=str(exc))
-    return _after(agreement, "考核结果已审定归档。")
+    return _attempt(agreement, lambda: services.archive(agreement, current_user._get_current_object(),
+                                                        request.form.get("version")), "考核结果已审定归档。")
 
 
 @bp.post("/<int:agreement_id>/items")
@@ -189,11 +214,8 @@ def edit_items(agreement_id):
             changes[item.id] = {"content": request.form[f"content-{item.id}"].strip() or item.content,
                                 "points": request.form.get(f"points-{item.id}", item.points),
                                 "scoring_rule": request.form.get(f"rule-{item.id}", item.scoring_rule).strip()}
-    try:
-        services.edit_items(agreement, current_user._get_current_object(), request.form.get("version"), changes)
-    except services.AgreementError as exc:
-        return _after(agreement, error=str(exc))
-    return _after(agreement, "条目已修改。")
+    return _attempt(agreement, lambda: services.edit_items(agreement, current_user._get_current_object(),
+                                                           request.form.get("version"), changes), "条目已修改。")
 
 
 @bp.get("/<int:agreement_id>/contract.pdf")
@@ -213,25 +235,34 @@ def contract_print(agreement_id):
     return htmx.render("agreements/pdf/contract.html", **printing.contract_context(agreement))
 
 
+def _veto_cell(failed, assessed):
+    return "未达标" if failed else ("达标" if assessed else None)
+
+
 @bp.get("/<int:agreement_id>/scores.xlsx")
 @permission("agreements.view")
 def scores_xlsx(agreement_id):
-    """An agreement's items and scores as an Excel workbook."""
+    """An agreement's items and scores as an Excel workbook, with a totals row."""
     agreement = get_or_404(Agreement, agreement_id)
-    result = grading.grade(agreement)
     items = list(agreement.items.order_by(AgreementItem.seq))
-    rows = [[i.seq, i.category, i.content, i.kind_label, i.points if i.kind != "veto" else None,
-             i.self_score if i.kind != "veto" else ("未达标" if i.self_failed else None),
-             i.score if i.kind != "veto" else ("未达标" if i.failed else ("达标" if agreement.total is not None else None)),
-             i.score_note] for i in items]
-    rows.append(["", "合计", "", "", None, agreement.self_total, agreement.total,
-                 f"等次：{result.grade or '未考核'}" + ("；" + "；".join(result.reasons) if result.reasons else "")])
-    return excel.response(f"{agreement.year}年度责任书评分-{agreement.party_b}.xlsx", [{
-        "title": agreement.party_b,
-        "headers": [("序号", 6, "0"), ("类别", 14, None), ("目标内容", 50, None), ("类型", 8, None), ("分值", 8, "0.0"),
-                    ("自评得分", 10, "0.0"), ("考核得分", 10, "0.0"), ("说明", 40, None)],
-        "rows": rows,
-    }])
+    result = grading.grade(agreement, items)
+    total = SimpleNamespace(seq="", category="合计", content="", kind_label="", kind="total", points=None,
+                            self_score=agreement.self_total, score=agreement.total,
+                            score_note=f"等次：{result.grade or '未考核'}"
+                            + ("；" + "；".join(result.reasons) if result.reasons else ""))
+    columns = [
+        Column("序号", lambda i: i.seq, 6, "0"),
+        Column("类别", lambda i: i.category, 14),
+        Column("目标内容", lambda i: i.content, 50),
+        Column("类型", lambda i: i.kind_label, 8),
+        Column("分值", lambda i: None if i.kind == "veto" else i.points, 8, "0.0"),
+        Column("自评得分", lambda i: _veto_cell(i.self_failed, False) if i.kind == "veto" else i.self_score, 10, "0.0"),
+        Column("考核得分", lambda i: _veto_cell(i.failed, agreement.total is not None) if i.kind == "veto" else i.score,
+               10, "0.0"),
+        Column("说明", lambda i: i.score_note, 40),
+    ]
+    return excel.response(f"{agreement.year}年度责任书评分-{agreement.party_b}.xlsx",
+                          [Sheet(agreement.party_b, columns, items + [total])])
 
 
 # -- bulk printing ----------------------------------------------------------------------------------
@@ -275,8 +306,10 @@ def print_download(job_id):
 def templates():
     """Yearly templates."""
     rows = list(AgreementTemplate.select().order_by(AgreementTemplate.year.desc()))
-    counts = {t.id: t.agreements.count() for t in rows}
-    return htmx.render("agreements/templates.html", rows=rows, counts=counts)
+    counts = dict(Agreement.select(Agreement.template, fn.COUNT(Agreement.id)).group_by(Agreement.template).tuples())
+    items = dict(TemplateItem.select(TemplateItem.template, fn.COUNT(TemplateItem.id))
+                 .group_by(TemplateItem.template).tuples())
+    return htmx.render("agreements/templates.html", rows=rows, counts=counts, items=items)
 
 
 def _template_form(template=None):
@@ -304,7 +337,7 @@ def template_new():
         try:
             template = services.copy_template(source, request.form.get("year", type=int) or source.year + 1,
                                               current_user._get_current_object())
-        except services.AgreementError as exc:
+        except RuleError as exc:
             flash(str(exc), "error")
             return redirect(url_for("agreements.templates"))
         flash(f"已由{source.year}年度模板复制出{template.year}年度模板，请核对后下发。", "success")
@@ -332,7 +365,7 @@ def _save_template(template, form):
                                    **form.header_data())
             flash("模板已保存。", "success")
             return redirect(url_for("agreements.template_edit", template_id=template.id))
-        except services.AgreementError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
     status = 422 if request.method == "POST" else 200
     return htmx.render("agreements/template_form.html", form=form, template=template, status=status)
@@ -349,7 +382,7 @@ def template_issue(template_id):
         chosen = [u for u in units if str(u.id) in request.form.getlist("unit")]
         try:
             issued = services.issue(template, chosen, current_user._get_current_object())
-        except services.AgreementError as exc:
+        except RuleError as exc:
             flash(str(exc), "error")
         else:
             flash(f"已向 {len(issued)} 个单位下发责任书。", "success")

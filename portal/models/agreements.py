@@ -80,8 +80,6 @@ class TargetItemFields(BaseModel):
 class TemplateItem(TargetItemFields):
     """目标条目 of a template."""
 
-    __abstract__ = True  # a base of models, not a table
-
     template = ForeignKeyField(AgreementTemplate, backref="items", on_delete="CASCADE")
 
     class Meta:

@@ -13,6 +13,13 @@ module = Module(
         "veto.propose": {"office", "leader"},
         # Who confirms, appeals or reviews which veto is decided by the veto workflow.
         "veto.act": ALL_ROLES,
+        # Confirming or rejecting a proposal, upholding or overturning it on appeal: the leaders'.
+        "veto.decide": {"leader"},
+        # The unit's one appeal, by its 一把手 (own unit only).
+        "veto.appeal": {"unit_head"},
+        "veto.withdraw": {"office", "leader"},
+        # Once confirmed, a veto is withdrawn by a leader only.
+        "veto.withdraw_confirmed": {"leader"},
         "veto.sanction": {"office", "leader"},
         "veto.watchlist": {"office", "leader"},
         "veto.accountability": {"office", "leader"},

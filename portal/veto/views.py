@@ -1,5 +1,8 @@
 """Views of one-veto accountability: the overview, proposing and deciding vetoes, appeals,
 sanctions, the watch list, responsibility investigations and their decision notice PDF."""
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -7,10 +10,11 @@ from .. import audit, clock, htmx, pdf
 from ..access import get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, year_arg
-from ..models import (MEASURES, SANCTION_KINDS, VETO_STATES, Accountability, Sanction, Unit,
-                      VetoEvent)
+from ..models import MEASURES, SANCTION_KINDS, VETO_STATES, Accountability, Sanction, Unit, VetoEvent
+from ..pagination import Page, paginate
 from ..supervision.urgency import window
 from ..users.services import unit_choices
+from ..workflow import RuleError
 from . import bp, module, services
 from .forms import AccountabilityForm, SanctionForm, VetoForm
 
@@ -43,16 +47,31 @@ def _year(args):
     return year_arg(args) or clock.today().year
 
 
+@dataclass
+class _ListPage(Page):
+    """A page of one of several lists on one page: its number travels as its own query parameter."""
+
+    param: str = "page"
+
+    def url(self, number):
+        return "?" + urlencode({**self.args, self.param: number})
+
+
+def _paged(query, param):
+    args = request.args.to_dict()
+    args["page"] = args.pop(param, "")
+    return _ListPage(**vars(paginate(query, args)), param=param)
+
+
 @bp.get("/")
 @permission("veto.view")
 def index():
     """Vetoes and sanctions of a year within the user's scope; the unit's appeal deadlines."""
     year = _year(request.args)
-    vetoes = list(VetoEvent.visible_to(current_user).where(VetoEvent.year == year).order_by(VetoEvent.id.desc()))
-    if request.args.get("state") in VETO_STATES:
-        vetoes = [v for v in vetoes if v.state == request.args["state"]]
-    sanctions = list(Sanction.visible_to(current_user).where(Sanction.year == year).order_by(Sanction.id.desc()))
-    records = list(Accountability.visible_to(current_user).order_by(Accountability.id.desc()))
+    state = request.args.get("state") if request.args.get("state") in VETO_STATES else None
+    vetoes = _paged(services.vetoes(current_user, year, state), "vetoes_page")
+    sanctions = _paged(services.sanctions(current_user, year), "sanctions_page")
+    records = _paged(services.accountabilities(current_user), "records_page")
     form = SanctionForm()
     form.unit.choices = choices(unit_choices())
     return htmx.render("veto/index.html", "veto/_tables.html", vetoes=vetoes, sanctions=sanctions, records=records,
@@ -71,7 +90,7 @@ def new():
             veto = services.propose(unit=unit, year=form.year.data, trigger=form.trigger.data,
                                     occurred_on=form.occurred_on.data, description=form.description.data,
                                     user=current_user._get_current_object())
-        except services.VetoError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
         else:
             flash("已提出一票否决，等待局领导确认。", "success")
@@ -82,8 +101,8 @@ def new():
 def _detail_context(veto):
     return {
         "v": veto, "w": window(veto.appeal_due) if veto.appeal_due else None,
-        "may": {a: services.may(current_user, veto, a) is None for a in services.TRANSITIONS},
-        "transitions": services.TRANSITIONS, "attachments": attachments_of("veto", veto, current_user),
+        "may": services.may(current_user, veto),
+        "transitions": services.WORKFLOW.transitions, "attachments": attachments_of("veto", veto, current_user),
         "history": audit.history("veto", veto.id),
         "records": list(veto.accountabilities),
     }
@@ -102,17 +121,13 @@ def detail(veto_id):
 def act(veto_id, action):
     """Confirm, reject, appeal, uphold, overturn or withdraw a veto, always with a reason."""
     veto = get_or_404(VetoEvent, veto_id)
-    if action not in services.TRANSITIONS:
+    if action not in services.WORKFLOW:
         abort(404)
-    error = message = None
-    try:
-        veto = services.act(veto, action, current_user._get_current_object(), request.form.get("reason"),
-                            request.form.get("version"))
-        message = f"已{services.TRANSITIONS[action].label}。"
-    except services.VetoError as exc:
-        error = str(exc)
-    return htmx.outcome("veto/_detail_live.html", lambda: _detail_context(VetoEvent.get_by_id(veto.id)),
-                        url_for("veto.detail", veto_id=veto.id), message=message, error=error, trigger=CHANGED)
+    return htmx.attempt(lambda: services.act(veto, action, current_user._get_current_object(),
+                                             request.form.get("reason"), request.form.get("version")),
+                        "veto/_detail_live.html", lambda: _detail_context(VetoEvent.get_by_id(veto.id)),
+                        url_for("veto.detail", veto_id=veto.id), message=f"已{services.WORKFLOW.label(action)}。",
+                        trigger=CHANGED)
 
 
 @bp.post("/sanctions")
@@ -125,7 +140,7 @@ def sanction_new():
         try:
             services.issue_sanction(unit=get_or_404(Unit, form.unit.data), kind=form.kind.data,
                                     reason=form.reason.data, user=current_user._get_current_object())
-        except services.VetoError as exc:
+        except RuleError as exc:
             error = str(exc)
     else:
         error = error_text(form)
@@ -141,7 +156,7 @@ def sanction_withdraw(sanction_id):
     try:
         services.withdraw_sanction(sanction, current_user._get_current_object(), request.form.get("reason"))
         flash("已撤回。", "success")
-    except services.VetoError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
     return redirect(url_for("veto.index", year=sanction.year))
 
@@ -150,7 +165,13 @@ def sanction_withdraw(sanction_id):
 @permission("veto.watchlist")
 def watchlist():
     """“议而不决、决而不办”: criticism candidates computed from overdue work, live."""
-    return htmx.render("veto/watchlist.html", "veto/_watchlist_table.html", candidates=services.watchlist(),
+    return _watchlist_page()
+
+
+def _watchlist_page():
+    page = paginate(services.watch_query(), request.args)
+    page.items = services.candidates(page.items)
+    return htmx.render("veto/watchlist.html", "veto/_watchlist_table.html", candidates=page, page=page,
                        kinds=SANCTION_KINDS)
 
 
@@ -162,10 +183,9 @@ def watchlist_sanction(source_type, source_id):
         services.sanction_candidate(source_type, source_id, request.form.get("kind", "criticism"),
                                     current_user._get_current_object())
         flash("已作出处理，并通知该单位。", "success")
-    except services.VetoError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
-    return htmx.render("veto/watchlist.html", "veto/_watchlist_table.html", candidates=services.watchlist(),
-                       kinds=SANCTION_KINDS)
+    return _watchlist_page()
 
 
 @bp.route("/accountability/new", methods=["GET", "POST"])
@@ -183,7 +203,7 @@ def accountability_new():
                 veto=veto, sanction=sanction, persons=form.persons(), measure=form.measure.data,
                 decided_on=form.decided_on.data, decision=form.decision.data, follow_up=form.follow_up.data,
                 user=current_user._get_current_object())
-        except services.VetoError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
         else:
             flash("已登记领导责任查究。", "success")
