@@ -318,3 +318,17 @@ def test_the_sessions_list_pages_keep_their_filters(app, login_as, world, staff)
     assert "年共 5 场" in body and "第 1 / 2 页" in body and f"?year={YEAR}&amp;form=exam&amp;page=2" in body
     body = office.get(f"/legal/?year={YEAR}&form=exam&page=2", htmx=True).get_data(as_text=True)
     assert body.count("/legal/sessions/") == 2 and "讲座" not in body
+
+
+def test_the_workbook_and_the_roster_template(app, login_as, world, staff):
+    law = Law.select().order_by(Law.sort_order).first()
+    record(app, world, world.bureau, [law], [staff[1], staff["other"]], form="exam")
+    head = login_as("unit_head")
+    wb = load_workbook(io.BytesIO(head.get(f"/legal/export.xlsx?year={YEAR}").data))
+    rows = list(wb["活动"].iter_rows(values_only=True))
+    assert rows[0] == ("日期", "单位", "形式", "名称", "主讲", "法律", "人数")
+    assert rows[1][1:] == ("测试商务局", "考试", "学习会", None, law.name, 1)  # the unit's own attendee only
+    attended = list(wb["签到与成绩"].iter_rows(values_only=True))
+    assert [r[2:5] for r in attended[1:]] == [("测试商店", "职工1", "001")]
+    template = load_workbook(io.BytesIO(head.get("/legal/staff/template.xlsx").data)).active
+    assert list(template.iter_rows(values_only=True)) == [("姓名", "职务", "工号", "在职"), ("张某某", "营业员", "0001", "是")]

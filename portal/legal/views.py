@@ -116,7 +116,8 @@ def staff():
 @permission("legal.view")
 def roster_template():
     """An empty roster workbook with the expected headers."""
-    return excel.response("花名册导入模板.xlsx", [Sheet("花名册", ROSTER_COLUMNS, rows=[StaffMember(name="张某某", post="营业员", employee_no="0001")])])
+    sample = StaffMember(name="张某某", post="营业员", employee_no="0001")
+    return excel.response("花名册导入模板.xlsx", [Sheet("花名册", ROSTER_COLUMNS, rows=[sample])])
 
 
 @bp.get("/staff/<int:unit_id>.xlsx")
