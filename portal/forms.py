@@ -1,7 +1,7 @@
 """Owns the base form: Flask-WTF with CSRF and WTForms' own Simplified Chinese messages."""
 import math
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField
@@ -86,3 +86,18 @@ def year_arg(args):
     """The `year` of the query string when it is a plausible year, else None."""
     year = int_arg(args, "year")
     return year if year and 2000 <= year <= 2100 else None
+
+
+def decimal_value(text, places="0.1"):
+    """A finite number typed into a form, rounded to `places`, or None when it is not one: "NaN" and
+    "Infinity" parse as Decimals but are no score, and comparing a NaN raises."""
+    try:
+        value = Decimal(str(text).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite():
+        return None
+    try:
+        return value.quantize(Decimal(places))
+    except InvalidOperation:  # more digits than the context holds, e.g. "1e40"
+        return None

@@ -12,6 +12,7 @@ from portal.inspections import services as sv
 from portal.models import AuditLog, ChecklistTemplate, Finding, ItemResult, SupervisedItem
 from portal.supervision import services as supervision
 from portal.supervision.urgency import urgency
+from portal.workflow import RuleError
 
 TEXT = "一把手负责制 | 领导小组成立、分工明确 | 查阅文件 | 10\n查岗值班 | 值班记录完整 | 现场查岗 | 20"
 START = datetime.date(2026, 3, 2)
@@ -29,7 +30,7 @@ def round_(app, world):
         r = sv.create_round(title="第一季度督查", start_date=START, end_date=START + datetime.timedelta(days=3),
                             template=checklist, inspectors=[world.user("inspector")],
                             units=[world.shop, world.other_shop], user=world.user("office"))
-        sv.advance(r, world.user("inspector"))
+        sv.advance(r, world.user("office"))
     return type(r).get_by_id(r.id)
 
 
@@ -39,9 +40,9 @@ def items(round_):
 
 def test_checklist_lines_are_validated_with_line_numbers(app, world):
     with app.app_context():
-        with pytest.raises(sv.InspectionError, match="第 2 行应为"):
+        with pytest.raises(RuleError, match="第 2 行应为"):
             sv.save_checklist(None, "清单", "类别 | 内容 | 方法 | 5\n只有一栏", world.user("office"))
-        with pytest.raises(sv.InspectionError, match="第 1 行的分值“五”不是数字"):
+        with pytest.raises(RuleError, match="第 1 行的分值“五”不是数字"):
             sv.save_checklist(None, "清单", "类别 | 内容 | 方法 | 五", world.user("office"))
 
 
@@ -78,12 +79,83 @@ def test_only_members_record_and_only_while_in_progress(app, login_as, world, ro
     first = items(round_)[0]
     outsider = world.user("inspector", username="another_inspector")
     with app.app_context():
-        with pytest.raises(sv.InspectionError, match="只有本轮督查组成员"):
+        with pytest.raises(RuleError, match="只有本轮督查组成员"):
             sv.record_result(round_, world.shop, first, outsider, verdict="yes", score="", note="", version=0)
-        sv.advance(round_, world.user("inspector"))
-        with pytest.raises(sv.InspectionError, match="已经完成"):
+        sv.advance(round_, world.user("office"))
+        with pytest.raises(RuleError, match="已经完成"):
             sv.record_result(type(round_).get_by_id(round_.id), world.shop, first, world.user("inspector"),
                              verdict="yes", score="", note="", version=0)
+
+
+@pytest.mark.parametrize("role", ["admin", "leader", "office", "inspector"])
+def test_every_bureau_role_sees_every_round_but_only_the_team_records(app, login_as, world, round_, role):
+    """The rule of README's role table: the bureau's people see every round; only the round's own team
+    records results and raises findings (office and leaders manage rounds, they do not record)."""
+    first = items(round_)[0]
+    user = world.user(role, username=f"not_on_team_{role}")
+    client = login_as(user)
+    sheet = f"/inspections/rounds/{round_.id}/units/{world.shop.id}"
+    assert client.get(f"/inspections/rounds/{round_.id}").status_code == 200
+    body = client.get(sheet).get_data(as_text=True)
+    assert "领导小组成立" in body and "check-form" not in body and "提出问题并交办整改" not in body
+    response = client.post(f"{sheet}/checks/{first.id}", {"verdict": "yes", "score": "", "version": "0"}, htmx=True)
+    assert response.status_code in (403, 422)
+    response = client.post(f"{sheet}/findings", {"description": "值班记录缺失", "severity": "minor",
+                                                 "requirement": "补齐", "deadline": ""}, htmx=True)
+    assert response.status_code in (403, 422)
+    assert ItemResult.select().count() == 0 and Finding.select().count() == 0
+    with app.app_context(), pytest.raises(RuleError, match="只有本轮督查组成员可以记录检查结果"):
+        sv.record_result(round_, world.shop, first, user, verdict="yes", score="", note="", version=0)
+    with app.app_context(), pytest.raises(RuleError, match="只有本轮督查组成员可以提出问题"):
+        sv.raise_finding(round_, world.shop, user, description="值班记录缺失", severity="minor", requirement="补齐",
+                         deadline=clock.today() + datetime.timedelta(days=30))
+    team = login_as("inspector")
+    assert "check-form" in team.get(sheet).get_data(as_text=True)
+    response = team.post(f"{sheet}/checks/{first.id}", {"verdict": "yes", "score": "", "version": "0"}, htmx=True)
+    assert response.status_code == 200 and ItemResult.get().verdict == "yes"
+
+
+def test_office_and_leaders_start_and_complete_rounds_with_the_pages_version(app, login_as, world):
+    with app.app_context():
+        checklist = sv.save_checklist(None, "综治督查清单", TEXT, world.user("office"))
+        r = sv.create_round(title="第二季度督查", start_date=START, end_date=START, template=checklist,
+                            inspectors=[world.user("inspector")], units=[world.shop], user=world.user("office"))
+    url = f"/inspections/rounds/{r.id}"
+    assert login_as("inspector").post(f"{url}/advance", {"version": "0"}).status_code == 403
+    office, leader = login_as("office"), login_as("leader")
+    assert 'name="version" value="0"' in office.get(url).get_data(as_text=True)
+    assert office.post(f"{url}/advance", {"version": "0"}).status_code == 302
+    assert type(r).get_by_id(r.id).state == "in_progress"
+    # The leader's page still shows the planned round: their click must not complete it.
+    for version in ("0", "", None, "abc"):
+        body = leader.post(f"{url}/advance", {"version": version} if version is not None else {},
+                           follow_redirects=True).get_data(as_text=True)
+        assert "页面已过期" in body
+    assert type(r).get_by_id(r.id).state == "in_progress"
+    assert leader.post(f"{url}/advance", {"version": "1"}).status_code == 302
+    done = type(r).get_by_id(r.id)
+    assert (done.state, done.version) == ("completed", 2)
+    assert "督查已完成" in office.post(f"{url}/advance", {"version": "2"}, follow_redirects=True).get_data(as_text=True)
+    steps = [a.action for a in AuditLog.select().where(AuditLog.object_type == "round").order_by(AuditLog.id)]
+    assert steps == ["create", "start_round", "denied", "denied", "denied", "denied", "complete_round", "denied"]
+
+
+@pytest.mark.parametrize("score", ["NaN", "nan", "sNaN", "Infinity", "-Infinity", "1e999"])
+def test_a_score_that_is_not_a_finite_number_is_a_message(app, login_as, world, round_, score):
+    first = items(round_)[0]
+    inspector = login_as("inspector")
+    response = inspector.post(f"/inspections/rounds/{round_.id}/units/{world.shop.id}/checks/{first.id}",
+                              {"verdict": "", "score": score, "version": "0"}, htmx=True)
+    assert response.status_code == 422 and "第 1 项得分必须是数字" in response.get_data(as_text=True)
+    assert ItemResult.select().where(ItemResult.score.is_null(False)).count() == 0
+
+
+@pytest.mark.parametrize("points", ["NaN", "Infinity", "-inf", "sNaN"])
+def test_checklist_points_that_are_not_a_finite_number_are_a_message(app, login_as, world, points):
+    office = login_as("office")
+    response = office.post("/inspections/checklists/new", {"name": "清单", "items": f"类别 | 内容 | 方法 | {points}"})
+    assert response.status_code == 422 and f"第 1 行的分值“{points}”不是数字" in response.get_data(as_text=True)
+    assert ChecklistTemplate.select().count() == 0
 
 
 @pytest.mark.parametrize("field,value,message", [
@@ -93,7 +165,7 @@ def test_only_members_record_and_only_while_in_progress(app, login_as, world, ro
 def test_finding_needs_requirement_and_a_sensible_deadline(app, world, round_, field, value, message):
     data = {"description": "值班记录缺失", "severity": "serious", "requirement": "补齐记录",
             "deadline": START + datetime.timedelta(days=15), field: value}
-    with app.app_context(), clock.frozen(at(START)), pytest.raises(sv.InspectionError, match=message):
+    with app.app_context(), clock.frozen(at(START)), pytest.raises(RuleError, match=message):
         sv.raise_finding(round_, world.shop, world.user("inspector"), **data)
     assert Finding.select().count() == 0
 
@@ -176,9 +248,61 @@ def test_findings_table_filters_and_scoping(app, login_as, world, round_, findin
     assert "值班记录缺失" in body and "界外问题" not in body
     other = Finding.get(Finding.description == "界外问题")
     assert head.get(f"/inspections/findings/{other.id}").status_code == 404
+    # Inspectors see everything, like every bureau role: also the rounds whose team they are not on.
     outsider = login_as(world.user("inspector", username="another_inspector"))
-    assert outsider.get(f"/inspections/rounds/{round_.id}").status_code == 404
-    assert "值班记录缺失" not in outsider.get("/inspections/findings").get_data(as_text=True)
+    assert outsider.get(f"/inspections/rounds/{round_.id}").status_code == 200
+    assert "值班记录缺失" in outsider.get("/inspections/findings").get_data(as_text=True)
+
+
+def test_the_findings_ledger_costs_the_same_queries_at_any_size(app, login_as, world, round_, count_queries):
+    """One page of the ledger: its rows with their unit, round and rectification joined, the count and the
+    per-unit table as aggregates — not a query per row."""
+    def add(n):
+        with app.app_context(), clock.frozen(at(START)):
+            for k in range(n):
+                sv.raise_finding(round_, world.shop if k % 2 else world.other_shop, world.user("inspector"),
+                                 description=f"问题{k}", severity="minor", requirement="整改",
+                                 deadline=START + datetime.timedelta(days=k))
+    office = login_as("office")
+    counts = []
+    for n in (2, 12):
+        add(n)
+        with clock.frozen(at(START + datetime.timedelta(days=5))), count_queries() as q:
+            body = office.get("/inspections/findings?status=open", htmx=True).get_data(as_text=True)
+        counts.append(q.count)
+        assert body.count('id="finding-') == Finding.select().count()
+    assert counts[0] == counts[1], counts
+
+
+def test_the_rounds_list_costs_the_same_queries_at_any_size(app, login_as, world, round_, count_queries):
+    office = login_as("office")
+    counts = []
+    for n in (1, 6):
+        with app.app_context():
+            for k in range(n):
+                sv.create_round(title=f"督查{k}", start_date=START, end_date=START, template=round_.template,
+                                inspectors=[world.user("inspector")], units=[world.shop], user=world.user("office"))
+        with count_queries() as q:
+            body = office.get("/inspections/", htmx=True).get_data(as_text=True)
+        counts.append(q.count)
+        assert body.count("/inspections/rounds/") == type(round_).select().count()
+    assert counts[0] == counts[1], counts
+
+
+def test_the_findings_ledger_pages_keep_their_filters(app, login_as, world, round_):
+    app.config["PAGE_SIZE"] = 3
+    with app.app_context(), clock.frozen(at(START)):
+        for k in range(7):
+            sv.raise_finding(round_, world.shop, world.user("inspector"), description=f"问题{k}",
+                             severity="grave" if k < 5 else "minor", requirement="整改",
+                             deadline=START + datetime.timedelta(days=30))
+    office = login_as("office")
+    body = office.get("/inspections/findings?severity=grave", htmx=True).get_data(as_text=True)
+    assert "第 1 / 2 页，共 5 条" in body and "?severity=grave&amp;page=2" in body
+    body = office.get("/inspections/findings?severity=grave&page=2", htmx=True).get_data(as_text=True)
+    assert body.count('id="finding-') == 2 and "问题5" not in body and "问题0" in body
+    # The per-unit table counts every matching row, not only the page's.
+    assert '<td class="num">5</td>' in body
 
 
 def test_findings_excel_has_the_status_history(app, login_as, world, finding):

@@ -9,7 +9,8 @@ from openpyxl import Workbook, load_workbook
 
 from portal import clock
 from portal.legal import services as sv
-from portal.models import Attendance, Law, LegalPlan, PlanLaw, StaffMember
+from portal.models import Attendance, AuditLog, Law, LegalPlan, PlanLaw, StaffMember
+from portal.workflow import RuleError
 
 YEAR = clock.today().year
 DAY = datetime.date(YEAR, 1, 15) if clock.today() > datetime.date(YEAR, 1, 15) else clock.today()
@@ -108,14 +109,14 @@ def record(app, world, unit, laws, people, form="lecture"):
 
 def test_session_rules(app, world, staff):
     law = Law.select().first()
-    with pytest.raises(sv.LegalError, match="不属于测试商店"):
+    with pytest.raises(RuleError, match="不属于测试商店"):
         record(app, world, world.shop, [law], [staff[1], staff["other"]])
-    with pytest.raises(sv.LegalError, match="请至少选择一部"):
+    with pytest.raises(RuleError, match="请至少选择一部"):
         record(app, world, world.shop, [], [staff[1]])
     session = record(app, world, world.bureau, [law], [staff[1], staff["other"]], form="exam")  # bureau-wide: all units
     a = Attendance.get(Attendance.staff == staff[1].id)
     with app.app_context():
-        with pytest.raises(sv.LegalError, match="“职工1”的成绩应在 0 到 100 分之间"):
+        with pytest.raises(RuleError, match="“职工1”的成绩应在 0 到 100 分之间"):
             sv.set_score(session, a, "101", world.user("office"))
         sv.set_score(session, a, "88.5", world.user("office"))
     assert Attendance.get_by_id(a.id).score == 88.5
@@ -195,3 +196,139 @@ def test_summary_pdf(app, login_as, world, staff, tmp_path):
     path.write_bytes(login_as("office").get(f"/legal/summary.pdf?year={YEAR}").data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert f"{YEAR}年度普法工作情况" in text and "中华人民共和国公司法" in text and "测试商店" in text
+
+
+def test_saving_the_plan_is_one_audited_transaction(app, login_as, world, monkeypatch):
+    laws = list(Law.select().order_by(Law.sort_order))
+    office = login_as("office")
+    response = office.post("/legal/plan", {"year": YEAR, "target_rate": "85", "planned_sessions": "12", "notes": "重点",
+                                           "law": [laws[0].id, laws[1].id]})
+    assert response.status_code == 302
+    plan = LegalPlan.get(LegalPlan.year == YEAR)
+    assert (plan.target_rate, plan.planned_sessions) == (85, 12)
+    assert sorted(pl.law_id for pl in plan.plan_laws) == sorted([laws[0].id, laws[1].id])
+    audited = AuditLog.get(AuditLog.object_type == "legal_plan")
+    assert audited.object_id == plan.id and "目标受教育面 85.0%" in audited.summary
+
+    # A save that fails half-way (here: its audit row) leaves the plan and its laws as they were.
+    from portal.legal import services
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services.audit, "record", broken)
+    with app.app_context(), pytest.raises(RuntimeError):
+        sv.save_plan(YEAR, target_rate="50", planned_sessions="1", notes="", law_ids=[laws[2].id],
+                     user=world.user("office"))
+    plan = LegalPlan.get(LegalPlan.year == YEAR)
+    assert (plan.target_rate, plan.planned_sessions, plan.notes) == (85, 12, "重点")
+    assert sorted(pl.law_id for pl in plan.plan_laws) == sorted([laws[0].id, laws[1].id])
+
+
+@pytest.mark.parametrize("target,planned", [("NaN", "1"), ("Infinity", "1"), ("0", "1"), ("101", "1"), ("90", "-1"),
+                                            ("90", "x")])
+def test_a_bad_plan_is_refused_and_changes_nothing(login_as, target, planned):
+    body = login_as("office").post("/legal/plan", {"year": YEAR, "target_rate": target, "planned_sessions": planned},
+                                   follow_redirects=True).get_data(as_text=True)
+    assert "目标受教育面应在 0 到 100 之间" in body
+    assert LegalPlan.select().count() == 0 and AuditLog.select().where(AuditLog.object_type == "legal_plan").count() == 0
+
+
+def test_adding_a_law_is_audited_and_a_duplicate_refused(login_as):
+    office = login_as("office")
+    office.post("/legal/plan", {"year": YEAR, "new_law": "中华人民共和国消防法", "category": "法律"})
+    law = Law.get(Law.name == "中华人民共和国消防法")
+    assert AuditLog.get(AuditLog.object_type == "law").object_id == law.id
+    body = office.post("/legal/plan", {"year": YEAR, "new_law": "中华人民共和国消防法"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "已在目录中" in body and Law.select().where(Law.name == "中华人民共和国消防法").count() == 1
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-inf", "sNaN"])
+def test_a_score_that_is_not_a_finite_number_is_a_message(app, world, staff, value):
+    session = record(app, world, world.shop, [Law.select().first()], [staff[1]], form="exam")
+    a = Attendance.get()
+    with app.app_context(), pytest.raises(RuleError, match="“职工1”的成绩必须是数字"):
+        sv.set_score(session, a, value, world.user("office"))
+    assert Attendance.get_by_id(a.id).score is None
+
+
+def test_bureau_wide_sessions_are_the_offices_and_units_record_only_their_own(app, world, staff):
+    law = Law.select().first()
+    with app.app_context():
+        with pytest.raises(RuleError, match="只有股室工作人员可以登记全系统"):
+            sv.record_session(unit=world.bureau, held_on=DAY, form="lecture", title="学法", speaker="", notes="",
+                              laws=[law], attendees=[staff[1]], user=world.user("unit_head"))
+        with pytest.raises(RuleError, match="只能登记本单位"):
+            sv.record_session(unit=world.other_shop, held_on=DAY, form="lecture", title="学法", speaker="", notes="",
+                              laws=[law], attendees=[staff["other"]], user=world.user("unit_head"))
+
+
+def test_in_a_bureau_wide_session_a_unit_sees_and_scores_only_its_own_people(app, login_as, world, staff):
+    """The bureau's exam is readable by every unit, but another unit's attendees (their numbers and
+    scores) are not theirs to see or change, nor are the bureau's materials theirs to add to."""
+    session = record(app, world, world.bureau, [Law.select().first()], [staff[1], staff["other"]], form="exam")
+    own = Attendance.get(Attendance.staff == staff[1].id)
+    other = Attendance.get(Attendance.staff == staff["other"].id)
+    with app.app_context():
+        sv.set_score(session, other, "75", world.user("office"))
+    head = login_as("unit_head")
+    body = head.get(f"/legal/sessions/{session.id}").get_data(as_text=True)
+    assert "职工1" in body and "界外职工" not in body and "X01" not in body and "参加人员（1）" in body
+    assert "attachments/legal_session" not in body
+    response = head.post(f"/legal/sessions/{session.id}/scores/{other.id}", {"score": "10"}, htmx=True)
+    assert response.status_code == 404 and Attendance.get_by_id(other.id).score == 75
+    response = head.post(f"/legal/sessions/{session.id}/scores/{own.id}", {"score": "90"}, htmx=True)
+    assert response.status_code == 200 and Attendance.get_by_id(own.id).score == 90
+    pdf = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    response = head.post(f"/attachments/legal_session/{session.id}", {"file": (pdf, "签到表.pdf")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 404
+    with app.app_context(), pytest.raises(RuleError, match="不是本单位的职工"):
+        sv.set_score(session, other, "10", world.user("unit_head"))
+    # The list counts the attendees the unit sees; the office sees them all.
+    assert '<td class="num">1</td>' in head.get(f"/legal/?year={YEAR}", htmx=True).get_data(as_text=True)
+    office = login_as("office").get(f"/legal/sessions/{session.id}").get_data(as_text=True)
+    assert "界外职工" in office and "attachments/legal_session" in office
+
+
+def test_the_sessions_list_costs_the_same_queries_at_any_size(app, login_as, world, staff, count_queries):
+    laws = list(Law.select().order_by(Law.sort_order))
+    office = login_as("office")
+    counts = []
+    for n in (2, 14):
+        for k in range(n):
+            record(app, world, world.shop if k % 2 else world.other_shop, laws[k % 3: k % 3 + 2],
+                   [staff[1], staff[2]] if k % 2 else [staff["other"]])
+        with count_queries() as q:
+            body = office.get(f"/legal/?year={YEAR}", htmx=True).get_data(as_text=True)
+        counts.append(q.count)
+        assert f"{YEAR} 年共 {n if n == 2 else 16} 场" in body
+    assert counts[0] == counts[1], counts
+
+
+def test_the_sessions_list_pages_keep_their_filters(app, login_as, world, staff):
+    app.config["PAGE_SIZE"] = 3
+    laws = list(Law.select().order_by(Law.sort_order))
+    for k in range(5):
+        record(app, world, world.shop, [laws[0]], [staff[1]], form="exam")
+    record(app, world, world.shop, [laws[0]], [staff[1]], form="lecture")
+    office = login_as("office")
+    body = office.get(f"/legal/?year={YEAR}&form=exam", htmx=True).get_data(as_text=True)
+    assert "年共 5 场" in body and "第 1 / 2 页" in body and f"?year={YEAR}&amp;form=exam&amp;page=2" in body
+    body = office.get(f"/legal/?year={YEAR}&form=exam&page=2", htmx=True).get_data(as_text=True)
+    assert body.count("/legal/sessions/") == 2 and "讲座" not in body
+
+
+def test_the_workbook_and_the_roster_template(app, login_as, world, staff):
+    law = Law.select().order_by(Law.sort_order).first()
+    record(app, world, world.bureau, [law], [staff[1], staff["other"]], form="exam")
+    head = login_as("unit_head")
+    wb = load_workbook(io.BytesIO(head.get(f"/legal/export.xlsx?year={YEAR}").data))
+    rows = list(wb["活动"].iter_rows(values_only=True))
+    assert rows[0] == ("日期", "单位", "形式", "名称", "主讲", "法律", "人数")
+    assert rows[1][1:] == ("测试商务局", "考试", "学习会", None, law.name, 1)  # the unit's own attendee only
+    attended = list(wb["签到与成绩"].iter_rows(values_only=True))
+    assert [r[2:5] for r in attended[1:]] == [("测试商店", "职工1", "001")]
+    template = load_workbook(io.BytesIO(head.get("/legal/staff/template.xlsx").data)).active
+    assert list(template.iter_rows(values_only=True)) == [("姓名", "职务", "工号", "在职"), ("张某某", "营业员", "0001", "是")]

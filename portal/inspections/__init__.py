@@ -9,10 +9,13 @@ bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 module = Module(
     "inspections", "督查", blueprint=bp,
     permissions={
+        # The bureau's people see every round and finding; units the rounds that visit them.
         "inspections.view": ALL_ROLES,
+        # Checklists, and planning, starting and completing rounds.
         "inspections.manage": {"office", "leader"},
-        # Recording results and raising findings: round membership is checked by the inspections rules.
-        "inspections.record": {"office", "leader", "inspector"},
+        # Recording results and raising findings: inspectors, and only on their own round's team (the
+        # workflow's "team" scope rule).
+        "inspections.record": {"inspector"},
         # Rectifications: who reminds and issues notices, who verifies (the round's inspectors), who
         # grants more time.
         "inspections.follow_up": {"office", "leader", "inspector"},

@@ -42,7 +42,7 @@ def seed():
             round_ = insp.create_round(title=title, start_date=start, end_date=start + datetime.timedelta(days=4),
                                        template=checklist, inspectors=[inspector],
                                        units=[Unit.get(Unit.code == c) for c in units], user=office)
-            insp.advance(round_, inspector)
+            round_ = insp.advance(round_, office)
             for code in units:
                 unit = Unit.get(Unit.code == code)
                 for n, item in enumerate(checklist.items.order_by(checklist.items.model.seq)):
@@ -55,7 +55,7 @@ def seed():
                                           deadline=insp.default_deadline(severity)), outcome)
                       for code, text, severity, requirement, outcome in findings]
             if complete:
-                insp.advance(round_, inspector)
+                insp.advance(round_, office)
         for finding, outcome in raised:
             item = insp.item_of(finding)
             head = User.get(User.unit == finding.unit_id, User.role == "unit_head")
@@ -89,7 +89,7 @@ def outside(ctx):
     checklist = insp.save_checklist(None, "综治督查清单", "组织领导 | 一把手负责制落实 | 查阅资料 | 10", ctx.office)
     round_ = insp.create_round(title="界外督查", start_date=clock.today(), end_date=clock.today(), template=checklist,
                                inspectors=[ctx.inspector], units=[ctx.unit], user=ctx.office)
-    insp.advance(round_, ctx.office)
+    round_ = insp.advance(round_, ctx.office)
     finding = insp.raise_finding(round_, ctx.unit, ctx.inspector, description="界外问题", severity="minor",
                                  requirement="限期整改", deadline=clock.today())
     return {"round_id": round_.id, "check_id": checklist.items.first().id, "checklist_id": checklist.id,

@@ -1,27 +1,57 @@
-"""Rules of inspections: versioned checklists, rounds and their teams, results saved item by item
-with a version check, and findings whose rectification runs on the supervision core."""
+"""Rules of inspections: versioned checklists, rounds and their teams on the one workflow, results
+saved item by item with a version check, and findings whose rectification runs on the supervision core."""
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app
+from peewee import Case, fn
 
 from .. import audit, clock
+from ..access import can
 from ..db import database
-from ..models import (SEVERITIES, VERDICTS, Attachment, ChecklistItem, ChecklistTemplate, Finding, InspectionRound,
-                      ItemResult, RoundMember, RoundUnit, SupervisedItem)
+from ..forms import decimal_value, int_arg
+from ..models import (ROUND_STATES, SEVERITIES, VERDICTS, Attachment, ChecklistItem, ChecklistTemplate, Finding,
+                      InspectionRound, ItemResult, RoundMember, RoundUnit, SupervisedItem, Unit)
 from ..nav import path_for
-from ..supervision import registry
 from ..supervision import services as supervision
+from ..supervision.registry import SourceType
+from ..workflow import UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem, versioned_update
+from . import module
 
 audit.register_object_type("checklist", "督查清单")
 audit.register_object_type("round", "督查轮次")
 audit.register_object_type("item_result", "检查结果")
 audit.register_object_type("finding", "督查问题")
-audit.register_actions({"record": "记录检查结果", "raise": "提出问题"})
+audit.register_actions({"record": "记录检查结果", "raise": "提出问题", "start_round": "开始督查",
+                        "complete_round": "完成督查"})
 
 
-class InspectionError(ValueError):
-    """A rule was broken; the message is shown to the user (and audited)."""
+def on_team(user, record):
+    """The scope rule of the inspectors' own work: the user is on the team of the round (the record is
+    a round, or a result of one)."""
+    round_id = record.id if isinstance(record, InspectionRound) else record.round_id
+    return RoundMember.on_team(round_id, user)
+
+
+TEAM = {"scopes": {"team": on_team}, "scope_messages": {"team": "只有本轮督查组成员可以{label}。"}}
+NOT_UNDER_WAY = "督查尚未开始或已经完成，不能{label}。"
+
+# Office and leaders plan, start and complete rounds; only the round's own team records and raises.
+ROUNDS = Workflow(InspectionRound, "round", noun="该督查", states=ROUND_STATES, **TEAM, transitions={
+    "start_round": Transition("开始督查", ("planned",), "in_progress", "inspections.manage"),
+    "complete_round": Transition("完成督查", ("in_progress",), "completed", "inspections.manage",
+                                 state_message="督查已完成。"),
+    "raise": Transition("提出问题", ("in_progress",), None, "inspections.record", scope="team",
+                        role_message="只有本轮督查组成员可以提出问题。",
+                        state_message=NOT_UNDER_WAY.format(label="提出问题")),
+})
+# A result has no states of its own: it is saved while its round is under way (ItemResult.round_state).
+RESULTS = Workflow(ItemResult, "item_result", noun="该检查结果", states=ROUND_STATES, state_field="round_state",
+                   **TEAM, transitions={
+    "record": Transition("记录检查结果", ("in_progress",), None, "inspections.record", scope="team",
+                         role_message="只有本轮督查组成员可以记录检查结果。",
+                         state_message=NOT_UNDER_WAY.format(label="记录检查结果")),
+})
 
 
 def _round_of(item):
@@ -30,9 +60,8 @@ def _round_of(item):
 
 def _rectification_check(user, item, action):
     """Only the round's own inspectors verify a rectification; submitting needs evidence."""
-    if action in ("close", "return") and user.role == "inspector":
-        if not RoundMember.select().where(RoundMember.round == _round_of(item), RoundMember.user == user.id).exists():
-            return "只有本轮督查组成员可以验收整改。"
+    if action in ("close", "return") and not on_team(user, _round_of(item)):
+        return "只有本轮督查组成员可以验收整改。"
     if action == "report":
         has_evidence = Attachment.select().where(Attachment.owner_type == "supervision", Attachment.owner_id == item.id,
                                                  Attachment.archived == False).exists()  # noqa: E712
@@ -41,10 +70,12 @@ def _rectification_check(user, item, action):
     return None
 
 
-RECTIFICATION = registry.register(registry.SourceType(
-    "rectification", "督查整改", assigner_permission="inspections.follow_up",
-    close_permission="inspections.verify", extension_permission="inspections.extend", max_extensions=1, max_extension_days=30, check=_rectification_check,
+RECTIFICATION = module.item_type(SourceType(
+    "rectification", "督查整改", assigner_permission="inspections.follow_up", close_permission="inspections.verify",
+    extension_permission="inspections.extend", max_extensions=1, max_extension_days=30, check=_rectification_check,
     url=lambda item: path_for("inspections.finding", finding_id=item.source_id)))
+# The join from a finding to its rectification item.
+RECTIFICATION_OF = (SupervisedItem.source_type == RECTIFICATION.key) & (SupervisedItem.source_id == Finding.id)
 
 
 # -- checklists --------------------------------------------------------------------------------------
@@ -57,19 +88,18 @@ def parse_items(text):
             continue
         parts = [p.strip() for p in line.replace("｜", "|").split("|")]
         if len(parts) != 4:
-            raise InspectionError(f"第 {n} 行应为“类别 | 检查内容 | 检查方法 | 分值”四栏，实际 {len(parts)} 栏。")
+            raise RuleError(f"第 {n} 行应为“类别 | 检查内容 | 检查方法 | 分值”四栏，实际 {len(parts)} 栏。")
         category, what, how, points = parts
         if not category or not what:
-            raise InspectionError(f"第 {n} 行缺少类别或检查内容。")
-        try:
-            value = Decimal(points)
-        except InvalidOperation:
-            raise InspectionError(f"第 {n} 行的分值“{points}”不是数字。")
+            raise RuleError(f"第 {n} 行缺少类别或检查内容。")
+        value = decimal_value(points)
+        if value is None:
+            raise RuleError(f"第 {n} 行的分值“{points}”不是数字。")
         if not Decimal("0") < value <= Decimal("100"):
-            raise InspectionError(f"第 {n} 行的分值应在 0 到 100 之间。")
+            raise RuleError(f"第 {n} 行的分值应在 0 到 100 之间。")
         items.append({"category": category, "what": what, "how": how, "points": value})
     if not items:
-        raise InspectionError("清单至少需要一项检查内容。")
+        raise RuleError("清单至少需要一项检查内容。")
     return items
 
 
@@ -78,12 +108,12 @@ def save_checklist(template, name, text, user):
     items = parse_items(text)
     name = (name or "").strip()
     if not name:
-        raise InspectionError("请填写清单名称。")
+        raise RuleError("请填写清单名称。")
     with database.atomic():
         if template is None or template.rounds.exists():
             version = (template.version + 1) if template else 1
             if template is None and ChecklistTemplate.select().where(ChecklistTemplate.name == name).exists():
-                raise InspectionError(f"已有名为“{name}”的清单，请直接修改它。")
+                raise RuleError(f"已有名为“{name}”的清单，请直接修改它。")
             if template is not None:
                 ChecklistTemplate.update(current=False).where(ChecklistTemplate.name == template.name).execute()
                 name = template.name
@@ -107,16 +137,14 @@ def checklist_text(template):
 # -- rounds -------------------------------------------------------------------------------------------
 
 def create_round(*, title, start_date, end_date, template, inspectors, units, user):
-    if user.role not in ("office", "leader"):
-        raise InspectionError("只有股室工作人员和局领导可以安排督查。")
-    if not (title or "").strip():
-        raise InspectionError("请填写督查名称。")
-    if end_date < start_date:
-        raise InspectionError("结束日期不能早于开始日期。")
-    if not inspectors:
-        raise InspectionError("请至少选择一名督查组成员。")
-    if not units:
-        raise InspectionError("请至少选择一个被督查单位。")
+    problem = None if can("inspections.manage", user) else "只有股室工作人员和局领导可以安排督查。"
+    problem = problem or guarded(
+        None if (title or "").strip() else "请填写督查名称。",
+        "结束日期不能早于开始日期。" if end_date < start_date else None,
+        None if inspectors else "请至少选择一名督查组成员。",
+        None if units else "请至少选择一个被督查单位。")
+    if problem:
+        raise RuleError(problem)
     with database.atomic():
         round_ = InspectionRound.create(title=title.strip(), start_date=start_date, end_date=end_date,
                                         template=template, created_by=user)
@@ -129,78 +157,90 @@ def create_round(*, title, start_date, end_date, template, inspectors, units, us
     return round_
 
 
-NEXT_STATE = {"planned": "in_progress", "in_progress": "completed"}
+def next_step(round_):
+    """The step that moves a round on: planned → in progress → completed."""
+    return "start_round" if round_.state == "planned" else "complete_round"
 
 
-def advance(round_, user):
-    """planned → in progress → completed."""
-    if user.role not in ("office", "leader") and not is_member(round_, user):
-        raise InspectionError("只有督查组成员或股室工作人员可以变更督查状态。")
-    target = NEXT_STATE.get(round_.state)
-    if target is None:
-        raise InspectionError("督查已完成。")
-    with database.atomic():
-        before = round_.state
-        round_.state = target
-        round_.save(only=[InspectionRound.state])
-        audit.record("update", "round", round_.id, actor=user, summary=f"督查“{round_.title}”状态变更",
-                     before={"state": before}, after={"state": target})
-
-
-def is_member(round_, user):
-    return RoundMember.select().where(RoundMember.round == round_, RoundMember.user == user.id).exists()
+def advance(round_, user, version=UNCHECKED):
+    """Start a planned round or complete one under way; the page's version must still match."""
+    return ROUNDS.move(round_, next_step(round_), user, version, summary=f"督查“{round_.title}”")
 
 
 def may_record(round_, user):
-    if not (is_member(round_, user) or user.role == "office"):
-        return "只有本轮督查组成员可以记录检查结果。"
-    if round_.state != "in_progress":
-        return "督查尚未开始或已经完成，不能记录检查结果。"
-    return None
+    """None when the user may record results in the round now, else the reason."""
+    return RESULTS.refusal("record", user, ItemResult(round=round_))
 
 
 def targets(round_):
     return [t.unit for t in round_.targets.order_by(RoundUnit.id)]
 
 
-def record_result(round_, unit, item, user, *, verdict, score, note, version):
+def not_in_round(round_, unit):
+    """None when the unit is a target of the round, else the reason."""
+    return None if RoundUnit.select().where(RoundUnit.round == round_, RoundUnit.unit == unit.id).exists() \
+        else "该单位不在本轮督查范围内。"
+
+
+def _result_value(item, verdict, score):
+    """(the score a result gets, the problem with what was typed): a typed score wins, else the
+    verdict's share of the item's points."""
+    if verdict not in VERDICTS and verdict != "":
+        return None, "请选择符合、基本符合或不符合。"
+    if (score or "").strip():
+        value = decimal_value(score)
+        if value is None:
+            return None, f"第 {item.seq} 项得分必须是数字。"
+        if not Decimal("0") <= value <= item.points:
+            return None, f"第 {item.seq} 项得分应在 0 到 {item.points.normalize():f} 分之间。"
+        return value, None
+    if verdict:
+        return {"yes": item.points, "partly": (item.points / 2).quantize(Decimal("0.1")), "no": Decimal("0")}[verdict], None
+    return None, None
+
+
+def record_result(round_, unit, item, user, *, verdict, score, note, version=UNCHECKED):
     """Save one item's result as it is set; a stale version (someone else saved it) is refused."""
-    problem = may_record(round_, user)
-    if problem is None and unit.id not in {u.id for u in targets(round_)}:
-        problem = "该单位不在本轮督查范围内。"
-    if problem is None and item.template_id != round_.template_id:
-        problem = "该检查项不属于本轮督查清单。"
-    if problem is None and verdict not in VERDICTS and verdict != "":
-        problem = "请选择符合、基本符合或不符合。"
-    value = None
-    if problem is None and (score or "").strip():
-        try:
-            value = Decimal(score.strip()).quantize(Decimal("0.1"))
-        except InvalidOperation:
-            problem = f"第 {item.seq} 项得分必须是数字。"
-        else:
-            if not Decimal("0") <= value <= item.points:
-                problem = f"第 {item.seq} 项得分应在 0 到 {item.points.normalize():f} 分之间。"
-    if problem is None and value is None and verdict:
-        value = {"yes": item.points, "partly": (item.points / 2).quantize(Decimal("0.1")), "no": Decimal("0")}[verdict]
-    result, _ = ItemResult.get_or_create(round=round_, unit=unit, item=item)
-    if problem is None and str(version) != str(result.version):
-        problem = f"第 {item.seq} 项刚被其他检查人员修改，已显示最新结果，请核对后再改。"
+    result = (ItemResult.get_or_none(ItemResult.round == round_, ItemResult.unit == unit, ItemResult.item == item)
+              or ItemResult(round=round_, unit=unit, item=item))
+    changed = f"第 {item.seq} 项刚被其他检查人员修改，已显示最新结果，请核对后再改。"
+    value, problem = _result_value(item, verdict, score)
+    problem = guarded(RESULTS.refusal("record", user, result), not_in_round(round_, unit),
+                      None if item.template_id == round_.template_id else "该检查项不属于本轮督查清单。", problem,
+                      changed if version_problem(result, version) else None)
     if problem:
+        RESULTS.refuse(result, user, "记录检查结果", problem)
+    if result.id is None:
+        result, _ = ItemResult.get_or_create(round=round_, unit=unit, item=item)
+    before = {"verdict": result.verdict, "score": str(result.score) if result.score is not None else None}
+    try:
         with database.atomic():
-            audit.record("denied", "item_result", result.id, unit=unit, actor=user, summary=f"检查结果未保存：{problem}"[:255])
-        raise InspectionError(problem)
-    with database.atomic():
-        before = {"verdict": result.verdict, "score": str(result.score) if result.score is not None else None}
-        updated = (ItemResult.update(verdict=verdict, score=value, note=(note or "").strip()[:1000],
-                                     version=result.version + 1, updated_by=user, updated_at=clock.now())
-                   .where(ItemResult.id == result.id, ItemResult.version == result.version).execute())
-        if not updated:
-            raise InspectionError(f"第 {item.seq} 项刚被其他检查人员修改，请核对后再改。")
-        audit.record("record", "item_result", result.id, unit=unit, actor=user,
-                     summary=f"“{round_.title}”{unit.name}第 {item.seq} 项：{VERDICTS.get(verdict, '未评')}",
-                     before=before, after={"verdict": verdict, "score": str(value) if value is not None else None})
+            versioned_update(result, version, verdict=verdict, score=value, note=(note or "").strip()[:1000],
+                             updated_by=user, updated_at=clock.now())
+            audit.record("record", "item_result", result.id, unit=unit, actor=user,
+                         summary=f"“{round_.title}”{unit.name}第 {item.seq} 项：{VERDICTS.get(verdict, '未评')}",
+                         before=before, after={"verdict": verdict, "score": str(value) if value is not None else None})
+    except RuleError:  # saved by someone else between the check and the write
+        RESULTS.refuse(result, user, "记录检查结果", changed)
     return ItemResult.get_by_id(result.id)
+
+
+def round_rows(round_, user):
+    """Per target unit the user may see: its score, findings, rectified findings and rate — three queries."""
+    units = list(Unit.visible_to(user).join(RoundUnit, on=(RoundUnit.unit == Unit.id))
+                 .where(RoundUnit.round == round_).order_by(RoundUnit.id))
+    scores = dict(ItemResult.select(ItemResult.unit, fn.SUM(ItemResult.score))
+                  .where(ItemResult.round == round_).group_by(ItemResult.unit).tuples())
+    found = {unit_id: (n, int(closed or 0)) for unit_id, n, closed in (
+        Finding.select(Finding.unit, fn.COUNT(Finding.id), _count(SupervisedItem.state == "closed"))
+        .join(SupervisedItem, on=RECTIFICATION_OF).where(Finding.round == round_).group_by(Finding.unit).tuples())}
+    rows = []
+    for unit in units:
+        n, closed = found.get(unit.id, (0, 0))
+        score = Decimal(str(scores.get(unit.id) or 0)).quantize(Decimal("0.1"))
+        rows.append({"unit": unit, "score": score, "findings": n, "closed": closed,
+                     "rate": (closed * 100 // n) if n else None})
+    return rows
 
 
 def results_for(round_, unit):
@@ -222,25 +262,15 @@ def default_deadline(severity, today=None):
 def raise_finding(round_, unit, user, *, description, severity, requirement, deadline, responsible_person="",
                   item=None):
     """A problem found in a unit; its rectification is handed to the unit under supervision."""
-    problem = None
-    if not (is_member(round_, user) or user.role == "office"):
-        problem = "只有本轮督查组成员可以提出问题。"
-    elif unit.id not in {u.id for u in targets(round_)}:
-        problem = "该单位不在本轮督查范围内。"
-    elif not (description or "").strip():
-        problem = "请填写发现的问题。"
-    elif severity not in SEVERITIES:
-        problem = "请选择问题严重程度。"
-    elif not (requirement or "").strip():
-        problem = "请填写整改要求。"
-    elif deadline is None:
-        problem = "请填写整改期限。"
-    elif deadline < round_.start_date:
-        problem = f"整改期限不能早于督查开始日期 {round_.start_date}。"
-    elif deadline < clock.today():
-        problem = "整改期限不能早于今天。"
-    if problem:
-        raise InspectionError(problem)
+    ROUNDS.check("raise", user, round_, problem=guarded(
+        not_in_round(round_, unit),
+        "该检查项不属于本轮督查清单。" if item is not None and item.template_id != round_.template_id else None,
+        None if (description or "").strip() else "请填写发现的问题。",
+        None if severity in SEVERITIES else "请选择问题严重程度。",
+        None if (requirement or "").strip() else "请填写整改要求。",
+        "请填写整改期限。" if deadline is None else None,
+        f"整改期限不能早于督查开始日期 {round_.start_date}。" if deadline and deadline < round_.start_date else None,
+        "整改期限不能早于今天。" if deadline and deadline < clock.today() else None))
     with database.atomic():
         finding = Finding.create(round=round_, unit=unit, item=item, description=description.strip(), severity=severity,
                                  requirement=requirement.strip(), responsible_person=(responsible_person or "").strip(),
@@ -255,3 +285,56 @@ def raise_finding(round_, unit, user, *, description, severity, requirement, dea
 
 def item_of(finding):
     return SupervisedItem.get(SupervisedItem.source_type == RECTIFICATION.key, SupervisedItem.source_id == finding.id)
+
+
+# -- the findings ledger ------------------------------------------------------------------------------
+
+RECTIFICATION_STATES = ("assigned", "acknowledged", "reported", "returned", "closed")
+
+
+def _overdue(today=None):
+    """Overdue as the urgency badge computes it (红牌): past the deadline and neither reported nor closed."""
+    return SupervisedItem.state.not_in(("closed", "reported")) & (SupervisedItem.due_date < (today or clock.today()))
+
+
+def findings(user, args):
+    """The user's findings with the rows' rectification item (`.rect`), unit and round, filtered by round,
+    unit (with its subtree), severity, status and overdue — all in SQL."""
+    query = (Finding.visible_to(user)
+             .join(SupervisedItem, on=RECTIFICATION_OF, attr="rect")
+             .switch(Finding).join(Unit).switch(Finding).join(InspectionRound)
+             .select(Finding, SupervisedItem, Unit, InspectionRound).order_by(Finding.id.desc()))
+    if int_arg(args, "round"):
+        query = query.where(Finding.round == int_arg(args, "round"))
+    if int_arg(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
+        if unit is not None:
+            query = query.where(Unit.path.startswith(unit.path))
+    if args.get("severity") in SEVERITIES:
+        query = query.where(Finding.severity == args["severity"])
+    if args.get("status") == "open":
+        query = query.where(SupervisedItem.state != "closed")
+    elif args.get("status") in RECTIFICATION_STATES:
+        query = query.where(SupervisedItem.state == args["status"])
+    if args.get("overdue") == "1":
+        query = query.where(_overdue())
+    return query
+
+
+def _count(condition):
+    return fn.SUM(Case(None, [(condition, 1)], 0))
+
+
+def counts_by_unit(query):
+    """{unit name: {"open", "overdue", "closed"}} over every row of a findings query, in one query."""
+    closed = SupervisedItem.state == "closed"
+    rows = (query.select(Unit.name, _count(~closed), _count(_overdue()), _count(closed))
+            .group_by(Unit.id, Unit.name).order_by(Unit.path).tuples())
+    return {name: {"open": int(o or 0), "overdue": int(late or 0), "closed": int(c or 0)} for name, o, late, c in rows}
+
+
+def open_findings(user):
+    """(open, overdue) rectifications of the user's findings, in one query."""
+    query = findings(user, {"status": "open"})
+    total, late = query.select(fn.COUNT(Finding.id), _count(_overdue())).order_by().tuples().get()
+    return total or 0, int(late or 0)

@@ -4,60 +4,43 @@ import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from peewee import JOIN, fn
 
 from .. import clock, excel, htmx, pdf
-from ..access import get_or_404, permission
+from ..access import get_or_404, permission, users_with
 from ..attachments.services import attachments_of
-from ..forms import int_arg
-from ..models import (ROUND_STATES, SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding,
-                      InspectionRound, SupervisedItem, SupervisionEvent, Unit, User)
+from ..excel import Column, Sheet
+from ..models import (SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding, InspectionRound, RoundUnit,
+                      SupervisedItem, SupervisionEvent, Unit, User)
+from ..pagination import paginate
 from ..supervision import services as supervision
 from ..supervision.urgency import urgency
 from ..supervision.views import _item_context
+from ..workflow import RuleError
 from . import bp, module, services
 
 FINDINGS_CHANGED = "findingsChanged itemChanged"
 
 
-def _findings(args, user):
-    """The user's findings with their rectification item, filtered."""
-    query = (Finding.visible_to(user).join(SupervisedItem, on=(
-        (SupervisedItem.source_type == services.RECTIFICATION.key) & (SupervisedItem.source_id == Finding.id)), attr="rect")
-        .switch(Finding).join(Unit).select(Finding, SupervisedItem, Unit).order_by(Finding.id.desc()))
-    if int_arg(args, "round"):
-        query = query.where(Finding.round == int_arg(args, "round"))
-    if int_arg(args, "unit"):
-        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
-        if unit is not None:
-            query = query.where(Unit.path.startswith(unit.path))
-    if args.get("severity") in SEVERITIES:
-        query = query.where(Finding.severity == args["severity"])
-    if args.get("status") == "open":
-        query = query.where(SupervisedItem.state != "closed")
-    elif args.get("status") in ("assigned", "acknowledged", "reported", "returned", "closed"):
-        query = query.where(SupervisedItem.state == args["status"])
-    rows = [(f, f.rect, urgency(f.rect)) for f in query]
-    if args.get("overdue") == "1":
-        rows = [r for r in rows if r[2].colour == "red"]
-    return rows
-
-
 @module.card
 def findings_card(user):
-    rows = _findings({"status": "open"}, user)
-    if not rows:
+    total, overdue = services.open_findings(user)
+    if not total:
         return None
-    overdue = sum(1 for _, _, u in rows if u.colour == "red")
-    return {"title": "督查问题待整改", "value": len(rows), "note": f"其中逾期 {overdue} 项",
+    return {"title": "督查问题待整改", "value": total, "note": f"其中逾期 {overdue} 项",
             "url": url_for("inspections.findings", status="open")}
 
 
 @bp.get("/")
 @permission("inspections.view")
 def index():
-    """Rounds the user may see, newest first."""
-    rounds = list(InspectionRound.visible_to(current_user).order_by(InspectionRound.start_date.desc()))
-    return htmx.render("inspections/index.html", rounds=rounds)
+    """Rounds the user may see, newest first, with their checklist and counts in the same query."""
+    targets = RoundUnit.select(fn.COUNT(RoundUnit.id)).where(RoundUnit.round == InspectionRound.id)
+    found = Finding.visible_to(current_user, fn.COUNT(Finding.id)).where(Finding.round == InspectionRound.id)
+    query = (InspectionRound.visible_to(current_user)
+             .select(InspectionRound, ChecklistTemplate, targets.alias("target_count"), found.alias("finding_count"))
+             .join(ChecklistTemplate).order_by(InspectionRound.start_date.desc(), InspectionRound.id.desc()))
+    return htmx.render("inspections/index.html", "inspections/_rounds_table.html", page=paginate(query))
 
 
 # -- checklists ---------------------------------------------------------------------------------------
@@ -92,7 +75,7 @@ def _checklist_form(template):
         name, text = request.form.get("name", ""), request.form.get("items", "")
         try:
             saved = services.save_checklist(template, name, text, current_user._get_current_object())
-        except services.InspectionError as exc:
+        except RuleError as exc:
             error = str(exc)
         else:
             flash(f"已保存“{saved.name}”第 {saved.version} 版。", "success")
@@ -108,7 +91,7 @@ def _checklist_form(template):
 def round_new():
     """Plan a round: dates, team, target units, checklist version."""
     templates = list(ChecklistTemplate.select().where(ChecklistTemplate.current == True))  # noqa: E712
-    inspectors = list(User.select().where(User.role == "inspector", User.active == True))  # noqa: E712
+    inspectors = users_with("inspections.record")
     units = list(Unit.select().where(Unit.active == True, Unit.bodies()).order_by(Unit.path))  # noqa: E712
     error, form = None, request.form
     if request.method == "POST":
@@ -121,12 +104,12 @@ def round_new():
             template = ChecklistTemplate.get_or_none(ChecklistTemplate.id == form.get("template", type=int))
             try:
                 if template is None:
-                    raise services.InspectionError("请选择督查清单。")
+                    raise RuleError("请选择督查清单。")
                 round_ = services.create_round(
                     title=form.get("title"), start_date=start, end_date=end, template=template,
                     inspectors=[u for u in inspectors if str(u.id) in form.getlist("inspector")],
                     units=[u for u in units if str(u.id) in form.getlist("unit")], user=current_user._get_current_object())
-            except services.InspectionError as exc:
+            except RuleError as exc:
                 error = str(exc)
             else:
                 flash("已安排督查。", "success")
@@ -135,48 +118,34 @@ def round_new():
                        error=error, form=form, status=422 if error else 200)
 
 
-def _round_rows(round_):
-    findings = {}
-    for f in Finding.select().where(Finding.round == round_):
-        findings.setdefault(f.unit_id, []).append(f)
-    rows = []
-    visible = {u.id for u in Unit.visible_to(current_user, Unit.id)}
-    for unit in services.targets(round_):
-        if unit.id not in visible:
-            continue
-        items = [services.item_of(f) for f in findings.get(unit.id, [])]
-        closed = sum(1 for i in items if i.state == "closed")
-        rows.append({"unit": unit, "score": services.unit_score(round_, unit), "findings": len(items), "closed": closed,
-                     "rate": (closed * 100 // len(items)) if items else None})
-    return rows
-
-
 @bp.get("/rounds/<int:round_id>")
 @permission("inspections.view")
 def round_detail(round_id):
     """A round: team, target units with score and findings, printable checklists."""
     round_ = get_or_404(InspectionRound, round_id)
     total = sum(i.points for i in round_.template.items)
-    return htmx.render("inspections/round.html", r=round_, rows=_round_rows(round_), total=total,
-                       members=[m.user for m in round_.members], member=services.is_member(round_, current_user),
-                       next_state=ROUND_STATES.get(services.NEXT_STATE.get(round_.state, ""), ""))
+    step = services.next_step(round_)
+    return htmx.render("inspections/round.html", r=round_, rows=services.round_rows(round_, current_user), total=total,
+                       members=[m.user for m in round_.members], step=step, step_label=services.ROUNDS.label(step),
+                       may=services.ROUNDS.may(current_user, round_))
 
 
 @bp.post("/rounds/<int:round_id>/advance")
-@permission("inspections.record")
+@permission("inspections.manage")
 def round_advance(round_id):
-    """Start or complete a round."""
+    """Start or complete a round (the page's version must still be the round's)."""
     round_ = get_or_404(InspectionRound, round_id)
     try:
-        services.advance(round_, current_user._get_current_object())
-    except services.InspectionError as exc:
+        round_ = services.advance(round_, current_user._get_current_object(), request.form.get("version"))
+        flash(f"督查状态已变更为“{round_.state_label}”。", "success")
+    except RuleError as exc:
         flash(str(exc), "error")
-    return redirect(url_for("inspections.round_detail", round_id=round_.id))
+    return htmx.redirect_to(url_for("inspections.round_detail", round_id=round_.id))
 
 
 def _unit_in_round(round_, unit_id):
     unit = get_or_404(Unit, unit_id)
-    if unit.id not in {u.id for u in services.targets(round_)}:
+    if services.not_in_round(round_, unit):
         abort(404)
     return unit
 
@@ -210,7 +179,7 @@ def save_check(round_id, unit_id, check_id):
         services.record_result(round_, unit, item, current_user._get_current_object(), verdict=request.form.get("verdict", ""),
                                score=request.form.get("score", ""), note=request.form.get("note", ""),
                                version=request.form.get("version", "0"))
-    except services.InspectionError as exc:
+    except RuleError as exc:
         error = str(exc)
     context = _sheet_context(round_, unit)
     return htmx.fragment("inspections/_check_row.html", status=422 if error else 200, item=item, error=error,
@@ -227,17 +196,20 @@ def raise_finding(round_id, unit_id):
     form = request.form
     item = ChecklistItem.get_or_none(ChecklistItem.id == form.get("check", type=int)) if form.get("check") else None
     severity = form.get("severity", "minor")
-    try:
-        deadline = datetime.date.fromisoformat(form["deadline"]) if form.get("deadline") else \
-            (services.default_deadline(severity) if severity in SEVERITIES else None)
-        services.raise_finding(round_, unit, current_user._get_current_object(), description=form.get("description"),
-                               severity=severity, requirement=form.get("requirement"), deadline=deadline,
-                               responsible_person=form.get("responsible_person", ""), item=item)
-        flash("已提出问题，整改任务已交办该单位。", "success")
-    except (services.InspectionError, ValueError) as exc:
-        flash(str(exc) if isinstance(exc, services.InspectionError) else "请填写正确的整改期限。", "error")
-        return htmx.fragment("inspections/_sheet_findings.html", status=422, **_sheet_context(round_, unit))
-    return htmx.fragment("inspections/_sheet_findings.html", trigger=FINDINGS_CHANGED, **_sheet_context(round_, unit))
+
+    def raise_it():
+        try:
+            deadline = datetime.date.fromisoformat(form["deadline"]) if form.get("deadline") else \
+                (services.default_deadline(severity) if severity in SEVERITIES else None)
+        except ValueError:
+            raise RuleError("请填写正确的整改期限。") from None
+        return services.raise_finding(round_, unit, current_user._get_current_object(), description=form.get("description"),
+                                      severity=severity, requirement=form.get("requirement"), deadline=deadline,
+                                      responsible_person=form.get("responsible_person", ""), item=item)
+
+    return htmx.attempt(raise_it, "inspections/_sheet_findings.html", lambda: _sheet_context(round_, unit),
+                        url_for("inspections.sheet", round_id=round_.id, unit_id=unit.id),
+                        message="已提出问题，整改任务已交办该单位。", trigger=FINDINGS_CHANGED)
 
 
 @bp.get("/rounds/<int:round_id>/units/<int:unit_id>/checklist.pdf")
@@ -270,11 +242,9 @@ def _pdf_sheet(round_, unit, blank=False):
 def report_pdf(round_id):
     """The round report: per unit score, findings and rectification rate."""
     round_ = get_or_404(InspectionRound, round_id)
-    rows = _round_rows(round_)
-    findings = [f for f in Finding.select().where(Finding.round == round_)
-                if any(row["unit"].id == f.unit_id for row in rows)]
-    data = pdf.render("inspections/pdf/report.html", r=round_, rows=rows, findings=findings, item_of=services.item_of,
-                      total=sum(i.points for i in round_.template.items))
+    findings = list(services.findings(current_user, {"round": str(round_.id)}).order_by(Finding.id))
+    data = pdf.render("inspections/pdf/report.html", r=round_, rows=services.round_rows(round_, current_user),
+                      findings=findings, total=sum(i.points for i in round_.template.items))
     return pdf.response(data, f"督查情况报告-{round_.title}.pdf")
 
 
@@ -283,38 +253,47 @@ def report_pdf(round_id):
 @bp.get("/findings")
 @permission("inspections.view")
 def findings():
-    """Findings by round, unit, severity, status and overdue, with counts per unit; live."""
-    rows = _findings(request.args, current_user)
-    per_unit = {}
-    for f, item, u in rows:
-        counts = per_unit.setdefault(f.unit.name, {"open": 0, "overdue": 0, "closed": 0})
-        counts["closed" if item.state == "closed" else "open"] += 1
-        counts["overdue"] += u.colour == "red"
+    """Findings by round, unit, severity, status and overdue, a page at a time, with counts per unit; live."""
+    query = services.findings(current_user, request.args)
+    page = paginate(query)
     rounds = list(InspectionRound.visible_to(current_user).order_by(InspectionRound.start_date.desc()))
-    return htmx.render("inspections/findings.html", "inspections/_findings_table.html", rows=rows, per_unit=per_unit,
+    return htmx.render("inspections/findings.html", "inspections/_findings_table.html", page=page,
+                       rows=[(f, f.rect, urgency(f.rect)) for f in page.items], per_unit=services.counts_by_unit(query),
                        args=request.args, rounds=rounds, severities=SEVERITIES)
+
+
+def _history(query):
+    """Each rectification's status history as text lines, for every finding of the query, in one query."""
+    history = {}
+    events = (SupervisionEvent.select(SupervisionEvent, User).join(User, JOIN.LEFT_OUTER)
+              .where(SupervisionEvent.item.in_(query.select(SupervisedItem.id).order_by()))
+              .order_by(SupervisionEvent.id))
+    for e in events:
+        history.setdefault(e.item_id, []).append(
+            f"{clock.format_local(e.at)} {e.actor.display_name if e.actor else '系统'} "
+            f"{supervision.ACTION_LABELS.get(e.action, e.action)}{('：' + e.note) if e.note else ''}")
+    return history
 
 
 @bp.get("/findings.xlsx")
 @permission("inspections.view")
 def findings_xlsx():
     """Findings with their full status history, as Excel."""
-    rows = _findings(request.args, current_user)
-    history = {}
-    for e in (SupervisionEvent.select().where(SupervisionEvent.item.in_([item.id for _, item, _ in rows]))
-              .order_by(SupervisionEvent.id)):
-        history.setdefault(e.item_id, []).append(
-            f"{clock.format_local(e.at)} {e.actor.display_name if e.actor else '系统'} "
-            f"{supervision.ACTION_LABELS.get(e.action, e.action)}{('：' + e.note) if e.note else ''}")
-    return excel.response("督查问题整改台账.xlsx", [{
-        "title": "督查问题",
-        "headers": [("编号", 8, "0"), ("督查", 24, None), ("单位", 20, None), ("严重程度", 10, None), ("问题", 40, None),
-                    ("整改要求", 40, None), ("责任人", 10, None), ("整改期限", 12, "yyyy-mm-dd"), ("状态", 10, None),
-                    ("是否逾期", 8, None), ("办理记录", 60, None)],
-        "rows": [[f.id, f.round.title, f.unit.name, f.severity_label, f.description, f.requirement, f.responsible_person,
-                  item.due_date, item.state_label, "是" if u.colour == "red" else "否", "\n".join(history.get(item.id, []))]
-                 for f, item, u in rows],
-    }])
+    query = services.findings(current_user, request.args)
+    history = _history(query)
+    return excel.response("督查问题整改台账.xlsx", [Sheet("督查问题", [
+        Column("编号", lambda f: f.id, 8, "0"),
+        Column("督查", lambda f: f.round.title, 24),
+        Column("单位", lambda f: f.unit.name, 20),
+        Column("严重程度", lambda f: f.severity_label, 10),
+        Column("问题", lambda f: f.description, 40),
+        Column("整改要求", lambda f: f.requirement, 40),
+        Column("责任人", lambda f: f.responsible_person, 10),
+        Column("整改期限", lambda f: f.rect.due_date, 12, "yyyy-mm-dd"),
+        Column("状态", lambda f: f.rect.state_label, 10),
+        Column("是否逾期", lambda f: "是" if urgency(f.rect).colour == "red" else "否", 8),
+        Column("办理记录", lambda f: "\n".join(history.get(f.rect.id, [])), 60),
+    ], rows=query)])
 
 
 @bp.get("/findings/<int:finding_id>")

@@ -12,6 +12,8 @@ module = Module(
         "legal.view": ALL_ROLES,
         "legal.record": {"office", "unit_head", "unit_clerk"},
         "legal.manage": {"office"},
+        # Sessions held by the bureau for the whole system (their attendees come from every unit).
+        "legal.bureau_sessions": {"office"},
     },
     nav=[Nav("legal.index", "普法", "legal.view", order=50)],
     models="portal.models.legal", demo="portal.legal.demo")

@@ -1,25 +1,72 @@
-"""Rules of legal education: roster import (preview, then all-or-nothing commit), sessions with their
-laws, attendees and scores, and coverage computed from records in a few aggregate queries."""
+"""Rules of legal education: the law catalogue and yearly plans, roster import (preview, then
+all-or-nothing commit), sessions with their laws, attendees and scores, and coverage computed from
+records in a few aggregate queries."""
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from peewee import fn
 
 from .. import audit, clock, excel
+from ..access import can, in_scope
 from ..db import database
-from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, SessionLaw,
+from ..forms import decimal_value, int_arg
+from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw,
                       StaffMember, Unit)
+from ..workflow import RuleError, guarded
 
 audit.register_object_type("staff", "职工花名册")
 audit.register_object_type("legal_session", "普法活动")
+audit.register_object_type("legal_plan", "年度普法计划")
+audit.register_object_type("law", "法律目录")
 audit.register_actions({"import": "导入"})
+audit.register_fields({"target_rate": "目标受教育面", "planned_sessions": "计划场次", "laws": "学习的法律"})
 
 ROSTER_HEADERS = ["姓名", "职务", "工号", "在职"]
 
 
-class LegalError(ValueError):
-    """Bad input; the message names the row or field."""
+# -- the catalogue and the plan -------------------------------------------------------------------------
+
+def add_law(name, category, user):
+    """Add a law to the catalogue (at its end); audited."""
+    name, category = (name or "").strip()[:100], (category or "").strip()[:50]
+    if not name:
+        raise RuleError("请填写法律名称。")
+    if Law.select().where(Law.name == name).exists():
+        raise RuleError(f"《{name}》已在目录中。")
+    with database.atomic():
+        law = Law.create(name=name, category=category, sort_order=Law.select().count())
+        audit.record("create", "law", law.id, actor=user, summary=f"将《{name}》加入法律目录")
+    return law
+
+
+def save_plan(year, *, target_rate, planned_sessions, notes, law_ids, user):
+    """Save the year's plan and the laws it covers, in one transaction; audited."""
+    target = decimal_value(target_rate)
+    text = str(planned_sessions if planned_sessions is not None else "").strip() or "0"
+    planned = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+    if target is None or not Decimal("0") < target <= Decimal("100") or planned is None:
+        raise RuleError("目标受教育面应在 0 到 100 之间，计划场次不能为负数。")
+    laws = list(Law.select().where(Law.id.in_([int(i) for i in law_ids if str(i).isdigit()]))
+                .order_by(Law.sort_order, Law.id))
+    with database.atomic():
+        plan = LegalPlan.get_or_none(LegalPlan.year == year)
+        before = None
+        if plan is None:
+            plan = LegalPlan(year=year)
+        else:
+            before = {"target_rate": plan.target_rate, "planned_sessions": plan.planned_sessions,
+                      "laws": sorted(pl.law_id for pl in plan.plan_laws)}
+        plan.target_rate, plan.planned_sessions, plan.notes = target, planned, (notes or "").strip()
+        plan.save()
+        PlanLaw.delete().where(PlanLaw.plan == plan).execute()
+        for law in laws:
+            PlanLaw.create(plan=plan, law=law)
+        audit.record("update" if before else "create", "legal_plan", plan.id, actor=user,
+                     summary=f"保存{year}年度普法计划：目标受教育面 {target}%，计划 {planned} 场，{len(laws)} 部法律",
+                     before=before, after={"target_rate": target, "planned_sessions": planned,
+                                           "laws": sorted(law.id for law in laws)})
+    return plan
 
 
 # -- rosters --------------------------------------------------------------------------------------------
@@ -42,7 +89,7 @@ def stash_upload(storage):
     try:
         return excel.stash(storage)
     except excel.ExcelError as exc:
-        raise LegalError(str(exc)) from None
+        raise RuleError(str(exc)) from None
 
 
 def preview_roster(unit, token):
@@ -50,9 +97,9 @@ def preview_roster(unit, token):
     try:
         rows = excel.stashed_rows(token)
     except excel.ExcelError as exc:
-        raise LegalError(str(exc)) from None
+        raise RuleError(str(exc)) from None
     if not rows or [str(c or "").strip() for c in rows[0][:4]] != ROSTER_HEADERS:
-        raise LegalError(f"表头应为：{'、'.join(ROSTER_HEADERS)}（第 1 行），请使用下载的模板填写。")
+        raise RuleError(f"表头应为：{'、'.join(ROSTER_HEADERS)}（第 1 行），请使用下载的模板填写。")
     existing = {s.employee_no: s for s in StaffMember.select().where(StaffMember.unit == unit.id)}
     preview, seen = RosterPreview(unit), {}
     for n, row in enumerate(rows[1:], start=2):
@@ -93,7 +140,7 @@ def commit_roster(unit, token, user):
     """Apply the previewed import in one transaction; refused entirely while any row is rejected."""
     preview = preview_roster(unit, token)
     if preview.rejected:
-        raise LegalError(f"有 {len(preview.rejected)} 行被拒绝，未导入任何数据。请修改后重新上传。")
+        raise RuleError(f"有 {len(preview.rejected)} 行被拒绝，未导入任何数据。请修改后重新上传。")
     with database.atomic():
         for data in preview.added:
             StaffMember.create(unit=unit, **data)
@@ -105,9 +152,8 @@ def commit_roster(unit, token, user):
     return preview
 
 
-def roster_rows(unit):
-    return [[s.name, s.post, s.employee_no, "是" if s.active else "否"]
-            for s in StaffMember.select().where(StaffMember.unit == unit.id).order_by(StaffMember.employee_no)]
+def roster(unit):
+    return StaffMember.select().where(StaffMember.unit == unit.id).order_by(StaffMember.employee_no)
 
 
 # -- sessions -----------------------------------------------------------------------------------------
@@ -115,19 +161,23 @@ def roster_rows(unit):
 def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendees, user):
     """A session with its laws and attendees; a unit's session admits only its own subtree's staff."""
     if form not in FORMS:
-        raise LegalError("请选择活动形式。")
+        raise RuleError("请选择活动形式。")
     if not (title or "").strip():
-        raise LegalError("请填写活动名称。")
+        raise RuleError("请填写活动名称。")
     if held_on is None or held_on > clock.today():
-        raise LegalError("请填写活动日期（不能晚于今天）。")
+        raise RuleError("请填写活动日期（不能晚于今天）。")
     if not laws:
-        raise LegalError("请至少选择一部学习的法律。")
+        raise RuleError("请至少选择一部学习的法律。")
     bureau_wide = unit.level == 1
+    if bureau_wide and not can("legal.bureau_sessions", user):
+        raise RuleError("只有股室工作人员可以登记全系统的普法活动。")
+    if not bureau_wide and not in_scope(user, unit):
+        raise RuleError(f"只能登记本单位（含下属单位）的普法活动，不能登记{unit.name}的。")
     for n, staff in enumerate(attendees, start=1):
         if not staff.active:
-            raise LegalError(f"第 {n} 位参加人员“{staff.name}”已不在职。")
+            raise RuleError(f"第 {n} 位参加人员“{staff.name}”已不在职。")
         if not bureau_wide and not staff.unit.path.startswith(unit.path):
-            raise LegalError(f"第 {n} 位参加人员“{staff.name}”（{staff.unit.name}）不属于{unit.name}，不能计入本单位的活动。")
+            raise RuleError(f"第 {n} 位参加人员“{staff.name}”（{staff.unit.name}）不属于{unit.name}，不能计入本单位的活动。")
     with database.atomic():
         session = LegalSession.create(unit=unit, held_on=held_on, form=form, title=title.strip(),
                                       speaker=(speaker or "").strip(), notes=(notes or "").strip(), created_by=user)
@@ -140,15 +190,56 @@ def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendee
     return session
 
 
+def sessions(user, year, args):
+    """The user's sessions of a year, newest first, with their unit joined; filtered by unit, law and form."""
+    query = (LegalSession.visible_to(user).select(LegalSession, Unit).join(Unit)
+             .where(LegalSession.held_on.between(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
+             .order_by(LegalSession.held_on.desc(), LegalSession.id.desc()))
+    if int_arg(args, "unit"):
+        query = query.where(LegalSession.unit == int_arg(args, "unit"))
+    if int_arg(args, "law"):
+        query = query.where(LegalSession.id.in_(SessionLaw.select(SessionLaw.session)
+                                                .where(SessionLaw.law == int_arg(args, "law"))))
+    if args.get("form") in FORMS:
+        query = query.where(LegalSession.form == args["form"])
+    return query
+
+
+def law_names(session_ids):
+    """{session id: [law names]} in one query."""
+    names = {}
+    for sl in (SessionLaw.select(SessionLaw, Law).join(Law).where(SessionLaw.session.in_(list(session_ids)))
+               .order_by(Law.sort_order, Law.id)):
+        names.setdefault(sl.session_id, []).append(sl.law.name)
+    return names
+
+
+def with_laws_and_attendees(sessions, user):
+    """The sessions, each given `law_names` and `attendee_count` (the attendees the user may see), in two
+    queries whatever their number."""
+    sessions = list(sessions)
+    ids = [s.id for s in sessions]
+    names = law_names(ids)
+    counts = dict(Attendance.visible_to(user, Attendance.session, fn.COUNT(Attendance.id))
+                  .where(Attendance.session.in_(ids)).group_by(Attendance.session).tuples()) if ids else {}
+    for s in sessions:
+        s.law_names, s.attendee_count = names.get(s.id, []), counts.get(s.id, 0)
+    return sessions
+
+
 def set_score(session, attendance, value, user):
-    if session.form not in SCORED_FORMS:
-        raise LegalError("只有考试和知识竞赛需要登记成绩。")
-    try:
-        score = Decimal(value.strip()).quantize(Decimal("0.1")) if (value or "").strip() else None
-    except InvalidOperation:
-        raise LegalError(f"“{attendance.staff.name}”的成绩必须是数字。")
-    if score is not None and not Decimal("0") <= score <= Decimal("100"):
-        raise LegalError(f"“{attendance.staff.name}”的成绩应在 0 到 100 分之间。")
+    """Score one attendee of an exam or contest: a unit's users score only their own subtree's people,
+    also in a bureau-wide session."""
+    typed = (value or "").strip()
+    score = decimal_value(typed) if typed else None
+    problem = guarded(
+        None if session.form in SCORED_FORMS else "只有考试和知识竞赛需要登记成绩。",
+        None if in_scope(user, attendance.staff.unit) else f"“{attendance.staff.name}”不是本单位的职工，不能登记成绩。",
+        f"“{attendance.staff.name}”的成绩必须是数字。" if typed and score is None else None,
+        f"“{attendance.staff.name}”的成绩应在 0 到 100 分之间。"
+        if score is not None and not Decimal("0") <= score <= Decimal("100") else None)
+    if problem:
+        raise RuleError(problem)
     with database.atomic():
         Attendance.update(score=score).where(Attendance.id == attendance.id).execute()
         audit.record("update", "legal_session", session.id, unit=session.unit_id, actor=user,
@@ -236,9 +327,7 @@ def not_reached(unit, law, year):
 
 def learning_record(staff):
     """A person's sessions with the laws they covered and any score."""
-    rows = []
-    for a in (Attendance.select(Attendance, LegalSession).join(LegalSession).where(Attendance.staff == staff.id)
-              .order_by(LegalSession.held_on.desc())):
-        laws = [sl.law.name for sl in a.session.session_laws]
-        rows.append((a.session, laws, a.score))
-    return rows
+    attended = list(Attendance.select(Attendance, LegalSession).join(LegalSession).where(Attendance.staff == staff.id)
+                    .order_by(LegalSession.held_on.desc()))
+    names = law_names(a.session_id for a in attended)
+    return [(a.session, names.get(a.session_id, []), a.score) for a in attended]

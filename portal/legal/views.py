@@ -4,15 +4,35 @@ import datetime
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from peewee import fn
 
 from .. import clock, excel, htmx, pdf
-from ..access import get_or_404, permission, sees_everything
-from ..forms import int_arg, year_arg
-from ..models import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw, StaffMember, Unit
+from ..access import can, get_or_404, permission, sees_everything
 from ..attachments.services import attachments_of, register_owner
+from ..excel import Column, Sheet
+from ..forms import int_arg, year_arg
+from ..models import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, SessionLaw, StaffMember, Unit
+from ..pagination import paginate
+from ..workflow import RuleError
 from . import bp, module, services
 
-register_owner("legal_session", LegalSession, "普法活动材料")
+
+class SessionFiles:
+    """Whose files a session takes: those of the sessions the user's subtree organised. A bureau-wide
+    session is readable by every unit, but its materials are the bureau's to add."""
+
+    id = LegalSession.id
+
+    @staticmethod
+    def visible_to(user):
+        return LegalSession.organised_within(user)
+
+
+register_owner("legal_session", SessionFiles, "普法活动材料")
+# The roster's export and its import template: the layout services.preview_roster reads back.
+ROSTER_COLUMNS = [Column(label, value, 16) for label, value in zip(services.ROSTER_HEADERS, (
+    lambda s: s.name, lambda s: s.post, lambda s: s.employee_no, lambda s: "是" if s.active else "否"))]
+
 
 def _year(args):
     return year_arg(args) or clock.today().year
@@ -36,18 +56,7 @@ def legal_card(user):
 
 
 def _sessions(args):
-    year = _year(args)
-    query = (LegalSession.visible_to(current_user).where(LegalSession.held_on.between(datetime.date(year, 1, 1),
-                                                                                       datetime.date(year, 12, 31)))
-             .order_by(LegalSession.held_on.desc()))
-    if int_arg(args, "unit"):
-        query = query.where(LegalSession.unit == int_arg(args, "unit"))
-    if int_arg(args, "law"):
-        taught = SessionLaw.select(SessionLaw.session).where(SessionLaw.law == int_arg(args, "law"))
-        query = query.where(LegalSession.id.in_(taught))
-    if args.get("form") in FORMS:
-        query = query.where(LegalSession.form == args["form"])
-    return list(query)
+    return services.sessions(current_user, _year(args), args)
 
 
 def _cov(args):
@@ -65,9 +74,11 @@ def _filters():
 @bp.get("/")
 @permission("legal.view")
 def index():
-    """Sessions of the year (live, filtered by unit, law and form) and coverage charts."""
-    return htmx.render("legal/index.html", "legal/_sessions_table.html", sessions=_sessions(request.args),
-                       cov=_cov(request.args), **_filters())
+    """Sessions of the year (live, filtered by unit, law and form), a page at a time, and coverage charts."""
+    page = paginate(_sessions(request.args))
+    page.items = services.with_laws_and_attendees(page.items, current_user)
+    return htmx.render("legal/index.html", "legal/_sessions_table.html", page=page, cov=_cov(request.args),
+                       **_filters())
 
 
 @bp.get("/coverage")
@@ -105,8 +116,8 @@ def staff():
 @permission("legal.view")
 def roster_template():
     """An empty roster workbook with the expected headers."""
-    return excel.response("花名册导入模板.xlsx", [{"title": "花名册", "headers": [(h, 16, None) for h in services.ROSTER_HEADERS],
-                                                   "rows": [["张某某", "营业员", "0001", "是"]]}])
+    sample = StaffMember(name="张某某", post="营业员", employee_no="0001")
+    return excel.response("花名册导入模板.xlsx", [Sheet("花名册", ROSTER_COLUMNS, rows=[sample])])
 
 
 @bp.get("/staff/<int:unit_id>.xlsx")
@@ -114,8 +125,7 @@ def roster_template():
 def roster_export(unit_id):
     """The unit's roster as Excel, in the import layout (so it can be edited and imported back)."""
     unit = get_or_404(Unit, unit_id)
-    return excel.response(f"花名册-{unit.name}.xlsx", [{"title": "花名册", "headers": [(h, 16, None) for h in services.ROSTER_HEADERS],
-                                                      "rows": services.roster_rows(unit)}])
+    return excel.response(f"花名册-{unit.name}.xlsx", [Sheet("花名册", ROSTER_COLUMNS, rows=services.roster(unit))])
 
 
 @bp.post("/staff/<int:unit_id>/import")
@@ -126,7 +136,7 @@ def roster_upload(unit_id):
     try:
         token = services.stash_upload(request.files.get("file"))
         preview = services.preview_roster(unit, token)
-    except services.LegalError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
         return redirect(url_for("legal.staff", unit=unit.id))
     return htmx.render("legal/import_preview.html", unit=unit, preview=preview, token=token)
@@ -140,7 +150,7 @@ def roster_commit(unit_id, token):
     try:
         done = services.commit_roster(unit, token, current_user._get_current_object())
         flash(f"已导入：新增 {len(done.added)} 人，变更 {len(done.changed)} 人。", "success")
-    except services.LegalError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
     return redirect(url_for("legal.staff", unit=unit.id))
 
@@ -184,7 +194,7 @@ def person(staff_id):
 def session_new():
     """Record a session: laws covered, attendees picked by typing."""
     units = _units_in_scope()
-    if sees_everything(current_user):
+    if can("legal.bureau_sessions"):
         units = list(Unit.select().where(Unit.level == 1)) + units
     laws = list(Law.select().where(Law.active == True).order_by(Law.sort_order, Law.id))  # noqa: E712
     form, error = request.form, None
@@ -192,7 +202,7 @@ def session_new():
         try:
             unit = get_or_404(Unit, form.get("unit", type=int)) if form.get("unit") else None
             if unit is None or unit.id not in {u.id for u in units}:
-                raise services.LegalError("请选择组织单位。")
+                raise RuleError("请选择组织单位。")
             attendees = [get_or_404(StaffMember, int(i)) for i in form.getlist("attendee") if i.isdigit()]
             held_on = datetime.date.fromisoformat(form["held_on"]) if form.get("held_on") else None
             session = services.record_session(
@@ -200,7 +210,7 @@ def session_new():
                 notes=form.get("notes"), laws=[law for law in laws if str(law.id) in form.getlist("law")],
                 attendees=attendees, user=current_user._get_current_object())
         except ValueError as exc:
-            error = str(exc) if isinstance(exc, services.LegalError) else "请填写正确的活动日期。"
+            error = str(exc) if isinstance(exc, RuleError) else "请填写正确的活动日期。"
         else:
             flash("已登记普法活动。", "success")
             return htmx.redirect_to(url_for("legal.session", session_id=session.id))
@@ -212,12 +222,15 @@ def session_new():
 @bp.get("/sessions/<int:session_id>")
 @permission("legal.view")
 def session(session_id):
-    """A session: its laws, attendees and (for exams and contests) scores."""
+    """A session: its laws, attendees and (for exams and contests) scores; in a bureau-wide session a
+    unit's users see only their own people."""
     s = get_or_404(LegalSession, session_id)
-    attendance = list(Attendance.select(Attendance, StaffMember).join(StaffMember).where(Attendance.session == s.id)
-                      .order_by(StaffMember.unit, StaffMember.employee_no))
+    attendance = list(Attendance.visible_to(current_user).select(Attendance, StaffMember, Unit).join(StaffMember)
+                      .join(Unit).where(Attendance.session == s.id).order_by(Unit.path, StaffMember.employee_no))
+    files = LegalSession.organised_within(current_user).where(LegalSession.id == s.id).exists()
     return htmx.render("legal/session.html", s=s, attendance=attendance, scored=s.form in SCORED_FORMS,
-                       laws=[sl.law for sl in s.session_laws], attachments=attachments_of("legal_session", s, current_user))
+                       laws=[sl.law for sl in s.session_laws.select(SessionLaw, Law).join(Law)],
+                       files=files, attachments=attachments_of("legal_session", s, current_user) if files else [])
 
 
 @bp.post("/sessions/<int:session_id>/scores/<int:attendance_id>")
@@ -225,11 +238,13 @@ def session(session_id):
 def score(session_id, attendance_id):
     """Save one attendee's score."""
     s = get_or_404(LegalSession, session_id)
-    a = Attendance.get_or_none(Attendance.id == attendance_id, Attendance.session == s.id) or abort(404)
+    a = get_or_404(Attendance, attendance_id)  # another unit's attendee of a bureau-wide session: 404
+    if a.session_id != s.id:
+        abort(404)
     error = None
     try:
         services.set_score(s, a, request.form.get("score", ""), current_user._get_current_object())
-    except services.LegalError as exc:
+    except RuleError as exc:
         error = str(exc)
     return htmx.fragment("legal/_score_row.html", status=422 if error else 200, a=Attendance.get_by_id(a.id), s=s,
                          error=error, scored=True)
@@ -242,37 +257,28 @@ def score(session_id, attendance_id):
 def plan():
     """The year's plan: laws to cover, target coverage, planned sessions; and the law catalogue."""
     year = _year(request.values)
+    if request.method == "POST":
+        user, form = current_user._get_current_object(), request.form
+        try:
+            if form.get("new_law", "").strip():
+                law = services.add_law(form["new_law"], form.get("category", ""), user)
+                flash(f"已将《{law.name}》加入法律目录。", "success")
+            else:
+                services.save_plan(year, target_rate=form.get("target_rate", "90"),
+                                   planned_sessions=form.get("planned_sessions", "0"), notes=form.get("notes", ""),
+                                   law_ids=form.getlist("law"), user=user)
+                flash(f"{year}年度普法计划已保存。", "success")
+        except RuleError as exc:
+            flash(str(exc), "error")
+        return redirect(url_for("legal.plan", year=year))
     plan_ = LegalPlan.get_or_none(LegalPlan.year == year)
     laws = list(Law.select().order_by(Law.sort_order, Law.id))
-    if request.method == "POST":
-        if request.form.get("new_law", "").strip():
-            name = request.form["new_law"].strip()[:100]
-            if Law.select().where(Law.name == name).exists():
-                flash(f"《{name}》已在目录中。", "error")
-            else:
-                Law.create(name=name, category=request.form.get("category", "").strip()[:50], sort_order=len(laws))
-                flash(f"已将《{name}》加入法律目录。", "success")
-            return redirect(url_for("legal.plan", year=year))
-        try:
-            target = float(request.form.get("target_rate", "90"))
-            planned = int(request.form.get("planned_sessions", "0") or 0)
-            if not 0 < target <= 100 or planned < 0:
-                raise ValueError
-        except ValueError:
-            flash("目标受教育面应在 0 到 100 之间，计划场次不能为负数。", "error")
-            return redirect(url_for("legal.plan", year=year))
-        plan_ = plan_ or LegalPlan(year=year)
-        plan_.target_rate, plan_.planned_sessions = target, planned
-        plan_.notes = request.form.get("notes", "").strip()
-        plan_.save()
-        PlanLaw.delete().where(PlanLaw.plan == plan_).execute()
-        for law in laws:
-            if str(law.id) in request.form.getlist("law"):
-                PlanLaw.create(plan=plan_, law=law)
-        flash(f"{year}年度普法计划已保存。", "success")
-        return redirect(url_for("legal.plan", year=year))
     chosen = {pl.law_id for pl in plan_.plan_laws} if plan_ else {law.id for law in laws if law.active}
     return htmx.render("legal/plan.html", plan=plan_, laws=laws, chosen=chosen, year=year)
+
+
+def _percent(rate):
+    return round(float(rate or 0), 1)
 
 
 @bp.get("/export.xlsx")
@@ -282,22 +288,25 @@ def export():
     year = _year(request.args)
     sessions = _sessions(request.args)
     cov = _cov(request.args)
-    attendance = (Attendance.select(Attendance, StaffMember, LegalSession).join(StaffMember).switch(Attendance)
-                  .join(LegalSession).where(Attendance.session.in_([s.id for s in sessions]))
-                  .where(StaffMember.id.in_(StaffMember.visible_to(current_user, StaffMember.id))))
-    matrix_rows = [[u.name, cov.headcount.get(u.id, 0)] + [round(float(cov.rate(u.id, law.id) or 0), 1) for law in cov.laws]
-                   + [round(float(cov.rate(u.id) or 0), 1)] for u in cov.units]
+    attendance = (Attendance.visible_to(current_user).select(Attendance, StaffMember, Unit, LegalSession)
+                  .join(StaffMember).join(Unit).switch(Attendance).join(LegalSession)
+                  .where(Attendance.session.in_(sessions.select(LegalSession.id).order_by()))
+                  .order_by(LegalSession.held_on, LegalSession.id, Unit.path, StaffMember.employee_no))
     return excel.response(f"{year}年度普法台账.xlsx", [
-        {"title": "活动", "headers": [("日期", 12, "yyyy-mm-dd"), ("单位", 22, None), ("形式", 10, None), ("名称", 30, None),
-                                      ("主讲", 10, None), ("法律", 50, None), ("人数", 8, "0")],
-         "rows": [[s.held_on, s.unit.name, s.form_label, s.title, s.speaker, "、".join(sl.law.name for sl in s.session_laws),
-                   s.attendance.count()] for s in sessions]},
-        {"title": "签到与成绩", "headers": [("日期", 12, "yyyy-mm-dd"), ("活动", 30, None), ("单位", 22, None), ("姓名", 10, None),
-                                          ("工号", 10, None), ("成绩", 8, "0.0")],
-         "rows": [[a.session.held_on, a.session.title, a.staff.unit.name, a.staff.name, a.staff.employee_no, a.score]
-                  for a in attendance]},
-        {"title": "受教育面", "headers": [("单位", 22, None), ("在职人数", 10, "0")] + [(law.name, 14, "0.0") for law in cov.laws]
-         + [("合计受教育面%", 14, "0.0")], "rows": matrix_rows},
+        Sheet("活动", [
+            Column("日期", lambda s: s.held_on, 12, "yyyy-mm-dd"), Column("单位", lambda s: s.unit.name, 22),
+            Column("形式", lambda s: s.form_label, 10), Column("名称", lambda s: s.title, 30),
+            Column("主讲", lambda s: s.speaker, 10), Column("法律", lambda s: "、".join(s.law_names), 50),
+            Column("人数", lambda s: s.attendee_count, 8, "0"),
+        ], rows=services.with_laws_and_attendees(sessions, current_user)),
+        Sheet("签到与成绩", [
+            Column("日期", lambda a: a.session.held_on, 12, "yyyy-mm-dd"), Column("活动", lambda a: a.session.title, 30),
+            Column("单位", lambda a: a.staff.unit.name, 22), Column("姓名", lambda a: a.staff.name, 10),
+            Column("工号", lambda a: a.staff.employee_no, 10), Column("成绩", lambda a: a.score, 8, "0.0"),
+        ], rows=attendance),
+        Sheet("受教育面", [Column("单位", lambda u: u.name, 22), Column("在职人数", lambda u: cov.headcount.get(u.id, 0), 10, "0")]
+              + [Column(law.name, lambda u, law=law: _percent(cov.rate(u.id, law.id)), 14, "0.0") for law in cov.laws]
+              + [Column("合计受教育面%", lambda u: _percent(cov.rate(u.id)), 14, "0.0")], rows=cov.units),
     ])
 
 
@@ -306,11 +315,10 @@ def export():
 def summary_pdf():
     """The yearly 普法 summary: sessions held, people reached, by law and by unit."""
     year = _year(request.args)
-    sessions = _sessions({"year": str(year)})
+    counts = dict(_sessions({"year": str(year)}).select(LegalSession.form, fn.COUNT(LegalSession.id)).order_by()
+                  .group_by(LegalSession.form).tuples())
+    by_form = {label: counts[form] for form, label in FORMS.items() if form in counts}
     cov = services.coverage(current_user, year)
-    by_form = {}
-    for s in sessions:
-        by_form[s.form_label] = by_form.get(s.form_label, 0) + 1
-    data = pdf.render("legal/pdf/summary.html", year=year, sessions=sessions, cov=cov, by_form=by_form,
+    data = pdf.render("legal/pdf/summary.html", year=year, held=sum(by_form.values()), cov=cov, by_form=by_form,
                       heads=sum(cov.headcount.values()), reached=sum(cov.reached_any.values()))
     return pdf.response(data, f"{year}年度普法工作情况.pdf")

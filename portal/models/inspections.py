@@ -53,6 +53,7 @@ class InspectionRound(BaseModel):
     end_date = DateField()
     template = ForeignKeyField(ChecklistTemplate, backref="rounds", on_delete="RESTRICT")
     state = CharField(max_length=16, default="planned")
+    version = IntegerField(default=0)
     created_by = ForeignKeyField(User, on_delete="RESTRICT", backref="+")
     created_at = DateTimeField(default=clock.now)
 
@@ -60,15 +61,15 @@ class InspectionRound(BaseModel):
         table_name = "inspection_round"
 
     @classmethod
-    def visible_to(cls, user):
-        """Office, leaders and admins see every round; inspectors their own; units those that visit them."""
+    def visible_to(cls, user, *fields):
+        """The bureau's people see every round; a unit's users the rounds that visit their subtree."""
         from ..access import unit_scope
 
-        if user.role in ("office", "leader", "admin"):
-            return cls.select()
-        if user.role == "inspector":
-            return cls.select().where(cls.id.in_(RoundMember.rounds_of(user)))
-        return cls.select().where(cls.id.in_(RoundUnit.select(RoundUnit.round).where(RoundUnit.unit.in_(unit_scope(user)))))
+        scope = unit_scope(user)
+        query = cls.select(*fields)
+        if scope is None:
+            return query
+        return query.where(cls.id.in_(RoundUnit.select(RoundUnit.round).where(RoundUnit.unit.in_(scope))))
 
     @property
     def state_label(self):
@@ -84,9 +85,8 @@ class RoundMember(BaseModel):
         indexes = ((("round", "user"), True),)
 
     @classmethod
-    def rounds_of(cls, user):
-        """Subquery: ids of the rounds a user is a team member of."""
-        return cls.select(cls.round).where(cls.user == user.id)
+    def on_team(cls, round_id, user):
+        return cls.select().where(cls.round == round_id, cls.user == user.id).exists()
 
 
 class RoundUnit(BaseModel):
@@ -115,6 +115,11 @@ class ItemResult(ScopedModel):
         table_name = "item_result"
         indexes = ((("round", "unit", "item"), True),)
 
+    @property
+    def round_state(self):
+        """A result is saved while its round is in progress: the state its workflow checks."""
+        return self.round.state
+
 
 class Finding(ScopedModel):
     """督查发现的问题: rectified under supervision (source type "rectification")."""
@@ -131,14 +136,6 @@ class Finding(ScopedModel):
 
     class Meta:
         table_name = "finding"
-
-    @classmethod
-    def visible_to(cls, user, *fields):
-        """Units see their subtree's findings; inspectors those of the rounds they belong to."""
-        query = super().visible_to(user, *fields)
-        if user.role == "inspector":
-            query = query.where(cls.round.in_(RoundMember.rounds_of(user)))
-        return query
 
     @property
     def severity_label(self):

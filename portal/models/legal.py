@@ -81,7 +81,8 @@ class LegalSession(ScopedModel):
 
     @classmethod
     def visible_to(cls, user, *fields):
-        """A unit's own subtree's sessions, and the bureau-wide ones its people may have attended."""
+        """A unit's own subtree's sessions, and the bureau-wide ones its people may have attended (whose
+        attendees it sees only as far as they are its own: Attendance.visible_to)."""
         from ..access import unit_scope
 
         scope = unit_scope(user)
@@ -89,6 +90,12 @@ class LegalSession(ScopedModel):
         if scope is not None:
             query = query.where(cls.unit.in_(scope) | cls.unit.in_(Unit.select(Unit.id).where(Unit.level == 1)))
         return query
+
+    @classmethod
+    def organised_within(cls, user, *fields):
+        """The sessions the user's subtree organised (every session for the bureau's people): those whose
+        materials the user may add to."""
+        return super().visible_to(user, *fields)
 
     @property
     def form_label(self):
@@ -114,3 +121,9 @@ class Attendance(BaseModel):
     class Meta:
         table_name = "attendance"
         indexes = ((("session", "staff"), True),)
+
+    @classmethod
+    def visible_to(cls, user, *fields):
+        """Attendance of the people the user may see: in a bureau-wide session a unit's users see (and
+        score) only their own subtree's attendees."""
+        return cls.select(*fields).where(cls.staff.in_(StaffMember.visible_to(user, StaffMember.id)))

@@ -18,7 +18,7 @@ def test_score_raise_rectify_live(app, live_server, browser, world, tmp_path):
         checklist = sv.save_checklist(None, "综治督查清单", TEXT, office)
         round_ = sv.create_round(title="第四季度督查", start_date=clock.today(), end_date=clock.today(), template=checklist,
                                  inspectors=[inspector], units=[world.shop], user=office)
-        sv.advance(round_, inspector)
+        sv.advance(round_, office)
 
     office_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
     sign_in(office_page, live_server, office.username)
