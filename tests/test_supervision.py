@@ -8,7 +8,7 @@ from portal import clock
 from portal.models import AuditLog, ExtensionRequest, Notice, Notification, SupervisedItem
 from portal.supervision import registry
 from portal.supervision import services as sv
-from portal.supervision.urgency import urgency
+from portal.supervision.urgency import deadline, urgency
 
 D = datetime.date
 START = D(2026, 3, 2)
@@ -87,6 +87,31 @@ def test_blue_window_is_a_setting(app, make_item):
     app.config["SUPERVISION_BLUE_DAYS"] = 5
     with app.app_context():
         assert colour(item, item.due_date - datetime.timedelta(days=5)).colour == "blue"
+
+
+@pytest.fixture
+def module_type(app):
+    """An item type done inside its module (like a petition's reply): no manual steps for the unit."""
+    registry.register(registry.SourceType("test_module", "模块事项", todo_label="在模块中答复"))
+    yield registry.TYPES["test_module"]
+    registry.TYPES.pop("test_module")
+
+
+def test_one_colour_rule_for_module_items_and_module_deadlines(app, world, make_item, module_type):
+    """Defect: at day 41 of a 60-day reply the case page said 黄牌 · 剩 19 天 while 待办 and the board said
+    正常 · 剩 19 天: items done inside a module skipped the two-thirds rule."""
+    item = make_item(source_type="test_module", due_days=60)
+    day = START + datetime.timedelta(days=41)
+    with app.app_context():
+        by_item, by_deadline = colour(item, day), deadline(item.due_date, item.start_date, today=day)
+        assert (by_item.label, by_item.countdown) == (by_deadline.label, by_deadline.countdown) == ("黄牌", "剩 19 天")
+        assert "没有进展报告" in by_item.reason  # nobody is blamed for a report these items never have
+        assert colour(item, START + datetime.timedelta(days=40)).label == "正常"  # exactly two thirds
+        last_days = START + datetime.timedelta(days=57)
+        assert colour(item, last_days).label == deadline(item.due_date, item.start_date, today=last_days).label == "蓝牌"
+        with clock.frozen(at(day)):
+            [todo] = sv.todo_for(world.user("unit_head"))
+    assert (todo.action, todo.urgency.label, todo.urgency.countdown) == ("在模块中答复", "黄牌", "剩 19 天")
 
 
 # -- the state machine -----------------------------------------------------------------------------
