@@ -111,7 +111,9 @@ def _in_subtree(user, unit_id):
 
 class Workflow:
     """The state machine of one model. `transitions` maps action keys to Transition; `scopes` adds
-    named scope rules (user, record) -> bool; `tiers` (bottom up) makes the record tiered."""
+    named scope rules (user, record) -> bool, or the rule's own refusal (a message like the scope
+    messages, e.g. "只能{label}本单位的督办事项。") when one rule has several reasons; `tiers` (bottom up)
+    makes the record tiered."""
 
     def __init__(self, model, object_type, transitions, *, noun="该记录", states=None, scopes=None,
                  scope_messages=None, tiers=None, unit_field="unit", state_field="state", version_field="version",
@@ -181,9 +183,11 @@ class Workflow:
         t = self.transitions[action]
         if not access.can(t.permission, user):
             return t.role_message or f"您的角色不能{t.label}。"
-        if not self.scopes[t.scope](user, record):
+        verdict = self.scopes[t.scope](user, record)
+        if isinstance(verdict, str) or not verdict:
             tier = self.tier_of(record).label if self.tiers else ""
-            return self.scope_messages.get(t.scope, "无权对{noun}{label}。").format(
+            message = verdict if isinstance(verdict, str) else self.scope_messages.get(t.scope, "无权对{noun}{label}。")
+            return message.format(
                 label=t.label, noun=self.noun.removeprefix("该"), tier=tier)
         if getattr(record, self.state_field) not in t.sources:
             return t.state_message or f"{self.noun}当前为“{self.state_label(record)}”，不能{t.label}。"

@@ -561,19 +561,24 @@ def test_office_todo_lists_cases_to_accept_and_the_unit_page_lists_open_cases(ap
 def test_extension_requested_and_approved_on_the_case_page(app, world, login_as):
     with app.app_context():
         p = walk(world, register(world), "handling")
+        item = ps.handling_item(p)
     head, leader = login_as("unit_head"), login_as("leader")
+    # The case page shows the supervision core's extension partial, which posts to the core's routes.
+    form = {"version": item.version, "next": f"/petitions/{p.id}"}
     clock.set_frozen(at(TODAY + D(50)))
     try:
-        refused = head.post(f"/petitions/{p.id}/extension", htmx=True,
-                            data={"new_due_date": (TODAY + D(95)).isoformat(), "reason": "需调取档案"})
+        assert f"/supervision/{item.id}/extension" in head.get(f"/petitions/{p.id}").get_data(as_text=True)
+        refused = head.post(f"/supervision/{item.id}/extension", htmx=True,
+                            data={**form, "new_due_date": (TODAY + D(95)).isoformat(), "reason": "需调取档案"})
         assert refused.status_code == 422 and "不能超过 30 天" in refused.get_data(as_text=True)
-        asked = head.post(f"/petitions/{p.id}/extension", htmx=True,
-                          data={"new_due_date": (TODAY + D(80)).isoformat(), "reason": "需调取档案"})
+        asked = head.post(f"/supervision/{item.id}/extension", htmx=True,
+                          data={**form, "new_due_date": (TODAY + D(80)).isoformat(), "reason": "需调取档案"})
         assert asked.status_code == 200 and "等待局领导审批" in asked.get_data(as_text=True)
+        assert 'id="petition-live"' in asked.get_data(as_text=True)  # the case's own fragment
         with app.app_context():
             ext = ps.handling_item(p).extensions.get()
-        assert head.post(f"/petitions/{p.id}/extension/{ext.id}/approve", htmx=True).status_code == 422
-        approved = leader.post(f"/petitions/{p.id}/extension/{ext.id}/approve", htmx=True, data={"note": "同意"})
+        assert head.post(f"/supervision/extension/{ext.id}/approve", form, htmx=True).status_code == 422
+        approved = leader.post(f"/supervision/extension/{ext.id}/approve", htmx=True, data={**form, "note": "同意"})
         assert approved.status_code == 200 and "原期限 2026-05-01" in approved.get_data(as_text=True)
     finally:
         clock.set_frozen(None)

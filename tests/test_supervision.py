@@ -8,7 +8,9 @@ from portal import clock
 from portal.models import AuditLog, ExtensionRequest, Notice, Notification, SupervisedItem
 from portal.supervision import registry
 from portal.supervision import services as sv
-from portal.supervision.urgency import urgency
+from portal.supervision.urgency import deadline, urgency
+from portal.supervision.views import safe_next
+from portal.workflow import RuleError
 
 D = datetime.date
 START = D(2026, 3, 2)
@@ -89,6 +91,42 @@ def test_blue_window_is_a_setting(app, make_item):
         assert colour(item, item.due_date - datetime.timedelta(days=5)).colour == "blue"
 
 
+@pytest.fixture
+def module_type(app):
+    """An item type done inside its module (like a petition's reply): no manual steps for the unit."""
+    registry.register(registry.SourceType("test_module", "模块事项", todo_label="在模块中答复"))
+    yield registry.TYPES["test_module"]
+    registry.TYPES.pop("test_module")
+
+
+def test_one_colour_rule_for_module_items_and_module_deadlines(app, world, make_item, module_type):
+    """Defect: at day 41 of a 60-day reply the case page said 黄牌 · 剩 19 天 while 待办 and the board said
+    正常 · 剩 19 天: items done inside a module skipped the two-thirds rule."""
+    item = make_item(source_type="test_module", due_days=60)
+    day = START + datetime.timedelta(days=41)
+    with app.app_context():
+        by_item, by_deadline = colour(item, day), deadline(item.due_date, item.start_date, today=day)
+        assert (by_item.label, by_item.countdown) == (by_deadline.label, by_deadline.countdown) == ("黄牌", "剩 19 天")
+        assert "没有进展报告" in by_item.reason  # nobody is blamed for a report these items never have
+        assert colour(item, START + datetime.timedelta(days=40)).label == "正常"  # exactly two thirds
+        last_days = START + datetime.timedelta(days=57)
+        assert colour(item, last_days).label == deadline(item.due_date, item.start_date, today=last_days).label == "蓝牌"
+        with clock.frozen(at(day)):
+            [todo] = sv.todo_for(world.user("unit_head"))
+    assert (todo.action, todo.urgency.label, todo.urgency.countdown) == ("在模块中答复", "黄牌", "剩 19 天")
+
+
+def test_module_items_have_no_manual_steps_and_close_through_their_module(app, world, make_item, module_type):
+    item = make_item(source_type="test_module", source_id=7)
+    with app.app_context():
+        assert sv.WORKFLOW.refusal("acknowledge", world.user("unit_head"), item) == (
+            "该事项在业务模块中办理（在模块中答复），办理后自动办结。")
+        assert sv.WORKFLOW.available(world.user("office"), item) == []
+        [closed] = sv.resolve("test_module", 7, world.user("unit_head"), "已答复")
+    assert (closed.state, closed.version) == ("closed", 1)
+    assert AuditLog.get(AuditLog.action == "resolve", AuditLog.object_id == item.id).summary == "办结：“落实综治责任”：已答复"
+
+
 # -- the state machine -----------------------------------------------------------------------------
 
 def test_full_lifecycle_with_history_audit_and_notifications(app, world, make_item):
@@ -122,7 +160,7 @@ def test_steps_in_the_wrong_state_are_refused_and_audited(app, world, make_item,
     SupervisedItem.update(state=state).where(SupervisedItem.id == item.id).execute()
     item = SupervisedItem.get_by_id(item.id)
     actor = world.user("office") if action in ("close", "return") else world.user("unit_head")
-    with app.app_context(), pytest.raises(sv.SupervisionError, match=message):
+    with app.app_context(), pytest.raises(RuleError, match=message):
         sv.take_step(item, action, actor, "说明")
     assert SupervisedItem.get_by_id(item.id).state == state
     assert AuditLog.select().where(AuditLog.action == "denied", AuditLog.object_id == item.id).exists()
@@ -130,12 +168,12 @@ def test_steps_in_the_wrong_state_are_refused_and_audited(app, world, make_item,
 
 def test_acknowledging_for_another_unit_is_refused(app, world, make_item):
     item = make_item(unit=world.other_shop)
-    with app.app_context(), pytest.raises(sv.SupervisionError, match="只能签收本单位"):
+    with app.app_context(), pytest.raises(RuleError, match="只能签收本单位"):
         sv.take_step(item, "acknowledge", world.user("unit_head"))
     # Nor may the head of the branch above acknowledge for its grassroots unit.
     item = make_item(unit=world.shop)
     branch_head = world.user("unit_head", unit=world.branch, username="branch_head")
-    with app.app_context(), pytest.raises(sv.SupervisionError, match="只能签收本单位"):
+    with app.app_context(), pytest.raises(RuleError, match="只能签收本单位"):
         sv.take_step(item, "acknowledge", branch_head)
     assert SupervisedItem.get_by_id(item.id).state == "assigned"
 
@@ -150,7 +188,7 @@ def test_who_may_act_for_the_task_type(app, world, make_item, role, action, allo
         SupervisedItem.update(state="reported").where(SupervisedItem.id == item.id).execute()
         item = SupervisedItem.get_by_id(item.id)
     with app.app_context():
-        assert (sv.may(world.user(role), item, action) is None) == allowed
+        assert (sv.WORKFLOW.refusal(action, world.user(role), item) is None) == allowed
 
 
 @pytest.fixture
@@ -168,8 +206,8 @@ def test_permissions_follow_the_item_type(app, world, make_item, rectification):
     SupervisedItem.update(state="reported").where(SupervisedItem.id == item.id).execute()
     item = SupervisedItem.get_by_id(item.id)
     with app.app_context():
-        assert sv.may(world.user("office"), item, "close") is not None
-        assert sv.may(world.user("inspector"), item, "close") is None
+        assert sv.WORKFLOW.refusal("close", world.user("office"), item) is not None
+        assert sv.WORKFLOW.refusal("close", world.user("inspector"), item) is None
 
 
 # -- extensions --------------------------------------------------------------------------------------
@@ -195,7 +233,7 @@ def test_extension_approved_moves_the_due_date_and_keeps_the_original(app, world
 def test_extension_limits(app, world, make_item, offset, new_due_days, message):
     item = make_item(due_days=20)
     with app.app_context(), clock.frozen(at(START + datetime.timedelta(days=offset))):
-        with pytest.raises(sv.SupervisionError, match=message):
+        with pytest.raises(RuleError, match=message):
             sv.request_extension(item, world.user("unit_head"), START + datetime.timedelta(days=new_due_days), "理由")
     assert ExtensionRequest.select().count() == 0
     assert AuditLog.select().where(AuditLog.action == "denied", AuditLog.object_id == item.id).exists()
@@ -215,14 +253,14 @@ def test_extension_count_limit_per_type(app, world, make_item, rectification):
         for days in (13, 16):
             sv.decide_extension(sv.request_extension(item, head, START + datetime.timedelta(days=days), "理由"), office, True)
             item = SupervisedItem.get_by_id(item.id)
-        with pytest.raises(sv.SupervisionError, match="最多可延期 2 次"):
+        with pytest.raises(RuleError, match="最多可延期 2 次"):
             sv.request_extension(item, head, START + datetime.timedelta(days=17), "理由")
 
 
 def test_extension_limits_are_a_setting_per_type(app, world, make_item, rectification):
     app.config["SUPERVISION_EXTENSION_LIMITS"] = {"test_rect": (1, 5)}
     item = make_item(source_type="test_rect", due_days=10)
-    with app.app_context(), clock.frozen(at(START)), pytest.raises(sv.SupervisionError, match="不能超过 5 天"):
+    with app.app_context(), clock.frozen(at(START)), pytest.raises(RuleError, match="不能超过 5 天"):
         sv.request_extension(item, world.user("unit_head"), START + datetime.timedelta(days=16), "理由")
 
 
@@ -230,9 +268,9 @@ def test_extension_approval_by_a_role_that_may_not(app, world, make_item):
     item = make_item(due_days=20)
     with app.app_context(), clock.frozen(at(START)):
         ext = sv.request_extension(item, world.user("unit_head"), START + datetime.timedelta(days=25), "理由")
-        with pytest.raises(sv.SupervisionError, match="不能审批"):
+        with pytest.raises(RuleError, match="不能审批"):
             sv.decide_extension(ext, world.user("office"), True)
-        with pytest.raises(sv.SupervisionError, match="不批准时请填写理由"):
+        with pytest.raises(RuleError, match="不批准时请填写理由"):
             sv.decide_extension(ext, world.user("leader"), False)
     assert SupervisedItem.get_by_id(item.id).due_date == START + datetime.timedelta(days=20)
     assert ExtensionRequest.get_by_id(ext.id).state == "pending"
@@ -246,9 +284,9 @@ def test_remind_and_notice_reach_the_unit(app, world, make_item):
     with app.app_context():
         sv.remind(item, office)
         notice = sv.issue_notice(item, office, "逾期未办结，议而不决")
-        with pytest.raises(sv.SupervisionError, match="请填写通报理由"):
+        with pytest.raises(RuleError, match="请填写通报理由"):
             sv.issue_notice(item, office, "  ")
-        with pytest.raises(sv.SupervisionError, match="不能催办"):
+        with pytest.raises(RuleError, match="不能催办"):
             sv.remind(item, world.user("unit_head"))
     kinds = {n.kind for n in Notification.select().where(Notification.user == clerk.id)}
     assert {"remind", "notice"} <= kinds
@@ -324,22 +362,27 @@ def test_office_hands_down_a_task_through_the_page(login_as, world):
     assert item.assigned_by_id == office.user.id and item.state == "assigned"
 
 
+def current(item, **form):
+    """A step's form as the item page posts it: with the version the page shows."""
+    return {"version": SupervisedItem.get_by_id(item.id).version, **form}
+
+
 def test_steps_through_the_item_page(login_as, world, make_item):
     item = make_item()
     head = login_as("unit_head")
-    response = head.post(f"/supervision/{item.id}/step/report", {"note": ""}, htmx=True)
+    response = head.post(f"/supervision/{item.id}/step/report", current(item, note=""), htmx=True)
     assert response.status_code == 422 and "不能提交办结报告" in response.get_data(as_text=True)
-    response = head.post(f"/supervision/{item.id}/step/acknowledge", htmx=True)
+    response = head.post(f"/supervision/{item.id}/step/acknowledge", current(item), htmx=True)
     assert response.status_code == 200 and response.headers["HX-Trigger"] == "itemChanged"
-    response = head.post(f"/supervision/{item.id}/step/report", {"note": ""}, htmx=True)
+    response = head.post(f"/supervision/{item.id}/step/report", current(item, note=""), htmx=True)
     assert "请填写办理情况" in response.get_data(as_text=True)
-    head.post(f"/supervision/{item.id}/step/report", {"note": "已办结"}, htmx=True)
+    head.post(f"/supervision/{item.id}/step/report", current(item, note="已办结"), htmx=True)
     assert SupervisedItem.get_by_id(item.id).state == "reported"
     office = login_as("office")
     assert "审核办结报告" in office.get("/todo").get_data(as_text=True)
-    office.post(f"/supervision/{item.id}/step/close", htmx=True)
+    office.post(f"/supervision/{item.id}/step/close", current(item), htmx=True)
     assert SupervisedItem.get_by_id(item.id).state == "closed"
-    response = head.post(f"/supervision/{item.id}/step/report", {"note": "再报"}, htmx=True)
+    response = head.post(f"/supervision/{item.id}/step/report", current(item, note="再报"), htmx=True)
     assert "已销号" in response.get_data(as_text=True)
 
 
@@ -433,3 +476,124 @@ def test_nav_badges_show_counts_on_page_load(login_as, world, make_item):
     body = login_as("unit_head").get("/").get_data(as_text=True)
     assert 'id="todo-count" data-live class="count"' in body and 'aria-label="待办 1 项">1</span>' in body
     assert 'aria-label="未读消息 1 条">1</span>' in body
+
+
+# -- issue #12: versions, extensions from any page, lists that cost the same at any size ----------------
+
+def test_a_step_from_a_stale_or_versionless_page_is_refused_and_audited(app, login_as, world, make_item):
+    item = make_item()
+    head = login_as("unit_head")
+    page = current(item)  # the head's page, loaded before a colleague acknowledged
+    with app.app_context():
+        sv.take_step(SupervisedItem.get_by_id(item.id), "acknowledge", world.user("unit_clerk"))
+    for form in (page, {}, {"version": "abc"}):
+        response = head.post(f"/supervision/{item.id}/step/progress", {**form, "note": "已部署"}, htmx=True)
+        assert response.status_code == 422 and "页面已过期" in response.get_data(as_text=True)
+    assert SupervisedItem.get_by_id(item.id).state == "acknowledged"
+    assert AuditLog.select().where(AuditLog.action == "denied", AuditLog.object_id == item.id).count() == 3
+    assert head.post(f"/supervision/{item.id}/step/progress", current(item, note="已部署"), htmx=True).status_code == 200
+
+
+def test_the_item_page_offers_extensions_to_the_unit_and_decisions_to_approvers(login_as, world, make_item):
+    """Defect: the page asked for role lists the item types no longer have, so nobody was offered the
+    extension form or the 批准/不批准 buttons."""
+    item = make_item(due_days=20)
+    head, leader, office = login_as("unit_head"), login_as("leader"), login_as("office")
+    with clock.frozen(at(START + datetime.timedelta(days=5))):
+        assert f"/supervision/{item.id}/extension" in head.get(f"/supervision/{item.id}").get_data(as_text=True)
+        assert f"/supervision/{item.id}/extension" not in office.get(f"/supervision/{item.id}").get_data(as_text=True)
+        asked = head.post(f"/supervision/{item.id}/extension", htmx=True, data=current(
+            item, new_due_date=(item.due_date + datetime.timedelta(days=10)).isoformat(), reason="涉及多个部门协调"))
+        assert asked.status_code == 200 and "等待局领导审批" in asked.get_data(as_text=True)
+        assert asked.headers["HX-Trigger"] == "itemChanged" and 'id="item-live"' in asked.get_data(as_text=True)
+        ext = ExtensionRequest.get(ExtensionRequest.item == item.id)
+        approve = f"/supervision/extension/{ext.id}/approve"
+        assert approve not in office.get(f"/supervision/{item.id}").get_data(as_text=True)
+        assert approve in leader.get(f"/supervision/{item.id}").get_data(as_text=True)
+        approved = leader.post(approve, current(item, note="同意"), htmx=True)
+    assert approved.status_code == 200 and "已批准延期" in approved.get_data(as_text=True)
+    item = SupervisedItem.get_by_id(item.id)
+    assert (item.due_date, item.version) == (START + datetime.timedelta(days=30), 1)
+
+
+def test_extension_forms_without_htmx_return_only_to_a_page_of_this_site(login_as, world, make_item):
+    item = make_item(due_days=20)
+    head = login_as("unit_head")
+    with clock.frozen(at(START + datetime.timedelta(days=5))):
+        response = head.post(f"/supervision/{item.id}/extension", current(
+            item, new_due_date=(item.due_date + datetime.timedelta(days=3)).isoformat(), reason="理由",
+            next="//evil.example/x"))
+        assert response.status_code == 302 and response.headers["Location"] == f"/supervision/{item.id}"
+        ext = ExtensionRequest.get(ExtensionRequest.item == item.id)
+        response = login_as("leader").post(f"/supervision/extension/{ext.id}/refuse",
+                                           current(item, note="理由不充分", next="/todo"))
+        assert response.status_code == 302 and response.headers["Location"] == "/todo"
+    assert ExtensionRequest.get_by_id(ext.id).state == "refused"
+    for bad in ("//evil.example", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "todo", ""):
+        assert safe_next(bad) is None, bad
+    assert safe_next("/petitions/3?tab=x") == "/petitions/3?tab=x"
+
+
+def test_an_extension_decided_twice_at_once_is_refused_the_second_time(app, world, make_item):
+    """Defect: two approvers on one request both passed the check; the second overwrote the first."""
+    item = make_item(due_days=20)
+    leader, other_leader = world.user("leader"), world.user("leader", username="leader2")
+    with app.app_context(), clock.frozen(at(START)):
+        ext = sv.request_extension(item, world.user("unit_head"), START + datetime.timedelta(days=25), "理由")
+        first, second = ExtensionRequest.get_by_id(ext.id), ExtensionRequest.get_by_id(ext.id)
+        sv.decide_extension(first, leader, True)
+        with pytest.raises(RuleError, match="已经处理过"):
+            sv.decide_extension(second, other_leader, False, "不同意")
+    assert ExtensionRequest.get_by_id(ext.id).state == "approved"
+    assert SupervisedItem.get_by_id(item.id).due_date == START + datetime.timedelta(days=25)
+
+
+def test_the_board_and_the_todo_list_cost_the_same_queries_at_any_size(app, login_as, world, make_item,
+                                                                         count_queries):
+    office, leader, head = login_as("office"), login_as("leader"), login_as("unit_head")
+
+    def costs():
+        counts = []
+        for client, url in ((office, "/supervision/"), (head, "/todo"), (leader, "/todo"), (head, "/todo?tab=done")):
+            with count_queries() as q:
+                assert client.get(url).status_code == 200
+            counts.append(q.count)
+        return counts
+
+    def add(n):
+        for i in range(n):
+            item = make_item(title=f"事项{i}", due_days=i % 40)
+            with app.app_context(), clock.frozen(at(START)):
+                sv.take_step(item, "acknowledge", head.user)
+                sv.request_extension(item, head.user, item.due_date + datetime.timedelta(days=5), "理由")
+
+    add(2)
+    small = costs()
+    add(60)  # more than a page
+    assert costs() == small
+    assert "第 1 / 2 页，共 62 条" in office.get("/supervision/").get_data(as_text=True)
+    assert "第 1 / 2 页，共 62 条" in leader.get("/todo").get_data(as_text=True)
+
+
+def test_the_nav_badge_counts_what_the_todo_list_shows(app, login_as, world, make_item):
+    registry.register(registry.SourceType(  # closed out per item by its module's own check
+        "test_checked", "整改事项", check=lambda user, item, action: "非本组" if item.title.startswith("外组") else None))
+    try:
+        make_item(title="待签收")
+        returned = make_item(title="重新办理")
+        SupervisedItem.update(state="returned").where(SupervisedItem.id == returned.id).execute()
+        for title, source_type in (("待销号", "task"), ("外组整改", "test_checked"), ("本组整改", "test_checked")):
+            reported = make_item(title=title, source_type=source_type)
+            SupervisedItem.update(state="reported").where(SupervisedItem.id == reported.id).execute()
+        asking = make_item(title="申请延期")
+        make_item(unit=world.other_shop, title="界外事项")
+        with app.app_context(), clock.frozen(at(START)):
+            sv.request_extension(asking, world.user("unit_head"), asking.due_date + datetime.timedelta(days=5), "理由")
+        for role, expected in (("office", 2), ("leader", 3), ("unit_head", 3)):
+            client = login_as(role)
+            with app.app_context():
+                assert len(sv.todo_for(client.user)) == sv.todo_count(client.user) == expected, role
+            assert f'aria-label="待办 {expected} 项">{expected}</span>' in client.get("/todo/count").get_data(as_text=True)
+            assert client.get("/todo").get_data(as_text=True).count('class="button small"') == expected
+    finally:
+        registry.TYPES.pop("test_checked")

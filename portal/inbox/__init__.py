@@ -13,6 +13,6 @@ from . import views  # noqa: E402,F401
 
 @bp.app_context_processor
 def _todo_count():
-    from ..supervision.services import todo_for
+    from ..supervision.services import todo_count
 
-    return {"todo_count": lambda user: len(todo_for(user))}
+    return {"todo_count": todo_count}

@@ -5,6 +5,7 @@ from flask_login import current_user
 from .. import htmx, notify
 from ..access import get_or_404, permission
 from ..models import Notification
+from ..pagination import paginate, paginate_list
 from ..supervision import services as supervision
 from . import bp
 
@@ -12,22 +13,23 @@ from . import bp
 @bp.get("/todo")
 @permission("inbox.view")
 def todo():
-    """Everything waiting for the user's action across modules (待办), and what they did (已办)."""
+    """Everything waiting for the user's action across modules (待办), and what they did (已办), a page
+    at a time: the steps taken paged in SQL, the to-dos (merged from every module, most pressing first)
+    in Python."""
     tab = "done" if request.args.get("tab") == "done" else "todo"
-    context = {"tab": tab}
     if tab == "done":
-        context["events"] = supervision.done_for(current_user)
-        context["action_labels"] = supervision.ACTION_LABELS
+        page = paginate(supervision.done_for(current_user))
     else:
-        context["todos"] = supervision.todo_for(current_user)
-    return htmx.render("inbox/todo.html", "inbox/_todo_table.html", **context)
+        page = paginate_list(supervision.todo_for(current_user))
+    return htmx.render("inbox/todo.html", "inbox/_todo_table.html", tab=tab, page=page,
+                       action_labels=supervision.ACTION_LABELS)
 
 
 @bp.get("/todo/count")
 @permission("inbox.view")
 def todo_count():
     """The nav badge: how many items wait for the user."""
-    return htmx.fragment("inbox/_todo_count.html", count=len(supervision.todo_for(current_user)))
+    return htmx.fragment("inbox/_todo_count.html", count=supervision.todo_count(current_user))
 
 
 @bp.get("/notifications")

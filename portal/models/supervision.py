@@ -39,6 +39,8 @@ class SupervisedItem(ScopedModel):
     reported_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)
     created_at = DateTimeField(default=clock.now)
+    # Bumped by every step and due-date change: a page acting on an older version is refused.
+    version = IntegerField(default=0)
 
     class Meta:
         table_name = "supervised_item"

@@ -14,7 +14,7 @@ from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, Ext
                       PetitionCategory, Petitioner, SupervisedItem, Unit)
 from ..models.petitions import TASK_STATES
 from ..supervision import registry
-from ..supervision import services as supervision
+from ..supervision import views as supervision_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
 from . import bp, clocks, module, privacy, services
@@ -281,38 +281,11 @@ def propose_veto(petition_id):
     return _after(p, f"已对{veto.unit.name}提出一票否决，等待局领导确认。")
 
 
-@bp.post("/<int:petition_id>/extension")
-@permission("petitions.act")
-def request_extension(petition_id):
-    """延期申请 of the handling deadline (once, ≤ 30 days), decided by a leader on the supervision core."""
-    p = get_or_404(Petition, petition_id)
-    item = services.handling_item(p)
-    if item is None:
-        return _after(p, error="该信访事项尚未交办，不能申请延期。")
-    try:
-        new_due = datetime.date.fromisoformat(request.form.get("new_due_date", ""))
-    except ValueError:
-        return _after(p, error="请填写延至的日期。")
-    try:
-        supervision.request_extension(item, current_user._get_current_object(), new_due, request.form.get("reason", ""))
-    except supervision.SupervisionError as exc:
-        return _after(p, error=str(exc))
-    return _after(p, "延期申请已提交，等待局领导审批。")
-
-
-@bp.post("/<int:petition_id>/extension/<int:extension_id>/<decision>")
-@permission("petitions.act")
-def decide_extension(petition_id, extension_id, decision):
-    p = get_or_404(Petition, petition_id)
-    ext = get_or_404(ExtensionRequest, extension_id)
-    if decision not in ("approve", "refuse") or ext.item.source_type not in services.HANDLING_TYPES or ext.item.source_id != p.id:
-        abort(404)
-    try:
-        supervision.decide_extension(ext, current_user._get_current_object(), decision == "approve",
-                                     request.form.get("note", ""))
-    except supervision.SupervisionError as exc:
-        return _after(p, error=str(exc))
-    return _after(p, "已批准延期，答复期限已顺延。" if decision == "approve" else "已退回延期申请。")
+# The case page shows its handling item's extension requests through the supervision core's partial;
+# the core answers a request or decision with the case's live fragment.
+supervision_views.extensions_on_page(
+    services.HANDLING_TYPES, "petitions/_detail_live.html",
+    lambda item: _detail_context(Petition.get_by_id(item.source_id)), CHANGED)
 
 
 @module.unit_panel

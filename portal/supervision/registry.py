@@ -26,7 +26,7 @@ class SourceType:
     url: Optional[Callable] = field(default=None, compare=False)
     # Who closes out (销号) or sends back; None means the assigner permission.
     close_permission: Optional[str] = None
-    # A module's own rule on top of the roles: (user, item, action) -> Chinese reason or None.
+    # A module's own guard on top of the workflow's rules: (user, item, action) -> Chinese reason or None.
     check: Optional[Callable] = field(default=None, compare=False)
     # Module-driven types: the unit acts in the module (e.g. signs an agreement), which then
     # resolves the item; the unit side has no manual steps and its to-do reads todo_label.

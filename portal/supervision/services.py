@@ -1,16 +1,18 @@
-"""The supervision state machine: hand down, acknowledge, report, close out or send back, extend,
-remind, notify; plus each user's to-do and done lists. Every step is audited."""
+"""The supervision state machine on the one Workflow: hand down, acknowledge, report, close out or send
+back, extend, remind, notify; plus each user's to-do and done lists. Every step and refusal is audited."""
 import datetime
 from dataclasses import dataclass
 
+from peewee import JOIN
 
 from .. import audit, clock, modules
 from ..access import can, users_with
 from ..db import database
-from ..nav import path_for
-from ..models import ExtensionRequest, Notice, SupervisedItem, SupervisionEvent, User
+from ..models import ExtensionRequest, Notice, SupervisedItem, SupervisionEvent, Unit, User
 from ..models.supervision import OPEN_STATES, STATES
+from ..nav import path_for
 from ..notify import notify
+from ..workflow import UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem, versioned_update
 from . import registry
 from .urgency import urgency
 
@@ -25,29 +27,6 @@ audit.register_actions({
 audit.register_fields({"due_date": "办理期限", "state": "状态", "title": "事项", "responsible_name": "责任人"})
 
 
-class SupervisionError(ValueError):
-    """A rule of supervision was broken; the message is shown to the user (and audited)."""
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str
-    sources: tuple
-    target: str
-    side: str  # "unit": the owner unit's roles; "assigner": the bureau side
-    note_required: bool = False
-
-
-# The one table of allowed transitions.
-STEPS = {
-    "acknowledge": Step("签收", ("assigned",), "acknowledged", "unit"),
-    "progress": Step("报告进展", ("acknowledged", "in_progress", "returned"), "in_progress", "unit", True),
-    "report": Step("提交办结报告", ("acknowledged", "in_progress", "returned"), "reported", "unit", True),
-    "close": Step("销号", ("reported",), "closed", "assigner"),
-    "return": Step("驳回重办", ("reported",), "returned", "assigner", True),
-}
-
-
 def item_url(item):
     source = registry.get(item.source_type)
     return source.url(item) if source.url else path_for("supervision.item", item_id=item.id)
@@ -56,13 +35,6 @@ def item_url(item):
 def unit_users(item):
     """Active users of the owner unit who act on its side."""
     return users_with(registry.get(item.source_type).unit_permission, unit=item.unit_id)
-
-
-def _deny(item, user, label, message):
-    with database.atomic():
-        audit.record("denied", "supervision", item.id, summary=f"{label}未执行：{message}"[:255], unit=item.unit_id,
-                     actor=user)
-    raise SupervisionError(message)
 
 
 def _event(item, user, action, note="", from_state="", to_state=""):
@@ -79,9 +51,9 @@ def supervise(source_type, *, unit, title, due_date, start_date=None, source_id=
     source = registry.get(source_type)
     start_date = start_date or clock.today()
     if due_date < start_date:
-        raise SupervisionError("办理期限不能早于交办日期。")
+        raise RuleError("办理期限不能早于交办日期。")
     if not unit.active:
-        raise SupervisionError(f"“{unit.name}”已停用，不能交办事项。")
+        raise RuleError(f"“{unit.name}”已停用，不能交办事项。")
     with database.atomic():
         item = SupervisedItem.create(
             source_type=source.key, source_id=source_id, title=title, description=description, unit=unit,
@@ -102,74 +74,95 @@ def items_for(source_type, source_id):
                                          SupervisedItem.source_id == source_id)
 
 
-# -- permissions ----------------------------------------------------------------------------------
+# -- who acts: the item type's rules, as scope rules of the one workflow ---------------------------
 
-def may(user, item, action, module_rules=True):
-    """None when the user may take this step on this item, else the Chinese reason why not.
-    module_rules=False leaves out the module's own check (pages still offer the step, and taking it
-    then explains what is missing, e.g. evidence)."""
+def _not_closed(item):
+    return "该事项已销号，不能再{label}。" if item.state == "closed" else True
+
+
+def _unit_side(user, item):
+    """签收, 进展, 办结报告: the item type's unit permission, for the user's own unit; none for an item
+    done inside its module (which resolves it)."""
     source = registry.get(item.source_type)
-    step = STEPS[action]
-    if source.module_driven and action != "close":
+    if source.module_driven:
         return f"该事项在业务模块中办理（{source.todo_label}），办理后自动办结。"
-    if step.side == "unit":
-        if not can(source.unit_permission, user):
-            return f"您的角色不能{step.label}。"
-        if user.unit_id != item.unit_id:
-            return f"只能{step.label}本单位的督办事项。"
-    elif not can(source.closer_permission, user):
-        return f"您的角色不能{step.label}。"
-    elif source.module_driven:
-        return "该事项在业务模块中办理，办理后自动办结，无需销号。"
-    if item.state == "closed":
-        return f"该事项已销号，不能再{step.label}。"
-    if item.state not in step.sources:
-        if action == "close":
-            return "尚未提交办结报告，不能销号。"
-        return f"事项当前为“{item.state_label}”，不能{step.label}。"
-    return source.check(user, item, action) if source.check and module_rules else None
+    if not can(source.unit_permission, user):
+        return "您的角色不能{label}。"
+    if user.unit_id != item.unit_id:
+        return "只能{label}本单位的督办事项。"
+    return _not_closed(item)
+
+
+def _closer_side(user, item):
+    """销号, 驳回重办: the item type's closer permission; nothing to close on an item done in a module."""
+    source = registry.get(item.source_type)
+    if not can(source.closer_permission, user):
+        return "您的角色不能{label}。"
+    if source.module_driven:
+        return "该事项在业务模块中办理，办理后自动办结，无需{label}。"
+    return _not_closed(item)
+
+
+UNIT_STATES = ("acknowledged", "in_progress", "returned")
+# The one table of allowed transitions. Who may take a step is decided per item type by the scope
+# rules above; "supervision.act" (every role) only says the step is one of supervision's.
+WORKFLOW = Workflow(SupervisedItem, "supervision", noun="事项", states=STATES, scopes={
+    "item_unit": _unit_side, "item_closer": _closer_side,
+    # Only the module whose work the item follows closes it this way (resolve()), never a page.
+    "by_module": lambda user, item: "该事项在业务模块中办理，办理后自动办结。",
+}, transitions={
+    "acknowledge": Transition("签收", ("assigned",), "acknowledged", "supervision.act", scope="item_unit"),
+    "progress": Transition("报告进展", UNIT_STATES, "in_progress", "supervision.act", scope="item_unit"),
+    "report": Transition("提交办结报告", UNIT_STATES, "reported", "supervision.act", scope="item_unit"),
+    "close": Transition("销号", ("reported",), "closed", "supervision.act", scope="item_closer",
+                        state_message="尚未提交办结报告，不能销号。"),
+    "return": Transition("驳回重办", ("reported",), "returned", "supervision.act", scope="item_closer"),
+    "resolve": Transition("办结", OPEN_STATES, "closed", "supervision.act", scope="by_module"),
+})
+# Steps that need a written note, and what to ask for.
+NOTES = {"progress": "请填写办理情况。", "report": "请填写办理情况。", "return": "请填写驳回理由。"}
+
+
+def step_problem(user, item, action, note=""):
+    """The guards on top of the workflow: the item type's own rule (e.g. evidence before a report),
+    then the note the step needs. Pages still offer such a step; taking it explains what is missing."""
+    source = registry.get(item.source_type)
+    return guarded(source.check(user, item, action) if source.check else None,
+                   NOTES.get(action) if action in NOTES and not (note or "").strip() else None)
 
 
 def available_steps(user, item):
-    return [(key, step) for key, step in STEPS.items() if may(user, item, key, module_rules=False) is None]
+    """[(action, Transition)] the user may take on the item now (the page's buttons)."""
+    return [(key, WORKFLOW[key]) for key in WORKFLOW.available(user, item)]
 
 
-# -- the state machine ----------------------------------------------------------------------------
+def _step_fields(action, now):
+    return {"acknowledge": {"acknowledged_at": now}, "progress": {"last_progress_at": now},
+            "report": {"last_progress_at": now, "reported_at": now}, "close": {"closed_at": now}}.get(action, {})
 
-def take_step(item, action, user, note=""):
-    """Move an item one step; checks, updates, history, audit and notifications in one transaction."""
-    if action not in STEPS:
-        raise SupervisionError("不支持的操作。")
-    step = STEPS[action]
+
+def take_step(item, action, user, note="", version=UNCHECKED):
+    """Move an item one step: checks (refusals audited), the version-checked update, history, audit and
+    notifications in one transaction. The caller's record is refreshed too (code takes steps in a row
+    on one object); a page passes the version it showed."""
+    if action not in WORKFLOW or action == "resolve":
+        raise RuleError("不支持的操作。")
     note = (note or "").strip()
-    reason = may(user, item, action)
-    if reason is None and step.note_required and not note:
-        reason = f"请填写{'驳回理由' if action == 'return' else '办理情况'}。"
-    if reason:
-        _deny(item, user, step.label, reason)
-    now = clock.now()
+    WORKFLOW.check(action, user, item, version, problem=step_problem(user, item, action, note))
+    before, source = item.state, registry.get(item.source_type)
     with database.atomic():
-        before = item.state
-        item.state = step.target
-        if action == "acknowledge":
-            item.acknowledged_at = now
-        elif action in ("progress", "report"):
-            item.last_progress_at = now
-            if action == "report":
-                item.reported_at = now
-        elif action == "close":
-            item.closed_at = now
-            _lapse_extensions(item)
-        item.save()
-        _event(item, user, action, note, before, item.state)
-        audit.record(action, "supervision", item.id, summary=f"{step.label}“{item.title}”" + (f"：{note}" if note else ""),
-                     unit=item.unit_id, actor=user, before={"state": before}, after={"state": item.state})
-        source = registry.get(item.source_type)
+        moved = WORKFLOW.write(item, action, user, summary=f"“{item.title}”" + (f"：{note}" if note else ""),
+                               **_step_fields(action, clock.now()))
+        _event(moved, user, action, note, before, moved.state)
+        if action == "close":
+            _lapse_extensions(moved)
         if action == "report":
             assigners = [item.assigned_by] if item.assigned_by else []
             notify(assigners, f"{item.unit.name}提交了办结报告：{item.title}", note, item_url(item), kind="report")
         elif action in ("close", "return"):
-            notify(unit_users(item), f"{source.label}已{step.label}：{item.title}", note, item_url(item), kind=action)
+            notify(unit_users(item), f"{source.label}已{WORKFLOW.label(action)}：{item.title}", note, item_url(item),
+                   kind=action)
+    item.__data__.update(moved.__data__)
     return item
 
 
@@ -181,65 +174,68 @@ def _lapse_extensions(item):
 
 def resolve(source_type, source_id, user, note=""):
     """Close the open items of a record whose work the module has completed (e.g. an agreement was
-    signed). Called by modules inside their own transaction; audited like every step."""
+    signed). Called by modules inside their own transaction, after their own checks; audited like
+    every step."""
     closed = []
     for item in items_for(source_type, source_id).where(SupervisedItem.state.in_(OPEN_STATES)):
-        before = item.state
-        item.state, item.closed_at = "closed", clock.now()
-        item.save(only=[SupervisedItem.state, SupervisedItem.closed_at])
-        _event(item, user, "resolve", note, before, "closed")
-        _lapse_extensions(item)
-        audit.record("resolve", "supervision", item.id, summary=f"办结“{item.title}”" + (f"：{note}" if note else ""),
-                     unit=item.unit_id, actor=user, before={"state": before}, after={"state": "closed"})
-        closed.append(item)
+        moved = WORKFLOW.write(item, "resolve", user, summary=f"“{item.title}”" + (f"：{note}" if note else ""),
+                               closed_at=clock.now())
+        _event(moved, user, "resolve", note, item.state, "closed")
+        _lapse_extensions(moved)
+        closed.append(moved)
     return closed
 
 
 # -- extensions (延期申请) ----------------------------------------------------------------------
 
-def request_extension(item, user, new_due_date, reason):
+def extension_problem(user, item):
+    """Why this user may not ask for more time on this item (None: the owner unit, while it works)."""
     source = registry.get(item.source_type)
-    label = "申请延期"
+    if not can(source.unit_permission, user) or user.unit_id != item.unit_id:
+        return "只有承办单位可以申请延期。"
+    if not item.is_open or item.state == "reported":
+        return "该事项已销号或已报办结，不能申请延期。"
+    return None
+
+
+def request_extension(item, user, new_due_date, reason, version=UNCHECKED):
+    source = registry.get(item.source_type)
     reason = (reason or "").strip()
     today = clock.today()
     max_count, max_days = source.limits()
     latest = item.original_due_date + datetime.timedelta(days=max_days)
-    approved = item.extensions.where(ExtensionRequest.state == "approved").count()
-    problem = None
-    if not can(source.unit_permission, user) or user.unit_id != item.unit_id:
-        problem = "只有承办单位可以申请延期。"
-    elif not item.is_open or item.state == "reported":
-        problem = "该事项已销号或已报办结，不能申请延期。"
-    elif today > item.due_date:
-        problem = f"已超过办理期限（{item.due_date}），不能再申请延期。"
-    elif not reason:
-        problem = "请填写延期理由。"
-    elif new_due_date is None or new_due_date <= item.due_date:
-        problem = f"新的期限必须晚于当前期限 {item.due_date}。"
-    elif item.extensions.where(ExtensionRequest.state == "pending").exists():
-        problem = "已有待审批的延期申请，请等待审批结果。"
-    elif approved >= max_count:
-        problem = f"{source.label}最多可延期 {max_count} 次，已用完。"
-    elif new_due_date > latest:
-        problem = f"{source.label}累计延期不能超过 {max_days} 天，最晚可延至 {latest}。"
+    problem = extension_problem(user, item) or version_problem(item, version)
+    if problem is None:
+        approved = item.extensions.where(ExtensionRequest.state == "approved").count()
+        if today > item.due_date:
+            problem = f"已超过办理期限（{item.due_date}），不能再申请延期。"
+        elif not reason:
+            problem = "请填写延期理由。"
+        elif new_due_date is None or new_due_date <= item.due_date:
+            problem = f"新的期限必须晚于当前期限 {item.due_date}。"
+        elif item.extensions.where(ExtensionRequest.state == "pending").exists():
+            problem = "已有待审批的延期申请，请等待审批结果。"
+        elif approved >= max_count:
+            problem = f"{source.label}最多可延期 {max_count} 次，已用完。"
+        elif new_due_date > latest:
+            problem = f"{source.label}累计延期不能超过 {max_days} 天，最晚可延至 {latest}。"
     if problem:
-        _deny(item, user, label, problem)
+        WORKFLOW.refuse(item, user, "申请延期", problem)
     with database.atomic():
         ext = ExtensionRequest.create(item=item, requested_by=user, reason=reason, old_due_date=item.due_date,
                                       new_due_date=new_due_date)
         _event(item, user, "extension_request", f"申请延期至 {new_due_date}：{reason}", item.state, item.state)
         audit.record("extension_request", "extension", ext.id, summary=f"“{item.title}”申请延期至 {new_due_date}",
                      unit=item.unit_id, actor=user, after={"due_date": new_due_date.isoformat()})
-        approvers = users_with(source.extension_permission)
-        notify(approvers, f"{item.unit.name}申请延期：{item.title}", f"申请延至 {new_due_date}。理由：{reason}",
-               item_url(item), kind="extension")
+        notify(users_with(source.extension_permission), f"{item.unit.name}申请延期：{item.title}",
+               f"申请延至 {new_due_date}。理由：{reason}", item_url(item), kind="extension")
     return ext
 
 
-def decide_extension(ext, user, approve, note=""):
+def decide_extension(ext, user, approve, note="", version=UNCHECKED):
+    """Approve (the item's due date moves, version-checked) or refuse an extension request."""
     item = ext.item
     source = registry.get(item.source_type)
-    label = "审批延期"
     note = (note or "").strip()
     problem = None
     if not can(source.extension_permission, user):
@@ -250,20 +246,24 @@ def decide_extension(ext, user, approve, note=""):
         problem = "该事项已销号。"
     elif not approve and not note:
         problem = "不批准时请填写理由。"
+    problem = problem or version_problem(item, version)
     if problem:
-        _deny(item, user, label, problem)
-    action = "extension_approve" if approve else "extension_refuse"
+        WORKFLOW.refuse(item, user, "审批延期", problem)
+    action, verdict = ("extension_approve", "批准") if approve else ("extension_refuse", "不批准")
+    decision = {"state": "approved" if approve else "refused", "decided_by": user, "decided_at": clock.now(),
+                "decision_note": note}
     with database.atomic():
-        ext.state = "approved" if approve else "refused"
-        ext.decided_by, ext.decided_at, ext.decision_note = user, clock.now(), note
-        ext.save()
+        # Two approvers on one request: the second finds it decided.
+        if not ExtensionRequest.update(**decision).where(ExtensionRequest.id == ext.id,
+                                                         ExtensionRequest.state == "pending").execute():
+            raise RuleError("该延期申请已经处理过。")
+        for key, value in decision.items():
+            setattr(ext, key, value)
         before = item.due_date
         if approve:
-            item.due_date = ext.new_due_date
-            item.save(only=[SupervisedItem.due_date])
+            versioned_update(item, due_date=ext.new_due_date)
             if source.on_due_change:
                 source.on_due_change(item)
-        verdict = "批准" if approve else "不批准"
         _event(item, user, action, f"{verdict}延期至 {ext.new_due_date}" + (f"：{note}" if note else ""), item.state, item.state)
         audit.record(action, "extension", ext.id, summary=f"{verdict}“{item.title}”延期至 {ext.new_due_date}",
                      unit=item.unit_id, actor=user, before={"due_date": before.isoformat()},
@@ -272,13 +272,31 @@ def decide_extension(ext, user, approve, note=""):
     return ext
 
 
+def extension_panel(user, item):
+    """What the extensions partial (templates/supervision/_extensions.html) shows of an item on any
+    module's page: its requests with who asked and decided, whether this user may ask for more time
+    and until when at most, and whether they decide requests of its type."""
+    source = registry.get(item.source_type)
+    max_count, max_days = source.limits()
+    asker, decider = User.alias(), User.alias()
+    rows = (ExtensionRequest.select(ExtensionRequest, asker, decider)
+            .join(asker, on=(ExtensionRequest.requested_by == asker.id), attr="requested_by")
+            .switch(ExtensionRequest)
+            .join(decider, JOIN.LEFT_OUTER, on=(ExtensionRequest.decided_by == decider.id), attr="decided_by")
+            .where(ExtensionRequest.item == item.id).order_by(ExtensionRequest.id.desc()))
+    return {"item": item, "source": source, "rows": list(rows), "limits": (max_count, max_days), "next": item_url(item),
+            "latest": item.original_due_date + datetime.timedelta(days=max_days),
+            "may_request": max_count > 0 and extension_problem(user, item) is None,
+            "may_decide": can(source.extension_permission, user)}
+
+
 # -- 催办 and 通报 ---------------------------------------------------------------------------------
 
 def _check_assigner(item, user, label):
     if not can(registry.get(item.source_type).assigner_permission, user):
-        _deny(item, user, label, f"您的角色不能{label}。")
+        WORKFLOW.refuse(item, user, label, f"您的角色不能{label}。")
     if not item.is_open:
-        _deny(item, user, label, f"该事项已销号，不需要{label}。")
+        WORKFLOW.refuse(item, user, label, f"该事项已销号，不需要{label}。")
 
 
 def remind(item, user, note=""):
@@ -306,7 +324,7 @@ def issue_notice(item, user, reason):
     _check_assigner(item, user, "通报")
     reason = (reason or "").strip()
     if not reason:
-        _deny(item, user, "通报", "请填写通报理由。")
+        WORKFLOW.refuse(item, user, "通报", "请填写通报理由。")
     with database.atomic():
         notice = Notice.create(unit=item.unit_id, item=item, year=clock.today().year, reason=reason, issued_by=user)
         _event(item, user, "notice", reason, item.state, item.state)
@@ -333,33 +351,60 @@ class Todo:
 
     @classmethod
     def for_item(cls, item, action, note=""):
+        """The to-do of a supervised item; select the item with its Unit joined."""
         return cls(action, item_url(item), item.title, item.unit.name, item.due_date, urgency(item), note)
+
+
+def _with_unit(query):
+    return query.join(Unit, on=(SupervisedItem.unit == Unit.id))
+
+
+def _types(user, permission):
+    """The item types whose `permission` ("unit_permission", ...) this user holds."""
+    return [key for key, t in registry.TYPES.items() if can(getattr(t, permission), user)]
+
+
+def _own_items(user):
+    """Items waiting on the user's own unit (签收, 办理, 重新办理, or the module's own step)."""
+    return _with_unit(SupervisedItem.select(SupervisedItem, Unit)).where(
+        SupervisedItem.unit == user.unit_id, SupervisedItem.source_type.in_(_types(user, "unit_permission")),
+        SupervisedItem.state.in_(("assigned",) + UNIT_STATES))
+
+
+def _reports_to_close(user):
+    """Reported items this user closes out, as two queries: the types the workflow decides alone, and
+    those whose own check decides per item (e.g. only the round's own inspectors verify a rectification)."""
+    keys = [k for k in _types(user, "closer_permission") if not registry.get(k).module_driven]
+    checked = [k for k in keys if registry.get(k).check]
+    query = _with_unit(SupervisedItem.select(SupervisedItem, Unit)).where(SupervisedItem.state == "reported")
+    return (query.where(SupervisedItem.source_type.in_([k for k in keys if k not in checked])),
+            query.where(SupervisedItem.source_type.in_(checked)))
+
+
+def _closes(user, item):
+    return WORKFLOW.refusal("close", user, item) is None and step_problem(user, item, "close") is None
+
+
+def _extensions_to_decide(user):
+    return (ExtensionRequest.select(ExtensionRequest, SupervisedItem, Unit).join(SupervisedItem)
+            .join(Unit, on=(SupervisedItem.unit == Unit.id))
+            .where(ExtensionRequest.state == "pending",
+                   SupervisedItem.source_type.in_(_types(user, "extension_permission")),
+                   SupervisedItem.state.in_(OPEN_STATES)))
 
 
 def todo_for(user):
     """Everything waiting for this user's action across modules, most pressing first."""
     todos = []
-    unit_types = [k for k, t in registry.TYPES.items() if can(t.unit_permission, user)]
-    if unit_types:
-        own = (SupervisedItem.select().where(SupervisedItem.unit == user.unit_id, SupervisedItem.source_type.in_(unit_types),
-                                              SupervisedItem.state.in_(("assigned", "acknowledged", "in_progress", "returned"))))
-        for item in own:
-            label = registry.get(item.source_type).todo_label or (
-                "签收" if item.state == "assigned" else ("重新办理" if item.state == "returned" else "办理并报告"))
-            todos.append(Todo.for_item(item, label))
-    closer_types = [k for k, t in registry.TYPES.items() if can(t.closer_permission, user)]
-    if closer_types:
-        for item in SupervisedItem.select().where(SupervisedItem.state == "reported",
-                                                  SupervisedItem.source_type.in_(closer_types)):
-            if may(user, item, "close") is None:  # e.g. only the round's own inspectors verify a rectification
-                todos.append(Todo.for_item(item, "审核办结报告"))
-    approver_types = [k for k, t in registry.TYPES.items() if can(t.extension_permission, user)]
-    if approver_types:
-        pending = (ExtensionRequest.select(ExtensionRequest, SupervisedItem).join(SupervisedItem)
-                   .where(ExtensionRequest.state == "pending", SupervisedItem.source_type.in_(approver_types),
-                          SupervisedItem.state.in_(OPEN_STATES)))
-        for ext in pending:
-            todos.append(Todo.for_item(ext.item, "审批延期申请", f"申请延至 {ext.new_due_date}：{ext.reason}"))
+    for item in _own_items(user):
+        label = registry.get(item.source_type).todo_label or (
+            "签收" if item.state == "assigned" else ("重新办理" if item.state == "returned" else "办理并报告"))
+        todos.append(Todo.for_item(item, label))
+    plain, checked = _reports_to_close(user)
+    todos += [Todo.for_item(item, "审核办结报告") for item in plain]
+    todos += [Todo.for_item(item, "审核办结报告") for item in checked if _closes(user, item)]
+    for ext in _extensions_to_decide(user):
+        todos.append(Todo.for_item(ext.item, "审批延期申请", f"申请延至 {ext.new_due_date}：{ext.reason}"))
     # Work that is not a supervised item (e.g. a veto awaiting a leader), from the module manifests.
     for provider in modules.collect("todo_providers"):
         todos.extend(provider(user))
@@ -367,21 +412,53 @@ def todo_for(user):
     return todos
 
 
-def done_for(user, limit=100):
-    """Steps this user took, newest first."""
-    return list(SupervisionEvent.select(SupervisionEvent, SupervisedItem).join(SupervisedItem)
-                .where(SupervisionEvent.actor == user.id).order_by(SupervisionEvent.id.desc()).limit(limit))
+def todo_count(user):
+    """len(todo_for(user)), for the nav badge on every page: counted in SQL, without building the list
+    (a provider may offer its own `count(user)`)."""
+    plain, checked = _reports_to_close(user)
+    count = _own_items(user).count() + plain.count() + sum(1 for item in checked if _closes(user, item))
+    count += _extensions_to_decide(user).count()
+    for provider in modules.collect("todo_providers"):
+        counter = getattr(provider, "count", None)
+        count += counter(user) if counter else len(provider(user))
+    return count
+
+
+def done_for(user):
+    """Steps this user took, newest first (a query: pages paginate it)."""
+    return (SupervisionEvent.select(SupervisionEvent, SupervisedItem, Unit).join(SupervisedItem)
+            .join(Unit, on=(SupervisedItem.unit == Unit.id))
+            .where(SupervisionEvent.actor == user.id).order_by(SupervisionEvent.id.desc()))
 
 
 def overdue_items(today=None):
     """Open items past their due date (the unit's side), for the watch list of the one-veto module."""
     today = today or clock.today()
-    return (SupervisedItem.select().where(SupervisedItem.state.in_(("assigned", "acknowledged", "in_progress", "returned")),
+    return (SupervisedItem.select().where(SupervisedItem.state.in_(("assigned",) + UNIT_STATES),
                                           SupervisedItem.due_date < today))
 
 
 def open_items(user):
     return SupervisedItem.visible_to(user).where(SupervisedItem.state.in_(OPEN_STATES))
+
+
+# The columns urgency() reads: a whole list is ranked from these alone, and only a page is loaded.
+URGENCY_COLUMNS = (SupervisedItem.id, SupervisedItem.source_type, SupervisedItem.state, SupervisedItem.start_date,
+                   SupervisedItem.due_date, SupervisedItem.acknowledged_at, SupervisedItem.last_progress_at)
+
+
+def ranked(query):
+    """[(item with the urgency columns only, Urgency)] of a query's items, most pressing first. The colour
+    is the one urgency rule in Python, so a list filtered or sorted by colour ranks here, in one query."""
+    rows = [(item, urgency(item)) for item in query.select(*URGENCY_COLUMNS)]
+    rows.sort(key=lambda row: (row[1].severity, row[0].due_date, row[0].id))
+    return rows
+
+
+def with_units(ids):
+    """{id: item} of these items with their Unit joined (the rows of one page)."""
+    return {item.id: item for item in _with_unit(SupervisedItem.select(SupervisedItem, Unit))
+            .where(SupervisedItem.id.in_(list(ids)))}
 
 
 def daily_digest():
@@ -392,14 +469,14 @@ def daily_digest():
 
     midnight = clock.local_to_utc(datetime.datetime.combine(clock.today(), datetime.time()))
     reminded = []
-    for user in User.select().where(User.active == True):  # noqa: E712
-        todos = todo_for(user)
-        if not todos:
+    for user in users_with("inbox.view"):
+        if not todo_count(user):
             continue
         already = Notification.select().where(Notification.user == user.id, Notification.kind == "digest",
                                               Notification.created_at >= midnight)
         if already.exists():
             continue
+        todos = todo_for(user)
         colours = [t.urgency.colour for t in todos if t.urgency]
         title = f"每日督办提醒：待办 {len(todos)} 项" + "".join(
             f"，{label} {colours.count(c)} 项" for c, label in (("red", "逾期"), ("yellow", "滞后"), ("blue", "临期"))
@@ -412,8 +489,8 @@ def daily_digest():
     return len(reminded)
 
 
-ACTION_LABELS = {key: step.label for key, step in STEPS.items()} | {
-    "assign": "交办", "resolve": "办结", "extension_request": "申请延期", "extension_approve": "批准延期",
+ACTION_LABELS = {key: WORKFLOW.label(key) for key in WORKFLOW} | {
+    "assign": "交办", "extension_request": "申请延期", "extension_approve": "批准延期",
     "extension_refuse": "不批准延期", "remind": "催办", "notice": "通报",
 }
 STATE_LABELS = STATES

@@ -43,30 +43,54 @@ def _setting(name, default):
 
 
 def urgency(item, today=None):
-    """The colour of an item on a calendar day (Asia/Shanghai).
-
-    红 overdue; 黄 behind: not acknowledged within ACK days of assignment, or more than two thirds
-    of the time gone without a progress report; 蓝 due within BLUE days; otherwise 正常.
-    """
+    """The colour of a supervised item on a calendar day (Asia/Shanghai): 已销号, 待销号 once reported,
+    else assess() of its dates and, when the unit has manual steps, of how far behind it is."""
     today = today or clock.today()
     if item.state == "closed":
         return Urgency("closed", None)
-    days_left = (item.due_date - today).days
     if item.state == "reported":
-        return Urgency("reported", days_left, "已提交办结报告，等待销号")
-    if days_left < 0:
-        return Urgency("red", days_left, f"已超过办理期限 {-days_left} 天")
+        return Urgency("reported", (item.due_date - today).days, "已提交办结报告，等待销号")
     source = registry.TYPES.get(item.source_type)
     if source is not None and source.module_driven:
-        # Done inside a module (e.g. signing): no acknowledgement or progress reports to be behind on.
+        return assess(item.due_date, item.start_date, today, term="办理期限",
+                      note="（在业务模块中办理，没有进展报告）")
+    return assess(item.due_date, item.start_date, today, item=item, term="办理期限")
+
+
+def deadline(due_date, start_date=None, today=None):
+    """A duty with a statutory limit kept on a module's own record (e.g. a petition's 15-day acceptance)."""
+    return assess(due_date, start_date, today)
+
+
+def assess(due_date, start_date=None, today=None, *, item=None, term="期限", note=""):
+    """The one rule of the colours (红黄蓝牌), for items and for modules' own deadlines alike.
+
+    红 once the date has passed. An item whose unit takes manual steps (`item`) is 黄 when behind: not
+    acknowledged within ACK days, or more than two thirds of its time gone without a progress report;
+    a duty without such steps (no item, or one done inside a module) is 黄 by time alone, once more
+    than two thirds of it is gone — except in its last BLUE days, which are 蓝 as for every duty.
+    """
+    today = today or clock.today()
+    days_left = (due_date - today).days
+    if days_left < 0:
+        return Urgency("red", days_left, f"已超过{term} {-days_left} 天")
+    if item is not None:
+        ack_days = _setting("SUPERVISION_ACK_DAYS", 2)
+        if item.acknowledged_at is None and (today - item.start_date).days > ack_days:
+            return Urgency("yellow", days_left, f"交办超过 {ack_days} 天仍未签收")
+        if item.last_progress_at is None and _two_thirds_gone(start_date, due_date, today):
+            return Urgency("yellow", days_left, "办理时间已过三分之二，仍无进展报告")
         return _blue_or_normal(days_left)
-    ack_days = _setting("SUPERVISION_ACK_DAYS", 2)
-    if item.acknowledged_at is None and (today - item.start_date).days > ack_days:
-        return Urgency("yellow", days_left, f"交办超过 {ack_days} 天仍未签收")
-    total, elapsed = (item.due_date - item.start_date).days, (today - item.start_date).days
-    if item.last_progress_at is None and total > 0 and elapsed * 3 > total * 2:
-        return Urgency("yellow", days_left, "办理时间已过三分之二，仍无进展报告")
+    if days_left > _setting("SUPERVISION_BLUE_DAYS", 3) and _two_thirds_gone(start_date, due_date, today):
+        return Urgency("yellow", days_left, f"期限已过三分之二{note}")
     return _blue_or_normal(days_left)
+
+
+def _two_thirds_gone(start_date, due_date, today):
+    if start_date is None:
+        return False
+    total, elapsed = (due_date - start_date).days, (today - start_date).days
+    return total > 0 and elapsed * 3 > total * 2
 
 
 def _blue_or_normal(days_left):
@@ -83,19 +107,3 @@ def window(due_date, today=None):
     if days_left < 0:
         return Urgency("expired", None, f"已于 {due_date} 截止")
     return _blue_or_normal(days_left)
-
-
-def deadline(due_date, start_date=None, today=None):
-    """A duty with a statutory limit kept on a module's own record (e.g. a petition's 15-day acceptance):
-    红 once passed, 蓝 in its last days, 黄 when more than two thirds of the time is gone, else 正常."""
-    today = today or clock.today()
-    days_left = (due_date - today).days
-    if days_left < 0:
-        return Urgency("red", days_left, f"已超过期限 {-days_left} 天")
-    if days_left <= _setting("SUPERVISION_BLUE_DAYS", 3):
-        return _blue_or_normal(days_left)
-    if start_date is not None:
-        total, elapsed = (due_date - start_date).days, (today - start_date).days
-        if total > 0 and elapsed * 3 > total * 2:
-            return Urgency("yellow", days_left, "期限已过三分之二")
-    return Urgency("normal", days_left)

@@ -1,13 +1,20 @@
-"""Views of the supervision core: the board, handing down a task, the item page and its steps."""
+"""Views of the supervision core: the board, handing down a task, the item page and its steps, and the
+extension requests and decisions of any module's page."""
+from urllib.parse import urlsplit
+
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
+from peewee import JOIN
 
 from .. import clock, htmx
-from ..access import can, get_or_404, permission
+from ..access import PERMISSIONS, can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg
-from ..models import ExtensionRequest, SupervisedItem, Unit
+from ..models import ExtensionRequest, SupervisedItem, SupervisionEvent, Unit, User
+from ..models.users import ROLES
+from ..pagination import paginate_list
 from ..users.services import unit_choices
+from ..workflow import RuleError
 from . import bp, module, registry, services
 from .forms import ExtensionForm, NoticeForm, StepForm, TaskForm
 from .urgency import LABELS as URGENCY_LABELS
@@ -26,14 +33,16 @@ def todo_card(user):
 
 @module.card
 def supervision_card(user):
-    colours = [urgency(item).colour for item in services.open_items(user)]
+    colours = [u.colour for _, u in services.ranked(services.open_items(user))]
     return {"title": "在办督办事项", "value": len(colours),
             "note": f"红牌 {colours.count('red')} · 黄牌 {colours.count('yellow')} · 蓝牌 {colours.count('blue')}",
             "url": url_for("supervision.board") if can("supervision.board", user) else url_for("inbox.todo")}
 
 
 def _board_rows(args):
-    query = services.open_items(current_user).join(Unit).order_by(SupervisedItem.due_date, SupervisedItem.id)
+    """The board's page of rows: every open item ranked by colour from the urgency columns (the colour
+    counts and filter need them all), then only the page's items loaded, with their units."""
+    query = services.open_items(current_user).join(Unit)
     if int_arg(args, "unit"):
         unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:
@@ -42,12 +51,14 @@ def _board_rows(args):
         query = query.where(SupervisedItem.source_type == args["type"])
     if args.get("person"):
         query = query.where(SupervisedItem.responsible_name.contains(args["person"].strip()))
-    rows = [(item, urgency(item)) for item in query]
+    rows = services.ranked(query)
     counts = {colour: sum(1 for _, u in rows if u.colour == colour) for colour in ("red", "yellow", "blue")}
     if args.get("colour") in URGENCY_LABELS:
         rows = [(item, u) for item, u in rows if u.colour == args["colour"]]
-    rows.sort(key=lambda row: (row[1].severity, row[0].due_date))
-    return {"rows": rows, "counts": counts, "args": args}
+    page = paginate_list(rows, args)
+    items = services.with_units(item.id for item, _ in page.items)
+    page.items = [(items[item.id], u) for item, u in page.items]
+    return {"page": page, "counts": counts, "args": args}
 
 
 @bp.get("/")
@@ -66,28 +77,29 @@ def new():
     form.unit.choices = choices(unit_choices())
     if form.validate_on_submit():
         try:
+            unit = Unit.get_or_none(Unit.id == form.unit.data)
+            if unit is None:
+                raise RuleError("请选择承办单位。")
             item = services.supervise(
-                "task", unit=Unit.get_or_none(Unit.id == form.unit.data) or _no_unit(), title=form.title.data.strip(),
-                description=(form.description.data or "").strip(), responsible_name=(form.responsible_name.data or "").strip(),
-                start_date=form.start_date.data, due_date=form.due_date.data, assigned_by=current_user._get_current_object(),
+                "task", unit=unit, title=form.title.data.strip(), description=(form.description.data or "").strip(),
+                responsible_name=(form.responsible_name.data or "").strip(), start_date=form.start_date.data,
+                due_date=form.due_date.data, assigned_by=current_user._get_current_object(),
             )
             flash(f"已交办“{item.title}”。", "success")
             return redirect(url_for("supervision.item", item_id=item.id))
-        except services.SupervisionError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
     return htmx.render("supervision/new.html", form=form, status=422 if form.errors or form.form_errors else 200)
 
 
-def _no_unit():
-    raise services.SupervisionError("请选择承办单位。")
-
-
 def _item_context(item):
+    """The item's live fragment (supervision/_item_live.html), also on module pages that include it."""
+    steps = services.available_steps(current_user, item)
+    events = (SupervisionEvent.select(SupervisionEvent, User).join(User, JOIN.LEFT_OUTER)
+              .where(SupervisionEvent.item == item.id).order_by(SupervisionEvent.id.desc()))
     return {
-        "item": item, "u": urgency(item), "source": registry.get(item.source_type),
-        "steps": services.available_steps(current_user, item),
-        "events": list(item.events.order_by(item.events.model.id.desc())),
-        "extensions": list(item.extensions.order_by(ExtensionRequest.id.desc())),
+        "item": item, "u": urgency(item), "source": registry.get(item.source_type), "steps": steps,
+        "needs_note": any(key in services.NOTES for key, _ in steps), "events": list(events),
         "attachments": attachments_of("supervision", item, current_user),
         "step_form": StepForm(), "extension_form": ExtensionForm(), "notice_form": NoticeForm(),
         "action_labels": services.ACTION_LABELS, "state_labels": services.STATE_LABELS,
@@ -102,14 +114,17 @@ def item(item_id):
     return htmx.render("supervision/item.html", "supervision/_item_live.html", **_item_context(item))
 
 
-def _after(item, message=None, error=None):
-    """Answer with the board (when acted on from it) or the item; a redirect for plain forms."""
+def _answer(item):
+    """(fragment, context, redirect): the board when acted on from it, else the item."""
     if request.form.get("from") == "board":
-        template, context = "supervision/_board_table.html", lambda: _board_rows(request.args)
-    else:
-        template, context = "supervision/_item_live.html", lambda: _item_context(SupervisedItem.get_by_id(item.id))
-    return htmx.outcome(template, context, url_for("supervision.item", item_id=item.id), message=message,
-                        error=error, trigger=ITEM_CHANGED)
+        return "supervision/_board_table.html", lambda: _board_rows(request.args), url_for("supervision.board")
+    return ("supervision/_item_live.html", lambda: _item_context(SupervisedItem.get_by_id(item.id)),
+            url_for("supervision.item", item_id=item.id))
+
+
+def _attempt(item, action, message):
+    fragment, context, back = _answer(item)
+    return htmx.attempt(action, fragment, context, back, message=message, trigger=ITEM_CHANGED)
 
 
 @bp.post("/<int:item_id>/step/<action>")
@@ -119,12 +134,77 @@ def step(item_id, action):
     item = get_or_404(SupervisedItem, item_id)
     form = StepForm()
     if not form.validate():
-        return _after(item, error=error_text(form))
-    try:
-        services.take_step(item, action, current_user._get_current_object(), form.note.data)
-    except services.SupervisionError as exc:
-        return _after(item, error=str(exc))
-    return _after(item, f"已{services.STEPS[action].label}。")
+        fragment, context, back = _answer(item)
+        return htmx.outcome(fragment, context, back, error=error_text(form))
+    user = current_user._get_current_object()
+    return _attempt(item, lambda: services.take_step(item, action, user, form.note.data, request.form.get("version")),
+                    lambda _: f"已{services.WORKFLOW.label(action)}。")
+
+
+@bp.post("/<int:item_id>/remind")
+@permission("supervision.assign")
+def remind(item_id):
+    """催办: remind the unit, in one step."""
+    item = get_or_404(SupervisedItem, item_id)
+    user = current_user._get_current_object()
+    return _attempt(item, lambda: services.remind(item, user, StepForm().note.data), f"已向{item.unit.name}催办。")
+
+
+@bp.post("/<int:item_id>/notice")
+@permission("supervision.assign")
+def notice(item_id):
+    """通报: a notice of criticism against the unit, kept for the one-veto module."""
+    item = get_or_404(SupervisedItem, item_id)
+    user = current_user._get_current_object()
+    return _attempt(item, lambda: services.issue_notice(item, user, NoticeForm().reason.data), f"已通报{item.unit.name}。")
+
+
+# -- extensions, from any module's page ----------------------------------------------------------------
+
+# Module pages showing their items' extensions (templates/supervision/_extensions.html): item type ->
+# (the page's live fragment, its context from the item, the page's refresh event). Other types are
+# shown on the item's own fragment (supervision/_item_live.html, also on the inspections' finding page).
+EXTENSION_PAGES = {}
+
+
+def extensions_on_page(source_types, fragment, context, event):
+    """Declare the module page that shows these item types' extensions: after a request or a decision
+    the core answers htmx with that page's live fragment, and a plain form with a redirect to it."""
+    for key in source_types:
+        EXTENSION_PAGES[key] = (fragment, context, event)
+
+
+@bp.app_context_processor
+def _extension_panel():
+    return {"extension_panel": lambda item: services.extension_panel(current_user, item)}
+
+
+def safe_next(target):
+    """A path on this site (the page a form came from): never //host, an absolute URL, or what a browser
+    would read as one (a backslash, or a tab or newline it drops before the second slash)."""
+    if not target or not target.startswith("/") or any(c == "\\" or c.isspace() or not c.isprintable() for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
+
+
+def _extension_answer(item, action=None, message=None, error=None):
+    fragment, context, event = EXTENSION_PAGES.get(
+        item.source_type, ("supervision/_item_live.html", _item_context, ITEM_CHANGED))
+    fresh = lambda: context(SupervisedItem.get_by_id(item.id))  # noqa: E731
+    back = safe_next(request.form.get("next")) or services.item_url(item)
+    if error:
+        return htmx.outcome(fragment, fresh, back, error=error)
+    trigger = ", ".join(dict.fromkeys([ITEM_CHANGED, event]))
+    return htmx.attempt(action, fragment, fresh, back, message=message, trigger=trigger)
+
+
+def _approvers(item):
+    """Who decides this item type's extension requests, in words (局领导, 股室工作人员 ...)."""
+    held = PERMISSIONS[registry.get(item.source_type).extension_permission]
+    return "、".join(label for role, label in ROLES.items() if role in held)
 
 
 @bp.post("/<int:item_id>/extension")
@@ -134,12 +214,12 @@ def request_extension(item_id):
     item = get_or_404(SupervisedItem, item_id)
     form = ExtensionForm()
     if not form.validate():
-        return _after(item, error=error_text(form))
-    try:
-        services.request_extension(item, current_user._get_current_object(), form.new_due_date.data, form.reason.data)
-    except services.SupervisionError as exc:
-        return _after(item, error=str(exc))
-    return _after(item, "延期申请已提交，等待审批。")
+        return _extension_answer(item, error=error_text(form))
+    user = current_user._get_current_object()
+    return _extension_answer(
+        item, lambda: services.request_extension(item, user, form.new_due_date.data, form.reason.data,
+                                                 request.form.get("version")),
+        message=f"延期申请已提交，等待{_approvers(item)}审批。")
 
 
 @bp.post("/extension/<int:extension_id>/<decision>")
@@ -148,34 +228,8 @@ def decide_extension(extension_id, decision):
     """Approve or refuse an extension request."""
     ext = get_or_404(ExtensionRequest, extension_id)
     if decision not in ("approve", "refuse"):
-        return _after(ext.item, error="不支持的操作。")
-    form = StepForm()
-    try:
-        services.decide_extension(ext, current_user._get_current_object(), decision == "approve", form.note.data)
-    except services.SupervisionError as exc:
-        return _after(ext.item, error=str(exc))
-    return _after(ext.item, "已批准延期。" if decision == "approve" else "已退回延期申请。")
-
-
-@bp.post("/<int:item_id>/remind")
-@permission("supervision.assign")
-def remind(item_id):
-    """催办: remind the unit, in one step."""
-    item = get_or_404(SupervisedItem, item_id)
-    try:
-        services.remind(item, current_user._get_current_object(), StepForm().note.data)
-    except services.SupervisionError as exc:
-        return _after(item, error=str(exc))
-    return _after(item, f"已向{item.unit.name}催办。")
-
-
-@bp.post("/<int:item_id>/notice")
-@permission("supervision.assign")
-def notice(item_id):
-    """通报: a notice of criticism against the unit, kept for the one-veto module."""
-    item = get_or_404(SupervisedItem, item_id)
-    try:
-        services.issue_notice(item, current_user._get_current_object(), NoticeForm().reason.data)
-    except services.SupervisionError as exc:
-        return _after(item, error=str(exc))
-    return _after(item, f"已通报{item.unit.name}。")
+        return _extension_answer(ext.item, error="不支持的操作。")
+    user, approve = current_user._get_current_object(), decision == "approve"
+    return _extension_answer(
+        ext.item, lambda: services.decide_extension(ext, user, approve, StepForm().note.data, request.form.get("version")),
+        message=lambda e: f"已批准延期，办理期限延至 {e.new_due_date}。" if approve else "已退回延期申请。")

@@ -51,3 +51,33 @@ def test_remind_reaches_the_unit_head_live(app, live_server, browser, world):
     expect(head_page.locator(".message.unread")).to_have_count(0)
     expect(head_page.locator("#unread-count")).to_have_text("0")
     shot(head_page, "notifications")
+
+
+def test_extension_requested_and_approved_in_the_shared_partial(app, live_server, page, browser, world):
+    """The unit asks for more time on the item page; a leader approves it there; the page's live
+    region is what changes, and the to-do badge follows."""
+    head, leader = world.user("unit_head"), world.user("leader")
+    with app.app_context():
+        item = supervise("task", unit=world.shop, title="县政协提案第3号答复", assigned_by=world.user("office"),
+                         due_date=clock.today() + datetime.timedelta(days=10))
+    new_due = item.due_date + datetime.timedelta(days=7)
+    sign_in(page, live_server, head.username)
+    page.goto(f"{live_server}/supervision/{item.id}")
+    page.get_by_text("申请延期", exact=True).click()
+    page.locator(".extensions-request input[name=new_due_date]").fill(new_due.isoformat())
+    page.locator(".extensions-request input[name=reason]").fill("涉及多个部门协调")
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.locator("#flash")).to_contain_text("延期申请已提交，等待局领导审批")
+    expect(page.locator("#item-live table.extensions")).to_contain_text("待审批")
+
+    leader_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(leader_page, live_server, leader.username)
+    expect(leader_page.locator("#todo-count")).to_have_text("1")
+    leader_page.goto(f"{live_server}/supervision/{item.id}")
+    leader_page.get_by_label("审批意见").fill("同意")
+    leader_page.get_by_role("button", name="批准", exact=True).click()
+    expect(leader_page.locator("#flash")).to_contain_text(f"已批准延期，办理期限延至 {new_due}")
+    expect(leader_page.locator("#item-live .facts")).to_contain_text("已延期")
+    expect(leader_page.locator("#todo-count")).to_have_text("0")
+    shot(leader_page, "supervision-extension-approved")
+    assert page.console_errors == []
