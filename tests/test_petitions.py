@@ -12,6 +12,7 @@ from portal.petitions import clocks, privacy
 from portal.petitions import services as ps
 from portal.supervision import services as supervision
 from portal.veto import services as veto
+from portal.workflow import RuleError
 
 TODAY = datetime.date(2026, 3, 2)
 D = datetime.timedelta
@@ -148,7 +149,7 @@ def test_the_whole_life_of_a_case_is_audited_and_runs_on_the_supervision_core(ap
 def test_not_accepted_needs_a_reason_and_ends_the_case(app, world):
     with app.app_context(), clock.frozen(at(TODAY)):
         p = register(world)
-        with pytest.raises(ps.PetitionError, match="理由"):
+        with pytest.raises(RuleError, match="理由"):
             ps.not_accept(p, world.user("office"), on=TODAY, reason=" ")
         p = ps.not_accept(fresh(p), world.user("office"), on=TODAY, reason="不属于本系统职责，已告知向人社部门反映")
         assert (p.state, p.closed_on, p.is_open) == ("not_accepted", TODAY, False)
@@ -161,7 +162,7 @@ def test_a_dissatisfied_visit_reopens_the_case_with_a_new_reply_clock(app, world
         day = TODAY + D(10)
         head = world.user("unit_head")
         with clock.frozen(at(day)):
-            with pytest.raises(ps.PetitionError, match="不满意时"):
+            with pytest.raises(RuleError, match="不满意时"):
                 ps.visit(fresh(p), world.user("unit_clerk"), on=day, visitor="乙", method="home",
                          satisfaction="dissatisfied", notes="")
             p = ps.visit(fresh(p), world.user("unit_clerk"), on=day, visitor="乙", method="home",
@@ -175,7 +176,7 @@ def test_a_dissatisfied_visit_reopens_the_case_with_a_new_reply_clock(app, world
                 supervision.request_extension(item, head, day + D(40), "再核实")
             # The clock counts from the reopen: not yellow on its first day.
             assert clocks.urgency(p, day).colour == "normal"
-            with pytest.raises(ps.PetitionError, match="不能早于上次回访日期"):
+            with pytest.raises(RuleError, match="不能早于上次回访日期"):
                 ps.reply(fresh(p), head, on=day - D(1), text="再答复", document=Storage())
             p = ps.reply(fresh(p), head, on=day, text="差额已补发", document=Storage())
         assert ps.handling_item(p).state == "closed" and p.state == "replied"
@@ -205,13 +206,13 @@ def test_assigning_after_the_reply_date_starts_the_case_overdue_and_an_inactive_
             q = walk(world, register(world, persons=[ps.PersonInput("何芳")], day=late), "accepted", day=late)
             world.other_shop.active = False
             world.other_shop.save()
-            with pytest.raises(ps.PetitionError, match="已停用"):
+            with pytest.raises(RuleError, match="已停用"):
                 ps.assign(fresh(q), office, unit=world.other_shop, handler_name="乙", on=late)
             assert fresh(q).state == "accepted"
             r = walk(world, register(world, persons=[ps.PersonInput("郑明")], day=late), "handling", day=late)
             world.shop.active = False
             world.shop.save()
-            with pytest.raises(ps.PetitionError, match="已停用"):
+            with pytest.raises(RuleError, match="已停用"):
                 ps.reply(fresh(r), world.user("unit_head"), on=late, text="答复", document=Storage())
             assert fresh(r).state == "handling"
 
@@ -221,13 +222,13 @@ def test_review_within_thirty_days_reopens_and_is_answered_with_a_document(app, 
         p = walk(world, register(world), "closed")
         office = world.user("office")
         with clock.frozen(at(TODAY + D(33))):  # entered late, dated within the window: accepted below
-            with pytest.raises(ps.PetitionError, match="30 日内"):
+            with pytest.raises(RuleError, match="30 日内"):
                 ps.request_review(fresh(p), office, on=TODAY + D(31), reason="对补发金额有异议")
         with clock.frozen(at(TODAY + D(30))):
             p = ps.request_review(fresh(p), office, on=TODAY + D(30), reason="对补发金额有异议")
             assert (p.state, p.review_due) == ("review", TODAY + D(60))
             assert clocks.current_limit(p)[1] == TODAY + D(60)
-            with pytest.raises(ps.PetitionError, match="复查意见书"):
+            with pytest.raises(RuleError, match="复查意见书"):
                 ps.answer_review(fresh(p), office, on=TODAY + D(30), text="维持原答复", document=None)
             p = ps.answer_review(fresh(p), office, on=TODAY + D(30), text="维持原答复", document=Storage("复查.pdf"))
         assert (p.state, p.review_answered_on) == ("closed", TODAY + D(30))
@@ -254,7 +255,7 @@ def test_intake_rejects_bad_input_with_chinese_messages(app, world):
         assert "为首带头人" in problems(headcount=12, persons=[ps.PersonInput("周立新")])
         assert "少于" in problems(headcount=1, persons=[ps.PersonInput("甲"), ps.PersonInput("乙")])
         assert "至少填写一名信访人" in problems(persons=[ps.PersonInput(" ")])
-        with pytest.raises(ps.PetitionError):
+        with pytest.raises(RuleError):
             ps.register(received_on=TODAY + D(1), channel="visit", headcount=1, concerned_unit=None, category=category(),
                         title="t", request="r", persons=[ps.PersonInput("甲")], user=office)
         assert Petition.select().count() == 0
@@ -271,19 +272,19 @@ def test_step_dates_may_not_be_in_the_future_or_before_the_earlier_step(app, wor
         p = register(world)
         office, head = world.user("office"), world.user("unit_head")
         with clock.frozen(at(TODAY)):
-            with pytest.raises(ps.PetitionError, match="不能早于收件日期"):
+            with pytest.raises(RuleError, match="不能早于收件日期"):
                 ps.accept(p, office, on=TODAY - D(1), note="")
-            with pytest.raises(ps.PetitionError, match="不能晚于今天"):
+            with pytest.raises(RuleError, match="不能晚于今天"):
                 ps.accept(fresh(p), office, on=TODAY + D(1), note="")
         p = walk(world, p, "handling")
         with clock.frozen(at(TODAY)):
-            with pytest.raises(ps.PetitionError, match="尚未书面答复"):
+            with pytest.raises(RuleError, match="尚未书面答复"):
                 ps.visit(fresh(p), head, on=TODAY, visitor="乙", method="phone", satisfaction="satisfied", notes="")
-            with pytest.raises(ps.PetitionError, match="答复意见书"):
+            with pytest.raises(RuleError, match="答复意见书"):
                 ps.reply(fresh(p), head, on=TODAY, text="答复", document=None)
         with clock.frozen(at(TODAY + D(5))):
             p = ps.reply(fresh(p), head, on=TODAY + D(5), text="答复", document=Storage())
-            with pytest.raises(ps.PetitionError, match="不能早于答复日期"):
+            with pytest.raises(RuleError, match="不能早于答复日期"):
                 ps.visit(fresh(p), head, on=TODAY + D(4), visitor="乙", method="phone", satisfaction="satisfied",
                          notes="")
         denied = AuditLog.select().where(AuditLog.object_type == "petition", AuditLog.action == "denied").count()
@@ -293,7 +294,7 @@ def test_step_dates_may_not_be_in_the_future_or_before_the_earlier_step(app, wor
 def test_a_stale_version_is_refused(app, world):
     with app.app_context(), clock.frozen(at(TODAY)):
         p = register(world)
-        with pytest.raises(ps.PetitionError, match="他人修改"):
+        with pytest.raises(RuleError, match="他人修改"):
             ps.accept(p, world.user("office"), on=TODAY, note="", version=p.version + 1)
 
 
@@ -349,15 +350,15 @@ def test_an_escalated_group_petition_proposes_a_veto_once(app, world):
         group = register(world, headcount=25, persons=leaders, cat="改制遗留")
         office = world.user("office")
         with clock.frozen(at(TODAY)):
-            with pytest.raises(ps.PetitionError, match="越级群体访"):
+            with pytest.raises(RuleError, match="越级群体访"):
                 ps.propose_veto(individual, office)
-            with pytest.raises(ps.PetitionError, match="越级群体访"):
+            with pytest.raises(RuleError, match="越级群体访"):
                 ps.propose_veto(group, office)
             ps.mark_escalated(group, office, "到市信访局上访，约 20 人")
             event = ps.propose_veto(fresh(group), office)
             assert (event.unit_id, event.trigger, event.state, event.source_type) == (
                 world.shop.id, "escalated_petition", "proposed", "petition")
-            with pytest.raises(ps.PetitionError, match="已据此"):
+            with pytest.raises(RuleError, match="已据此"):
                 ps.propose_veto(fresh(group), office)
             veto.act(event, "confirm", world.user("leader"), "属实", event.version)
         assert VetoEvent.get_by_id(event.id).effective
@@ -468,7 +469,7 @@ def test_an_unanswered_task_past_its_deadline_lands_on_the_watch_list(app, world
     with app.app_context():
         office, head = world.user("office"), world.user("unit_head")
         with clock.frozen(at(TODAY)):
-            with pytest.raises(ps.PetitionError, match="不能早于收到日期"):
+            with pytest.raises(RuleError, match="不能早于收到日期"):
                 ps.create_task(source="npc", ref_number="建议第 12 号", title="关于改制企业职工医保的建议", content="",
                                received_on=TODAY, due_date=TODAY - D(1), unit=world.shop, user=office)
             task = ps.create_task(source="npc", ref_number="建议第 12 号", title="关于改制企业职工医保的建议",
@@ -478,13 +479,13 @@ def test_an_unanswered_task_past_its_deadline_lands_on_the_watch_list(app, world
         with clock.frozen(at(TODAY + D(11))):
             titles = [c.title for c in veto.watchlist()]
             assert any("县领导批转来信" in t for t in titles) and not any("医保" in t for t in titles)
-            with pytest.raises(ps.PetitionError, match="书面答复"):
+            with pytest.raises(RuleError, match="书面答复"):
                 ps.reply_task(task, head, on=TODAY + D(11), text="已答复", document=None)
             ps.reply_task(task, head, on=TODAY + D(11), text="已答复", document=Storage())
             ps.reply_task(AssignedTask.get_by_id(late.id), head, on=TODAY + D(11), text="已答复", document=Storage())
             assert veto.watchlist() == []
             assert ps.task_on_time_rate(2026) == (1, 2)
-            with pytest.raises(ps.PetitionError, match="已答复"):
+            with pytest.raises(RuleError, match="已答复"):
                 ps.reply_task(AssignedTask.get_by_id(task.id), head, on=TODAY + D(11), text="again", document=Storage())
 
 
