@@ -653,3 +653,151 @@ def test_a_pending_extension_lapses_when_the_case_is_answered(app, world):
             ps.reply(fresh(p), head, on=TODAY + D(30), text="答复", document=Storage())
             assert type(ext).get_by_id(ext.id).state == "lapsed"
             assert not any(t.action == "审批延期申请" for t in supervision.todo_for(leader))
+
+
+# -- one workflow, one deadline, lists in SQL (issue #12) ------------------------------------------------
+
+def _badge(html, after):
+    """The urgency badge's label (红黄蓝牌 · countdown) in the first badge after a marker."""
+    import re
+
+    found = re.search(re.escape(after) + r'.*?<span class="badge u-\w+"[^>]*>([^<]+)</span>', html, re.S)
+    assert found, after
+    return found.group(1)
+
+
+def _board_badge(html, title):
+    """The badge of a row of the 督办 board, found by the item's title."""
+    import re
+
+    rows = [row for row in html.split("<tr>") if title in row]
+    assert len(rows) == 1, title
+    return re.search(r'<span class="badge u-\w+"[^>]*>([^<]+)</span>', rows[0]).group(1)
+
+
+def _day_41_badges(app, world, login_as):
+    """(case page, 督办 board, the unit's to-do) labels of a case at day 41 of its 60-day reply."""
+    with app.app_context():
+        p = walk(world, register(world), "handling")
+    clock.set_frozen(at(TODAY + D(41)))
+    try:
+        office = login_as("office")
+        case_page = office.get(f"/petitions/{p.id}").get_data(as_text=True)
+        board = office.get("/supervision/").get_data(as_text=True)
+        with app.app_context():
+            todo = next(t for t in supervision.todo_for(world.user("unit_head")) if t.url.endswith(f"/petitions/{p.id}"))
+    finally:
+        clock.set_frozen(None)
+    return (_badge(case_page, '<p class="clock">'), _board_badge(board, f"信访 {p.number}"),
+            f"{todo.urgency.label} · {todo.urgency.countdown}")
+
+
+def test_the_case_page_shows_the_colour_of_its_supervised_item(app, world, login_as):
+    """The case page counted its own colour (黄牌 at day 41 of 60) while the board and the to-do list
+    showed the item's (正常): the page now shows the item's."""
+    case_page, board, todo = _day_41_badges(app, world, login_as)
+    assert case_page == board == todo
+
+
+def test_day_41_of_a_60_day_reply_is_yellow_on_the_case_page_and_the_board(app, world, login_as):
+    """Two thirds of the time gone: 黄牌 everywhere (needs supervision.urgency's two-thirds rule for
+    module-driven items, landing with the supervision core's own change)."""
+    assert _day_41_badges(app, world, login_as) == ("黄牌 · 剩 19 天",) * 3
+
+
+def test_the_supervised_item_holds_the_one_deadline_of_a_case_and_of_a_task(app, world, login_as):
+    """Once handed to a unit, the case's reply date and the task's deadline are their items' due dates:
+    wherever the item's date is moved, the case page, the ledger, the export and the rate follow, and
+    no copy is left behind to disagree."""
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        p = walk(world, register(world), "handling")
+        with clock.frozen(at(TODAY)):
+            task = ps.create_task(source="npc", ref_number="建议第 1 号", title="关于网点改造的建议", content="",
+                                  received_on=TODAY, due_date=TODAY + D(30), unit=world.shop, user=world.user("office"))
+        moved = TODAY + D(75)
+        SupervisedItem.update(due_date=moved).where(SupervisedItem.id == ps.handling_item(p).id).execute()
+        SupervisedItem.update(due_date=moved).where(SupervisedItem.id == task.item.id).execute()
+        assert "reply_due" not in Petition._meta.fields and "due_date" not in AssignedTask._meta.fields
+        assert fresh(p).reply_due == moved and AssignedTask.get_by_id(task.id).due_date == moved
+        assert not clocks.is_backlog(fresh(p), TODAY + D(70))
+    clock.set_frozen(at(TODAY + D(70)))
+    try:
+        office = login_as("office")
+        assert f"答复期限 {moved}" in office.get(f"/petitions/{p.id}").get_data(as_text=True)
+        assert p.number not in office.get("/petitions/?year=2026&backlog=1").get_data(as_text=True)
+        ws = load_workbook(io.BytesIO(office.get("/petitions/export.xlsx?year=2026").data)).worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[1][rows[0].index("答复期限")].date() == moved
+        assert str(moved) in office.get(f"/petitions/tasks/{task.id}").get_data(as_text=True)
+        ws = load_workbook(io.BytesIO(office.get("/petitions/tasks/export.xlsx?year=2026").data)).worksheets[0]
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[1][rows[0].index("办理期限")].date() == moved and rows[1][rows[0].index("是否按期")] == "未到期"
+        with app.app_context():
+            assert ps.task_on_time_rate(2026) == (0, 0)  # not yet due
+    finally:
+        clock.set_frozen(None)
+
+
+def _cases(world, n, day=TODAY):
+    """n cases in every state a ledger row can show, each with its own petitioner."""
+    states = ["registered", "accepted", "assigned", "handling", "replied", "closed"]
+    with clock.frozen(at(day)):
+        for k in range(n):
+            p = register(world, day=day, persons=[ps.PersonInput(f"信访人{k}", "", "")])
+            walk(world, p, states[k % len(states)], day=day)
+
+
+def test_the_ledger_and_task_list_cost_the_same_statements_whatever_their_size(app, world, login_as, count_queries):
+    office = login_as("office")
+
+    def cost(url):
+        with count_queries() as q:
+            assert office.get(url).status_code == 200
+        return q.count
+
+    def tasks(n):
+        with app.app_context(), clock.frozen(at(TODAY)):
+            for k in range(n):
+                ps.create_task(source="npc", ref_number="", title=f"建议{k}", content="", received_on=TODAY,
+                               due_date=TODAY + D(30), unit=world.shop, user=world.user("office"))
+
+    with app.app_context():
+        _cases(world, 6)
+    tasks(2)
+    small = [cost("/petitions/?year=2026"), cost("/petitions/?year=2026&backlog=1&kind=individual"),
+             cost("/petitions/tasks?year=2026")]
+    with app.app_context():
+        _cases(world, 24, day=TODAY + D(1))
+    tasks(10)
+    large = [cost("/petitions/?year=2026"), cost("/petitions/?year=2026&backlog=1&kind=individual"),
+             cost("/petitions/tasks?year=2026")]
+    assert large == small, (small, large)
+
+
+def test_the_ledger_pages_keep_the_filters_and_the_most_urgent_first(app, world, login_as):
+    app.config["PAGE_SIZE"] = 2
+    with app.app_context():
+        office = world.user("office")
+        oldest = register(world, day=TODAY - D(20), persons=[ps.PersonInput("甲")])  # acceptance overdue
+        older = register(world, day=TODAY - D(10), persons=[ps.PersonInput("乙")])
+        newest = register(world, day=TODAY, persons=[ps.PersonInput("丙")])
+        refused = register(world, day=TODAY, persons=[ps.PersonInput("丁")])
+        with clock.frozen(at(TODAY)):
+            ps.not_accept(refused, office, on=TODAY, reason="不属于本系统职责")
+        group = register(world, day=TODAY - D(30), headcount=6, persons=[ps.PersonInput("戊", "", "", True)])
+    client = login_as("office")
+    clock.set_frozen(at(TODAY))
+    try:
+        pages = [client.get(f"/petitions/?year=2026&kind=individual&page={n}").get_data(as_text=True)
+                 for n in (1, 2)]
+    finally:
+        clock.set_frozen(None)
+    first, second = pages
+    order = [p.number for p in (oldest, older, newest, refused)]
+    assert first.index(order[0]) < first.index(order[1]) and order[2] not in first
+    assert second.index(order[2]) < second.index(order[3]) and order[0] not in second
+    assert group.number not in first + second
+    assert "共 4 件" in first and "第 1 / 2 页" in first
+    assert "kind=individual" in first.split('class="pager"')[1] and "page=2" in first.split('class="pager"')[1]

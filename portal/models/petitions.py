@@ -66,9 +66,26 @@ def _latest_item(types, source_id, open_only=False):
     return query.order_by(SupervisedItem.id.desc()).first()
 
 
-def _item_or_none(item):
-    """A LEFT JOIN that found nothing hands over an empty item."""
-    return item if item is not None and item.id is not None else None
+class SupervisedItemOf:
+    """A record's supervised item as an attribute: selected with the record by a list's query (the
+    join's `attr`), else looked up on first use by `lookup(record)`."""
+
+    def __init__(self, lookup, doc):
+        self.lookup, self.__doc__ = lookup, doc
+
+    def __set_name__(self, owner, name):
+        self.key = f"_{name}"
+
+    def __get__(self, record, owner=None):
+        if record is None:
+            return self
+        if self.key not in record.__dict__:
+            record.__dict__[self.key] = self.lookup(record)
+        return record.__dict__[self.key]
+
+    def __set__(self, record, item):
+        # A LEFT JOIN that found nothing hands over an empty item.
+        record.__dict__[self.key] = item if item is not None and item.id is not None else None
 
 
 class PetitionCategory(BaseModel):
@@ -174,30 +191,13 @@ class Petition(ScopedModel):
         return query.select_extend(HANDLING_ITEM).join_from(cls, HANDLING_ITEM, JOIN.LEFT_OUTER, attr="handling_item",
                                on=(HANDLING_ITEM.id == _latest_item_id(cls.id, HANDLING_ITEM_TYPES)))
 
-    # The case's supervised items: selected with it by listed(), else looked up on first use (and
-    # never for a case that was not assigned: it has none).
-    @property
-    def handling_item(self):
-        """The latest item of the case's handling (first or after a reopen), open or closed, or None."""
-        if "_handling_item" not in self.__dict__:
-            self._handling_item = (_latest_item(HANDLING_ITEM_TYPES, self.id) if self.assigned_on else None)
-        return self._handling_item
-
-    @handling_item.setter
-    def handling_item(self, item):
-        self._handling_item = _item_or_none(item)
-
-    @property
-    def open_item(self):
-        """The case's open item (handling, or the follow-up visit), or None."""
-        if "_open_item" not in self.__dict__:
-            self._open_item = (_latest_item(CASE_ITEM_TYPES, self.id, open_only=True)
-                               if self.assigned_on and self.state in ITEM_STATES else None)
-        return self._open_item
-
-    @open_item.setter
-    def open_item(self, item):
-        self._open_item = _item_or_none(item)
+    # The case's supervised items (never looked up for a case that was not assigned: it has none).
+    handling_item = SupervisedItemOf(
+        lambda p: _latest_item(HANDLING_ITEM_TYPES, p.id) if p.assigned_on else None,
+        "The latest item of the case's handling (first or after a reopen), open or closed, or None.")
+    open_item = SupervisedItemOf(
+        lambda p: _latest_item(CASE_ITEM_TYPES, p.id, open_only=True) if p.assigned_on and p.state in ITEM_STATES
+        else None, "The case's open item (its handling, or the follow-up visit), or None.")
 
     @property
     def reply_due(self):
@@ -279,16 +279,8 @@ class AssignedTask(ScopedModel):
                 .join_from(cls, TASK_ITEM, JOIN.LEFT_OUTER, attr="item",
                            on=((TASK_ITEM.source_type == TASK_ITEM_TYPE) & (TASK_ITEM.source_id == cls.id))))
 
-    @property
-    def item(self):
-        """The task's supervised item: its deadline, its extensions, its colour."""
-        if "_item" not in self.__dict__:
-            self._item = _latest_item((TASK_ITEM_TYPE,), self.id)
-        return self._item
-
-    @item.setter
-    def item(self, item):
-        self._item = _item_or_none(item)
+    item = SupervisedItemOf(lambda t: _latest_item((TASK_ITEM_TYPE,), t.id),
+                            "The task's supervised item: its deadline, its extensions, its colour.")
 
     @property
     def due_date(self):

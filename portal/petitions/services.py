@@ -549,10 +549,6 @@ def reply_task(task, user, *, on, text, document):
     return AssignedTask.get_by_id(task.id)
 
 
-def task_item(task):
-    return task.item
-
-
 def task_on_time_rate(year, user=None):
     """(replied on time, tasks due by today or replied) for a year, of the tasks a user may see (all
     without a user): "件件有落实, 事事有回音". One aggregate query, on the item's deadline."""
