@@ -1,11 +1,14 @@
 """Owns letters and visits (信访): cases, petitioners, follow-up visits, categories, and tasks
 assigned from above (上级交办)."""
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (JOIN, BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField,
+                    fn)
 
 from .. import clock
 from ..db import BaseModel
 from .base import ScopedModel
 from .org import Unit
+from .supervision import OPEN_STATES as ITEM_OPEN_STATES
+from .supervision import SupervisedItem
 from .users import User
 
 CHANNELS = {"letter": "来信", "visit": "来访", "online": "网上", "phone": "电话", "transfer": "上级转送"}
@@ -31,6 +34,58 @@ VISIT_METHODS = {"home": "上门回访", "phone": "电话回访", "office": "约
 TASK_SOURCES = {"npc": "人大代表建议", "cppcc": "政协提案", "leading_group": "县信访领导小组交办",
                 "county_leader": "县领导交办"}
 TASK_STATES = {"open": "办理中", "replied": "已答复"}
+
+# The supervised item types (督办) of a case and of a task; their due dates are the deadlines once
+# the work is handed to a unit (an approved extension moves them there, and only there).
+HANDLING_ITEM_TYPES = ("petition", "petition_reopened")  # the written reply, first or after a reopen
+VISIT_ITEM_TYPE = "petition_visit"
+CASE_ITEM_TYPES = HANDLING_ITEM_TYPES + (VISIT_ITEM_TYPE,)
+TASK_ITEM_TYPE = "assigned_task"
+# A case has an open item only in these states, and only once it was assigned.
+ITEM_STATES = ("assigned", "handling", "replied")
+
+# The aliases of the joins a list of cases or tasks selects with its rows.
+CONCERNED_UNIT = Unit.alias("concerned_unit")
+HANDLING_UNIT = Unit.alias("handling_unit")
+HANDLING_ITEM = SupervisedItem.alias("handling_item")
+OPEN_ITEM = SupervisedItem.alias("open_item")
+TASK_ITEM = SupervisedItem.alias("task_item")
+
+
+def _latest_item_id(source_id, types, open_only=False):
+    """A correlated subquery: the id of a record's latest supervised item of these types."""
+    item = SupervisedItem.alias("latest")
+    query = item.select(fn.MAX(item.id)).where(item.source_type.in_(types), item.source_id == source_id)
+    return query.where(item.state.in_(ITEM_OPEN_STATES)) if open_only else query
+
+
+def _latest_item(types, source_id, open_only=False):
+    query = SupervisedItem.select().where(SupervisedItem.source_type.in_(types), SupervisedItem.source_id == source_id)
+    if open_only:
+        query = query.where(SupervisedItem.open())
+    return query.order_by(SupervisedItem.id.desc()).first()
+
+
+class SupervisedItemOf:
+    """A record's supervised item as an attribute: selected with the record by a list's query (the
+    join's `attr`), else looked up on first use by `lookup(record)`."""
+
+    def __init__(self, lookup, doc):
+        self.lookup, self.__doc__ = lookup, doc
+
+    def __set_name__(self, owner, name):
+        self.key = f"_{name}"
+
+    def __get__(self, record, owner=None):
+        if record is None:
+            return self
+        if self.key not in record.__dict__:
+            record.__dict__[self.key] = self.lookup(record)
+        return record.__dict__[self.key]
+
+    def __set__(self, record, item):
+        # A LEFT JOIN that found nothing hands over an empty item.
+        record.__dict__[self.key] = item if item is not None and item.id is not None else None
 
 
 class PetitionCategory(BaseModel):
@@ -73,7 +128,6 @@ class Petition(ScopedModel):
     unit = ForeignKeyField(Unit, null=True, backref="petitions", on_delete="RESTRICT")  # 承办单位
     handler_name = CharField(max_length=50, default="")  # 承办人
     assigned_on = DateField(null=True)
-    reply_due = DateField(null=True)  # 60 days from acceptance; moved by an approved extension
     replied_on = DateField(null=True)
     reply_text = TextField(default="")
     visit_due = DateField(null=True)
@@ -115,6 +169,42 @@ class Petition(ScopedModel):
     def attachment_unit(self):
         """Letters are filed under the bureau until the case is assigned, then under the handling unit."""
         return self.unit or Unit.get(Unit.parent.is_null())
+
+    @classmethod
+    def listed(cls, user):
+        """The cases a user may see with what a row of a list shows, selected in the same query: the
+        unit concerned, the handling unit, the category, and the case's supervised items (its reply
+        deadline and its colour)."""
+        return (cls.visible_to(user, cls, CONCERNED_UNIT, HANDLING_UNIT, PetitionCategory, HANDLING_ITEM, OPEN_ITEM)
+                .join_from(cls, CONCERNED_UNIT, JOIN.LEFT_OUTER, on=(cls.concerned_unit == CONCERNED_UNIT.id),
+                           attr="concerned_unit")
+                .join_from(cls, HANDLING_UNIT, JOIN.LEFT_OUTER, on=(cls.unit == HANDLING_UNIT.id), attr="unit")
+                .join_from(cls, PetitionCategory, on=(cls.category == PetitionCategory.id), attr="category")
+                .join_from(cls, HANDLING_ITEM, JOIN.LEFT_OUTER, attr="handling_item",
+                           on=(HANDLING_ITEM.id == _latest_item_id(cls.id, HANDLING_ITEM_TYPES)))
+                .join_from(cls, OPEN_ITEM, JOIN.LEFT_OUTER, attr="open_item",
+                           on=(OPEN_ITEM.id == _latest_item_id(cls.id, CASE_ITEM_TYPES, open_only=True))))
+
+    @classmethod
+    def with_handling_item(cls, query):
+        """A query of cases with their latest handling item selected (their reply deadline, in SQL too)."""
+        return query.select_extend(HANDLING_ITEM).join_from(cls, HANDLING_ITEM, JOIN.LEFT_OUTER, attr="handling_item",
+                               on=(HANDLING_ITEM.id == _latest_item_id(cls.id, HANDLING_ITEM_TYPES)))
+
+    # The case's supervised items (never looked up for a case that was not assigned: it has none).
+    handling_item = SupervisedItemOf(
+        lambda p: _latest_item(HANDLING_ITEM_TYPES, p.id) if p.assigned_on else None,
+        "The latest item of the case's handling (first or after a reopen), open or closed, or None.")
+    open_item = SupervisedItemOf(
+        lambda p: _latest_item(CASE_ITEM_TYPES, p.id, open_only=True) if p.assigned_on and p.state in ITEM_STATES
+        else None, "The case's open item (its handling, or the follow-up visit), or None.")
+
+    @property
+    def reply_due(self):
+        """答复期限, computed (portal.petitions.clocks.reply_due_of)."""
+        from ..petitions.clocks import reply_due_of
+
+        return reply_due_of(self)
 
 
 class Petitioner(BaseModel):
@@ -165,7 +255,6 @@ class AssignedTask(ScopedModel):
     title = CharField(max_length=200)
     content = TextField(default="")
     received_on = DateField()
-    due_date = DateField()
     unit = ForeignKeyField(Unit, backref="assigned_tasks", on_delete="RESTRICT")
     state = CharField(max_length=16, default="open", index=True)
     replied_on = DateField(null=True)
@@ -179,6 +268,24 @@ class AssignedTask(ScopedModel):
     @property
     def source_label(self):
         return TASK_SOURCES.get(self.source, self.source)
+
+    @classmethod
+    def listed(cls, user=None):
+        """The tasks a user may see (all of them without a user), with their unit and their supervised
+        item selected in the same query."""
+        fields = (cls, Unit, TASK_ITEM)
+        query = cls.visible_to(user, *fields) if user is not None else cls.select(*fields)
+        return (query.join_from(cls, Unit, on=(cls.unit == Unit.id), attr="unit")
+                .join_from(cls, TASK_ITEM, JOIN.LEFT_OUTER, attr="item",
+                           on=((TASK_ITEM.source_type == TASK_ITEM_TYPE) & (TASK_ITEM.source_id == cls.id))))
+
+    item = SupervisedItemOf(lambda t: _latest_item((TASK_ITEM_TYPE,), t.id),
+                            "The task's supervised item: its deadline, its extensions, its colour.")
+
+    @property
+    def due_date(self):
+        """办理期限: the supervised item's due date (moved there by an approved extension)."""
+        return self.item.due_date if self.item is not None else None
 
     @property
     def answered_on_time(self):

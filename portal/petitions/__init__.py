@@ -13,6 +13,13 @@ module = Module(
         # Each unit sees the cases assigned to its subtree; the case workflow decides who takes which step.
         "petitions.view": ALL_ROLES,
         "petitions.register": {"office", "leader"},
+        # The case's steps: the bureau decides (受理, 交办, 办结, 复查), the handling unit signs for it,
+        # and the unit (or office on its behalf) replies and visits the petitioner.
+        "petitions.decide": {"office", "leader"},
+        "petitions.handle": {"unit_head", "unit_clerk"},
+        "petitions.reply": {"unit_head", "unit_clerk", "office"},
+        # The petition desk: its to-do list of cases to accept, assign and answer on review.
+        "petitions.desk": {"office"},
         "petitions.act": ALL_ROLES,
         "petitions.reveal": {"office", "leader"},
         "petitions.manage": {"office"},

@@ -1,12 +1,19 @@
 """The statutory clocks of letters and visits (信访工作条例, 2022), in calendar days (Asia/Shanghai).
-Holidays are not modelled. Every deadline of a case is computed here and nowhere else."""
+Holidays are not modelled. Every deadline of a case is computed here and nowhere else, in Python for
+one case and in SQL for lists; once a case is handed to a unit its deadline is its supervised item's."""
 import datetime
 
-from flask import current_app
+from flask import current_app, has_app_context
+from peewee import Case, fn
 
 from .. import clock
+from ..db import is_postgres
+from ..models import Petition
+from ..models.petitions import HANDLING_ITEM, ITEM_STATES
 from ..supervision.urgency import deadline as deadline_urgency
+from ..supervision.urgency import urgency as item_urgency
 from ..supervision.urgency import window
+from . import module
 
 ACCEPT_DAYS = 15  # Art. 22/23: tell the petitioner in writing whether the case is accepted
 REPLY_DAYS = 60  # Art. 34: conclude with a written opinion within 60 days of acceptance
@@ -15,6 +22,11 @@ REVIEW_REQUEST_DAYS = 30  # Art. 35: a review may be requested within 30 days of
 REVIEW_ANSWER_DAYS = 30  # Art. 35: and is answered within 30 days of the request
 
 DAY = datetime.timedelta(days=1)
+
+
+def _days(setting):
+    """A configurable number of days (the module's default outside a request, e.g. in a script)."""
+    return current_app.config[setting] if has_app_context() else module.settings[setting]
 
 
 def accept_due(received_on):
@@ -34,11 +46,23 @@ def review_due(requested_on):
 
 
 def visit_due(replied_on):
-    return replied_on + current_app.config["PETITION_VISIT_DAYS"] * DAY
+    return replied_on + _days("PETITION_VISIT_DAYS") * DAY
 
 
 def reopen_due(on):
-    return on + current_app.config["PETITION_REOPEN_DAYS"] * DAY
+    return on + _days("PETITION_REOPEN_DAYS") * DAY
+
+
+def reply_due_of(p):
+    """答复期限 of a case: once assigned, the due date of its supervised handling item (the one deadline,
+    which an approved extension moves); before, 60 days from acceptance. An imported case reopened by
+    a dissatisfied visit (imports are not supervised) owes its new reply within the reopening limit."""
+    item = p.handling_item
+    if item is not None:
+        return item.due_date
+    if p.accepted_on is None:
+        return None
+    return reopen_due(p.reopened_on) if p.reopened_on else reply_due(p.accepted_on)
 
 
 def current_limit(p):
@@ -78,7 +102,11 @@ def backlog_since(p, today=None):
 
 
 def urgency(p, today=None):
-    """The case's colour: its current statutory limit, else an overdue follow-up visit, else none."""
+    """The case's colour: its open supervised item's (the same as on 待办 and the 督办 board), else its
+    current statutory limit, else an overdue follow-up visit, else none."""
+    item = p.open_item if p.state in ITEM_STATES else None
+    if item is not None:
+        return item_urgency(item, today)
     limit = current_limit(p)
     if limit is not None:
         return deadline_urgency(limit[1], limit[2], today)
@@ -92,3 +120,41 @@ def review_window(p, today=None):
     if p.replied_on is None:
         return None
     return window(review_window_end(p.replied_on), today)
+
+
+# -- the same deadlines in SQL, for lists filtered and sorted across pages ---------------------------
+# For queries joined with each case's latest handling item (Petition.listed, Petition.with_handling_item).
+
+def _days_after(field, days):
+    """field + days as an SQL date (SQLite keeps dates as ISO text)."""
+    return field + days if is_postgres() else fn.date(field, f"+{days} days")
+
+
+def reply_due_sql():
+    """reply_due_of() in SQL."""
+    computed = Case(None, [(Petition.reopened_on.is_null(False),
+                            _days_after(Petition.reopened_on, _days("PETITION_REOPEN_DAYS")))],
+                    _days_after(Petition.accepted_on, REPLY_DAYS))
+    return fn.COALESCE(HANDLING_ITEM.due_date, computed)
+
+
+def limit_due_sql():
+    """The date of current_limit() in SQL (NULL when nothing is owed)."""
+    return Case(Petition.state, [("registered", Petition.accept_due), ("accepted", reply_due_sql()),
+                                 ("assigned", reply_due_sql()), ("handling", reply_due_sql()),
+                                 ("review", Petition.review_due)], None)
+
+
+def urgency_due_sql():
+    """The date urgency() counts down to, in SQL: the current limit, else the follow-up visit's."""
+    return fn.COALESCE(limit_due_sql(), Case(None, [(Petition.state == "replied", Petition.visit_due)], None))
+
+
+def backlog_sql(today):
+    """is_backlog() in SQL."""
+    return limit_due_sql() < today
+
+
+def visit_overdue_sql(today):
+    """visit_overdue() in SQL."""
+    return (Petition.state == "replied") & (Petition.visit_due < today)

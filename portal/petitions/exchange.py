@@ -1,36 +1,29 @@
 """Excel exchange of letters and visits: the ledger and assigned-task exports (personal data always
 masked) and the import of an earlier ledger in the same columns (preview, then all-or-nothing commit)."""
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
 from peewee import IntegrityError
 
 from .. import audit, clock, excel
+from ..access import can
 from ..db import database
-from ..models import (CHANNELS, PETITION_STATES, SATISFACTION, Petition, PetitionCategory, Petitioner, PetitionVisit,
-                      Unit)
+from ..excel import Column, Sheet
+from ..models import CHANNELS, PETITION_STATES, SATISFACTION, Petition, Petitioner, PetitionVisit, Unit
 from ..models.petitions import GROUP_SIZE
+from ..workflow import RuleError
 from . import clocks, privacy, services
-from .services import PersonInput, PetitionError
+from .services import PersonInput
 
 audit.register_actions({"import": "导入"})
 
-# The columns of a county petition office's ledger, in its order; export and import share them.
-LEDGER_HEADERS = ["序号", "信访编号", "登记日期", "信访方式", "信访人", "身份证号", "联系电话", "人数", "群体/个体",
-                  "涉及单位", "问题类别", "事项摘要", "信访诉求", "越级访", "受理日期", "承办单位", "承办人", "答复期限",
-                  "答复日期", "答复意见", "回访日期", "满意度", "办理状态", "重复信访(原编号)", "积案"]
-TASK_HEADERS = ["序号", "来源", "文号", "事项", "收到日期", "办理期限", "承办单位", "答复日期", "是否按期", "状态"]
-WIDTHS = {"序号": 6, "信访人": 16, "身份证号": 22, "联系电话": 16, "人数": 6, "涉及单位": 20, "承办单位": 20,
-          "事项摘要": 30, "信访诉求": 40, "答复意见": 40, "事项": 36, "重复信访(原编号)": 14, "积案": 6, "越级访": 8}
 DATE = "yyyy-mm-dd"
 SEP = "、"  # several petitioners in one cell
 NUMBER = re.compile(r"^(\d{4})-\d{4}$")  # the numbering of services.register: year-sequence
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-
-
-def _headers(labels):
-    return [(h, WIDTHS.get(h, 12), DATE if h.endswith(("日期", "期限")) else None) for h in labels]
 
 
 def _yes(flag):
@@ -43,11 +36,81 @@ def _joined(values):
     return SEP.join(values) if any(values) else ""
 
 
+@dataclass
+class LedgerLine:
+    """One case of the ledger export: the case (its units, category and items joined) and what the
+    export looked up for all its cases at once."""
+
+    n: int
+    p: Petition
+    persons: list
+    visit: Optional[PetitionVisit]  # the latest
+    original: str  # the number of the case it repeats
+
+
+def _date_column(label, value, width=12):
+    return Column(label, value, width, DATE)
+
+
+# The columns of a county petition office's ledger, in its order; export, template and import share them.
+LEDGER_COLUMNS = [
+    Column("序号", lambda r: r.n, 6),
+    Column("信访编号", lambda r: r.p.number, 12),
+    _date_column("登记日期", lambda r: r.p.received_on),
+    Column("信访方式", lambda r: r.p.channel_label, 12),
+    Column("信访人", lambda r: SEP.join(x.name for x in r.persons), 16),
+    Column("身份证号", lambda r: _joined(privacy.mask_id(x.id_number) for x in r.persons), 22),  # always masked
+    Column("联系电话", lambda r: _joined(privacy.mask_phone(x.phone) for x in r.persons), 16),
+    Column("人数", lambda r: r.p.headcount, 6),
+    Column("群体/个体", lambda r: "群体" if r.p.is_group else "个体", 12),
+    Column("涉及单位", lambda r: r.p.concerned_unit.name if r.p.concerned_unit else "", 20),
+    Column("问题类别", lambda r: r.p.category.name, 12),
+    Column("事项摘要", lambda r: r.p.title, 30),
+    Column("信访诉求", lambda r: r.p.request, 40),
+    Column("越级访", lambda r: _yes(r.p.escalated), 8),
+    _date_column("受理日期", lambda r: r.p.accepted_on),
+    Column("承办单位", lambda r: r.p.unit.name if r.p.unit else "", 20),
+    Column("承办人", lambda r: r.p.handler_name, 12),
+    _date_column("答复期限", lambda r: r.p.reply_due),
+    _date_column("答复日期", lambda r: r.p.replied_on),
+    Column("答复意见", lambda r: r.p.reply_text, 40),
+    _date_column("回访日期", lambda r: r.visit.visited_on if r.visit else None),
+    Column("满意度", lambda r: r.visit.satisfaction_label if r.visit else "", 12),
+    Column("办理状态", lambda r: r.p.state_label, 12),
+    Column("重复信访(原编号)", lambda r: r.original, 14),
+    Column("积案", lambda r: _yes(clocks.is_backlog(r.p)), 6),  # as on the ledger page: open past its limit now
+]
+LEDGER_HEADERS = [c.label for c in LEDGER_COLUMNS]
+
+
+def _on_time(task):
+    if task.replied_on:
+        return _yes(task.answered_on_time)
+    return "否" if clock.today() > task.due_date else "未到期"
+
+
+# (number, task) rows; the task's unit and supervised item (its deadline) joined.
+TASK_COLUMNS = [
+    Column("序号", lambda r: r[0], 6),
+    Column("来源", lambda r: r[1].source_label, 12),
+    Column("文号", lambda r: r[1].ref_number, 12),
+    Column("事项", lambda r: r[1].title, 36),
+    _date_column("收到日期", lambda r: r[1].received_on),
+    _date_column("办理期限", lambda r: r[1].due_date),
+    Column("承办单位", lambda r: r[1].unit.name, 20),
+    _date_column("答复日期", lambda r: r[1].replied_on),
+    Column("是否按期", lambda r: _on_time(r[1]), 12),
+    Column("状态", lambda r: r[1].state_label, 12),
+]
+TASK_HEADERS = [c.label for c in TASK_COLUMNS]
+
+
 # -- exports -----------------------------------------------------------------------------------------
 
-def ledger_rows(petitions):
-    """The ledger's rows for these cases, in received order; ID numbers and phones always masked."""
-    petitions = sorted(petitions, key=lambda p: (p.received_on, p.number))
+def ledger_lines(query):
+    """The export's lines of a query of cases made by Petition.listed(), in received order; the
+    petitioners, latest visits and repeated cases of all of them in three more queries."""
+    petitions = list(query.order_by(Petition.received_on, Petition.number))
     ids = [p.id for p in petitions]
     people, visits = {}, {}
     for person in Petitioner.select().where(Petitioner.petition.in_(ids)).order_by(Petitioner.seq, Petitioner.id):
@@ -55,54 +118,33 @@ def ledger_rows(petitions):
     for v in PetitionVisit.select().where(PetitionVisit.petition.in_(ids)).order_by(PetitionVisit.visited_on,
                                                                                      PetitionVisit.id):
         visits[v.petition_id] = v  # the latest visit wins
-    units = dict(Unit.select(Unit.id, Unit.name).tuples())
-    categories = dict(PetitionCategory.select(PetitionCategory.id, PetitionCategory.name).tuples())
     originals = dict(Petition.select(Petition.id, Petition.number)
                      .where(Petition.id.in_([p.repeat_of_id for p in petitions if p.repeat_of_id])).tuples())
-    rows = []
-    for n, p in enumerate(petitions, start=1):
-        persons, v = people.get(p.id, []), visits.get(p.id)
-        rows.append([
-            n, p.number, p.received_on, p.channel_label, SEP.join(x.name for x in persons),
-            _joined(privacy.mask_id(x.id_number) for x in persons),
-            _joined(privacy.mask_phone(x.phone) for x in persons),
-            p.headcount, "群体" if p.is_group else "个体", units.get(p.concerned_unit_id, ""),
-            categories.get(p.category_id, ""), p.title, p.request, _yes(p.escalated), p.accepted_on,
-            units.get(p.unit_id, ""), p.handler_name, p.reply_due, p.replied_on, p.reply_text,
-            v.visited_on if v else None, v.satisfaction_label if v else "", p.state_label,
-            originals.get(p.repeat_of_id, ""),
-            _yes(clocks.is_backlog(p))])  # as on the ledger page: open past its limit now
-    return rows
+    return [LedgerLine(n, p, people.get(p.id, []), visits.get(p.id), originals.get(p.repeat_of_id, ""))
+            for n, p in enumerate(petitions, start=1)]
 
 
-def export_ledger(petitions, filename="信访台账.xlsx"):
-    """The ledger of cases the caller already scoped and filtered, as a download."""
-    return excel.response(filename, [{"title": "信访台账", "headers": _headers(LEDGER_HEADERS),
-                                      "rows": ledger_rows(petitions)}])
+def export_ledger(query, filename="信访台账.xlsx"):
+    """The ledger of the cases of a query the caller already scoped and filtered, as a download."""
+    return excel.response(filename, [Sheet("信访台账", LEDGER_COLUMNS, ledger_lines(query))])
 
 
-def _on_time(task, today):
-    if task.replied_on:
-        return _yes(task.answered_on_time)
-    return "否" if today > task.due_date else "未到期"
-
-
-def export_tasks(tasks, filename="上级交办事项.xlsx"):
-    """Tasks assigned from above (already scoped by the caller) with whether each was answered on time."""
-    today = clock.today()
-    units = dict(Unit.select(Unit.id, Unit.name).tuples())
-    rows = [[n, t.source_label, t.ref_number, t.title, t.received_on, t.due_date, units.get(t.unit_id, ""),
-             t.replied_on, _on_time(t, today), t.state_label] for n, t in enumerate(tasks, start=1)]
-    return excel.response(filename, [{"title": "上级交办", "headers": _headers(TASK_HEADERS), "rows": rows}])
+def export_tasks(query, filename="上级交办事项.xlsx"):
+    """Tasks assigned from above (a query of AssignedTask.listed(), already scoped by the caller) with
+    whether each was answered on time."""
+    return excel.response(filename, [Sheet("上级交办", TASK_COLUMNS, enumerate(query, start=1))])
 
 
 def template_workbook():
     """An empty import template: the ledger's columns and one example row of fictional data."""
     year = clock.today().year - 1
-    example = [1, "", datetime.date(year, 3, 2), "来访", "张三", "", "", 1, "个体", "", "拖欠工资", "反映工资拖欠",
-               "要求补发 2 个月工资", "否", datetime.date(year, 3, 5), "", "", None, datetime.date(year, 4, 20),
-               "已协调补发", datetime.date(year, 5, 6), "满意", "", "", ""]
-    notes = [[h, text] for h, text in (
+    example = {"序号": 1, "登记日期": datetime.date(year, 3, 2), "信访方式": "来访", "信访人": "张三", "人数": 1,
+               "群体/个体": "个体", "问题类别": "拖欠工资", "事项摘要": "反映工资拖欠", "信访诉求": "要求补发 2 个月工资",
+               "越级访": "否", "受理日期": datetime.date(year, 3, 5), "答复日期": datetime.date(year, 4, 20),
+               "答复意见": "已协调补发", "回访日期": datetime.date(year, 5, 6), "满意度": "满意"}
+    # The ledger's own columns, read from the example by their labels.
+    columns = [dataclasses.replace(c, value=lambda row, label=c.label: row.get(label)) for c in LEDGER_COLUMNS]
+    notes = [(h, text) for h, text in (
         ("信访编号", "可空（按登记年度自动编号）；填写时格式为“年份-四位序号”，如 2025-0007，年份与登记日期一致"),
         ("登记日期", "必填，不晚于今天；受理、答复、回访日期须依次不早于前一日期"),
         ("信访方式", "、".join(CHANNELS.values()) + " 之一"),
@@ -114,8 +156,8 @@ def template_workbook():
         ("重复信访(原编号)", "可空；原事项须已在系统中或在本文件中"),
         ("群体/个体、答复期限、办理状态、积案", "由系统根据人数和日期计算，导入时不读取"))]
     return excel.response("信访台账导入模板.xlsx", [
-        {"title": "信访台账", "headers": _headers(LEDGER_HEADERS), "rows": [example]},
-        {"title": "填写说明", "headers": [("栏目", 24, None), ("要求", 80, None)], "rows": notes}])
+        Sheet("信访台账", columns, [example]),
+        Sheet("填写说明", [Column("栏目", lambda r: r[0], 24), Column("要求", lambda r: r[1], 80)], notes)])
 
 
 # -- import ------------------------------------------------------------------------------------------
@@ -157,14 +199,14 @@ def stash_upload(storage):
     try:
         return excel.stash(storage)
     except excel.ExcelError as exc:
-        raise PetitionError(str(exc)) from None
+        raise RuleError(str(exc)) from None
 
 
 def _sheet_rows(token):
     try:
         return excel.stashed_rows(token)
     except excel.ExcelError as exc:
-        raise PetitionError(str(exc)) from None
+        raise RuleError(str(exc)) from None
 
 
 def _text(value):
@@ -292,12 +334,11 @@ def _parse(line, c, lookups):
         year=received.year, received_on=received, channel=channel, headcount=headcount,
         is_group=headcount >= GROUP_SIZE, concerned_unit=concerned, category=category, title=c["事项摘要"],
         request=c["信访诉求"], escalated=c["越级访"] == "是", accept_due=clocks.accept_due(received),
-        accepted_on=accepted, notice_on=accepted, reply_due=clocks.reply_due(accepted) if accepted else None,
-        unit=unit, handler_name=c["承办人"][:50], replied_on=replied, reply_text=c["答复意见"],
+        accepted_on=accepted, notice_on=accepted, unit=unit, handler_name=c["承办人"][:50], replied_on=replied, reply_text=c["答复意见"],
         visit_due=clocks.visit_due(replied) if replied else None, state=_state(accepted, unit, replied, satisfaction))
     if satisfaction == "dissatisfied":
-        # As services.visit reopens a case: a new reply is owed within the reopening limit.
-        fields.update(replied_on=None, visit_due=None, reply_due=clocks.reopen_due(visited))
+        # As services.visit reopens a case: a new reply is owed within the reopening limit (clocks.reply_due_of).
+        fields.update(replied_on=None, visit_due=None, reopened_on=visited)
         if replied:
             warnings.append(f"回访不满意，按重新办理导入；原答复日期 {replied} 记入回访记录")
     if fields["state"] == "closed":
@@ -380,11 +421,11 @@ def _number_rows(preview):
 
 def preview_ledger(token, user):
     """What importing the stashed ledger would add, and which rows it rejects and why."""
-    if user.role != "office":
-        raise PetitionError("只有股室工作人员可以导入信访台账。")
+    if not can("petitions.manage", user):
+        raise RuleError("只有股室工作人员可以导入信访台账。")
     rows = _sheet_rows(token)
     if not rows or [_text(c) for c in rows[0][:len(LEDGER_HEADERS)]] != LEDGER_HEADERS:
-        raise PetitionError(f"表头应为：{'、'.join(LEDGER_HEADERS)}（第 1 行），请使用下载的模板或导出的台账填写。")
+        raise RuleError(f"表头应为：{'、'.join(LEDGER_HEADERS)}（第 1 行），请使用下载的模板或导出的台账填写。")
     lookups, preview, lines = _lookups(), LedgerPreview(), {}
     for line, values in enumerate(rows[1:], start=2):
         values = (list(values) + [None] * len(LEDGER_HEADERS))[:len(LEDGER_HEADERS)]
@@ -418,9 +459,9 @@ def commit_ledger(token, user):
     reminders or watch-list entries arise from them."""
     preview = preview_ledger(token, user)
     if preview.rejected:
-        raise PetitionError(f"有 {len(preview.rejected)} 行被拒绝，未导入任何数据。请修改后重新上传。")
+        raise RuleError(f"有 {len(preview.rejected)} 行被拒绝，未导入任何数据。请修改后重新上传。")
     if not preview.added:
-        raise PetitionError("文件中没有可导入的信访事项。")
+        raise RuleError("文件中没有可导入的信访事项。")
     try:
         with database.atomic():
             created = {}
@@ -445,6 +486,6 @@ def commit_ledger(token, user):
                              summary=f"导入信访事项 {p.number}：{p.title}（{PETITION_STATES[p.state]}）"[:255],
                              after={"state": p.state, "repeat_of": row.root or None})
     except IntegrityError:
-        raise PetitionError("导入时信访编号与刚登记的事项冲突，未导入任何数据，请重新上传预览。") from None
+        raise RuleError("导入时信访编号与刚登记的事项冲突，未导入任何数据，请重新上传预览。") from None
     excel.discard(token)
     return preview

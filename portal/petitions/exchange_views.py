@@ -5,8 +5,8 @@ from flask_login import current_user
 from .. import htmx
 from ..access import permission
 from ..models import AssignedTask
+from ..workflow import RuleError
 from . import bp, exchange
-from .services import PetitionError
 from .views import filtered, filtered_tasks, selected_year  # the list pages' own filters and scope
 
 
@@ -14,17 +14,15 @@ from .views import filtered, filtered_tasks, selected_year  # the list pages' ow
 @permission("petitions.view")
 def export():
     """The ledger as Excel under the ledger page's filters; ID numbers and phones masked for everyone."""
-    return exchange.export_ledger([p for p, _ in filtered(current_user, request.args)],
-                                  f"信访台账-{selected_year(request.args)}.xlsx")
+    return exchange.export_ledger(filtered(current_user, request.args), f"信访台账-{selected_year(request.args)}.xlsx")
 
 
 @bp.get("/tasks/export.xlsx")
 @permission("petitions.view")
 def tasks_export():
     """The assigned tasks of the list's filters (year, source, state, unit) that the user may see."""
-    query = filtered_tasks(current_user, request.args)
-    return exchange.export_tasks(query.order_by(AssignedTask.received_on, AssignedTask.id),
-                                 f"上级交办事项-{selected_year(request.args)}.xlsx")
+    query = filtered_tasks(current_user, request.args).order_by(AssignedTask.received_on, AssignedTask.id)
+    return exchange.export_tasks(query, f"上级交办事项-{selected_year(request.args)}.xlsx")
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -36,7 +34,7 @@ def import_ledger():
     try:
         token = exchange.stash_upload(request.files.get("file"))
         preview = exchange.preview_ledger(token, current_user)
-    except PetitionError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
         return redirect(url_for("petitions.import_ledger"))
     return htmx.render("petitions/import_preview.html", preview=preview, token=token)
@@ -48,7 +46,7 @@ def import_commit(token):
     """Create the previewed cases, all of them or none."""
     try:
         done = exchange.commit_ledger(token, current_user._get_current_object())
-    except PetitionError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
         return redirect(url_for("petitions.import_ledger"))
     flash(f"已导入 {len(done.added)} 件信访事项。", "success")

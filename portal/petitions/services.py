@@ -5,18 +5,20 @@ to-do lists, the "议而不决、决而不办" watch list)."""
 import datetime
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from .. import audit, clock
+from ..access import can, in_scope
 from ..attachments import services as attachments
 from ..db import database
-from ..models import (CHANNELS, SATISFACTION, TASK_SOURCES, AssignedTask, Petition, PetitionCategory, Petitioner,
-                      PetitionVisit, SupervisedItem, Unit, VetoEvent)
-from ..models.petitions import GROUP_SIZE, VISIT_METHODS
+from ..models import (CHANNELS, PETITION_STATES, SATISFACTION, TASK_SOURCES, AssignedTask, Petition,
+                      PetitionCategory, Petitioner, PetitionVisit, Unit, VetoEvent)
+from ..models.petitions import (GROUP_SIZE, HANDLING_ITEM_TYPES, TASK_ITEM, TASK_ITEM_TYPE, VISIT_ITEM_TYPE,
+                                VISIT_METHODS)
 from ..nav import path_for
-from ..supervision import registry
 from ..supervision import services as supervision
-from ..legacy_workflow import Transition, refusal
+from ..supervision.registry import SourceType
+from ..workflow import UNCHECKED, RuleError, Transition, Workflow
 from . import clocks, module, privacy
 
 audit.register_object_type("petition", "信访事项")
@@ -27,24 +29,24 @@ audit.register_actions({"register": "登记", "accept": "受理", "not_accept": 
                         "reveal": "查看个人信息", "duplicate": "重复提交"})
 
 
-class PetitionError(ValueError):
-    """A rule was broken; the message is shown to the user (and audited)."""
+def _handling_unit(user, p):
+    """A unit acts on the cases assigned to its subtree (bureau staff on all of them). Before the case
+    is assigned its state refuses the unit's steps, with that reason."""
+    return p.unit_id is None or in_scope(user, p.unit)
 
 
-OFFICE = frozenset({"office", "leader"})
-UNIT = frozenset({"unit_head", "unit_clerk"})
 # The one table of allowed transitions. A case is never deleted.
-TRANSITIONS = {
-    "accept": Transition("受理", ("registered",), "accepted", OFFICE),
-    "not_accept": Transition("不予受理", ("registered",), "not_accepted", OFFICE),
-    "assign": Transition("交办", ("accepted",), "assigned", OFFICE),
-    "start": Transition("签收办理", ("assigned",), "handling", UNIT),
-    "reply": Transition("答复", ("assigned", "handling"), "replied", UNIT | {"office"}),
-    "visit": Transition("回访", ("replied",), "visited", UNIT | {"office"}),
-    "conclude": Transition("办结", ("visited",), "closed", OFFICE),
-    "request_review": Transition("登记复查申请", ("replied", "visited", "closed"), "review", OFFICE),
-    "answer_review": Transition("复查答复", ("review",), "closed", OFFICE),
-}
+WORKFLOW = Workflow(Petition, "petition", noun="该信访事项", states=PETITION_STATES, transitions={
+    "accept": Transition("受理", ("registered",), "accepted", "petitions.decide"),
+    "not_accept": Transition("不予受理", ("registered",), "not_accepted", "petitions.decide"),
+    "assign": Transition("交办", ("accepted",), "assigned", "petitions.decide"),
+    "start": Transition("签收办理", ("assigned",), "handling", "petitions.handle", scope="handling_unit"),
+    "reply": Transition("答复", ("assigned", "handling"), "replied", "petitions.reply", scope="handling_unit"),
+    "visit": Transition("回访", ("replied",), "visited", "petitions.reply", scope="handling_unit"),
+    "conclude": Transition("办结", ("visited",), "closed", "petitions.decide"),
+    "request_review": Transition("登记复查申请", ("replied", "visited", "closed"), "review", "petitions.decide"),
+    "answer_review": Transition("复查答复", ("review",), "closed", "petitions.decide"),
+}, scopes={"handling_unit": _handling_unit}, scope_messages={"handling_unit": "只能办理交办给本单位的信访事项。"})
 
 
 def petition_url(p):
@@ -56,30 +58,18 @@ def _case_url(item):
     return path_for("petitions.detail", petition_id=item.source_id)
 
 
-def _sync_reply_due(item):
-    """An approved extension moves the case's statutory reply date with the supervised item."""
-    Petition.update(reply_due=item.due_date, version=Petition.version + 1).where(Petition.id == item.source_id).execute()
-
-
-HANDLING = registry.register(registry.SourceType(
-    "petition", "信访事项办理", max_extensions=1,
-    max_extension_days=clocks.EXTENSION_DAYS, todo_label="办理并书面答复信访事项",
-    url=_case_url, on_due_change=_sync_reply_due))
+# The case's reply deadline is the handling item's due date: an approved extension moves it there,
+# and the case reads it from there (clocks.reply_due_of), never from a copy.
+HANDLING = module.item_type(SourceType(
+    HANDLING_ITEM_TYPES[0], "信访事项办理", max_extensions=1,
+    max_extension_days=clocks.EXTENSION_DAYS, todo_label="办理并书面答复信访事项", url=_case_url))
 # A case reopened by a dissatisfied follow-up: the statutory extension was the case's one chance.
-REOPENED = registry.register(registry.SourceType(
-    "petition_reopened", "信访事项重新办理", max_extensions=0, max_extension_days=0,
-    todo_label="重新办理并书面答复信访事项", url=_case_url, on_due_change=_sync_reply_due))
-HANDLING_TYPES = (HANDLING.key, REOPENED.key)
-VISIT = registry.register(registry.SourceType(
-    "petition_visit", "信访回访", max_extensions=0, max_extension_days=0, todo_label="回访信访人",
-    url=_case_url))
-
-
-def _refuse(p, user, label, message):
-    with database.atomic():
-        audit.record("denied", "petition", p.id if p else None, unit=p.unit_id if p else None, actor=user,
-                     summary=f"{label}未执行：{message}"[:255])
-    raise PetitionError(message)
+REOPENED = module.item_type(SourceType(
+    HANDLING_ITEM_TYPES[1], "信访事项重新办理", max_extensions=0, max_extension_days=0,
+    todo_label="重新办理并书面答复信访事项", url=_case_url))
+HANDLING_TYPES = HANDLING_ITEM_TYPES
+VISIT = module.item_type(SourceType(
+    VISIT_ITEM_TYPE, "信访回访", max_extensions=0, max_extension_days=0, todo_label="回访信访人", url=_case_url))
 
 
 def date_problem(value, label, *, not_before=None, not_before_label=""):
@@ -104,7 +94,7 @@ def _file(owner_type, owner, document, user, description):
     try:
         attachments.save(owner_type, owner, document, user, description=description)
     except attachments.AttachmentError as exc:
-        raise PetitionError(str(exc)) from None
+        raise RuleError(str(exc)) from None
 
 
 def _supervise(source, p, **fields):
@@ -113,27 +103,32 @@ def _supervise(source, p, **fields):
     try:
         return supervision.supervise(source.key, source_id=p.id, **fields)
     except supervision.SupervisionError as exc:
-        raise PetitionError(str(exc)) from None
+        raise RuleError(str(exc)) from None
 
 
 def may(user, p, action):
-    """None when the user may take this step now, else the Chinese reason."""
-    t = TRANSITIONS[action]
-    state_message = f"该信访事项当前为“{p.state_label}”，不能{t.label}。"
-    if action == "visit" and p.replied_on is None:
-        state_message = "尚未书面答复，不能回访。"
-    problem = refusal(t, user, p, "", state_message)
-    if problem:
-        return problem
-    if user.role in UNIT and (p.unit_id is None or not user.unit.contains(p.unit)):
-        return "只能办理交办给本单位的信访事项。"
-    if action == "request_review" and p.review_requested_on:
+    """None when the user may take this step now, else the Chinese reason: the workflow's refusal,
+    then the case's own rules."""
+    problem = WORKFLOW.refusal(action, user, p)
+    t = WORKFLOW[action]
+    if problem and action == "visit" and p.replied_on is None and can(t.permission, user) and _handling_unit(user, p):
+        return "尚未书面答复，不能回访。"  # refused by its state: say what is missing
+    if problem is None and action == "request_review" and p.review_requested_on:
         return "已复查过一次；对复查意见不服的，可向上一级机关请求复核。"
-    return None
+    return problem
 
 
 def available(user, p):
-    return [key for key in TRANSITIONS if may(user, p, key) is None]
+    return [key for key in WORKFLOW if may(user, p, key) is None]
+
+
+def _check(p, action, user, version, problem=None):
+    """Refuse the step (audited) unless it is allowed (with the case's own reasons first), the page is
+    current and the form is complete."""
+    refused = may(user, p, action)
+    if refused:
+        WORKFLOW.refuse(p, user, WORKFLOW.label(action), refused)
+    WORKFLOW.check(action, user, p, version, problem=problem)
 
 
 # -- intake ---------------------------------------------------------------------------------------
@@ -189,8 +184,8 @@ def register(*, received_on, channel, headcount, concerned_unit, category, title
              escalated=False, escalated_note="", token=None):
     """登记 a case; its acceptance clock starts from the received date. A repeated form submission
     (same token) registers nothing and returns the case already made (second value False)."""
-    if user.role not in OFFICE:
-        raise PetitionError("只有股室工作人员和局领导可以登记信访事项。")
+    if not can("petitions.register", user):
+        raise RuleError("只有股室工作人员和局领导可以登记信访事项。")
     if token:
         existing = Petition.get_or_none(Petition.submit_token == token)
         if existing is not None:
@@ -201,7 +196,7 @@ def register(*, received_on, channel, headcount, concerned_unit, category, title
     problems = intake_problems(received_on=received_on, channel=channel, headcount=headcount, category=category,
                                title=title, request=request, persons=persons)
     if problems:
-        raise PetitionError("；".join(problems))
+        raise RuleError("；".join(problems))
     persons = [p for p in persons if (p.name or "").strip()]
     with database.atomic():
         p = Petition.create(
@@ -265,21 +260,21 @@ def _link(p, earlier, user, reason):
 
 
 def link_repeat(p, earlier, user):
-    if user.role not in OFFICE:
-        _refuse(p, user, "关联重复信访", "只有股室工作人员和局领导可以关联重复信访。")
+    if not can("petitions.register", user):
+        WORKFLOW.refuse(p, user, "关联重复信访", "只有股室工作人员和局领导可以关联重复信访。")
     if earlier.id == p.id or (earlier.repeat_of_id == p.id):
-        _refuse(p, user, "关联重复信访", "不能把信访事项关联到它自己。")
+        WORKFLOW.refuse(p, user, "关联重复信访", "不能把信访事项关联到它自己。")
     if earlier.received_on > p.received_on:
-        _refuse(p, user, "关联重复信访", "只能关联到更早登记的信访事项。")
+        WORKFLOW.refuse(p, user, "关联重复信访", "只能关联到更早登记的信访事项。")
     with database.atomic():
         _link(p, earlier, user, "人工确认")
 
 
 def mark_escalated(p, user, note):
-    if user.role not in OFFICE:
-        _refuse(p, user, "标记越级访", "只有股室工作人员和局领导可以标记越级访。")
+    if not can("petitions.register", user):
+        WORKFLOW.refuse(p, user, "标记越级访", "只有股室工作人员和局领导可以标记越级访。")
     if not (note or "").strip():
-        _refuse(p, user, "标记越级访", "请填写越级情况（去向、时间、人数）。")
+        WORKFLOW.refuse(p, user, "标记越级访", "请填写越级情况（去向、时间、人数）。")
     with database.atomic():
         Petition.update(escalated=True, escalated_note=note.strip(), version=Petition.version + 1).where(
             Petition.id == p.id).execute()
@@ -299,25 +294,25 @@ def propose_veto(p, user):
     from ..veto import services as veto
 
     if not (p.escalated and p.is_group):
-        _refuse(p, user, "提出一票否决", "只有越级群体访可以据此提出一票否决。")
+        WORKFLOW.refuse(p, user, "提出一票否决", "只有越级群体访可以据此提出一票否决。")
     unit = p.concerned_unit or p.unit
     if unit is None:
-        _refuse(p, user, "提出一票否决", "请先确定涉及单位。")
+        WORKFLOW.refuse(p, user, "提出一票否决", "请先确定涉及单位。")
     if veto_proposal(p) is not None:
-        _refuse(p, user, "提出一票否决", "已据此信访事项提出过一票否决。")
+        WORKFLOW.refuse(p, user, "提出一票否决", "已据此信访事项提出过一票否决。")
     try:
         return veto.propose(unit=unit, year=p.received_on.year, trigger="escalated_petition", occurred_on=p.received_on,
                             user=user, source_type="petition", source_id=p.id,
                             description=f"信访事项 {p.number}（{p.headcount} 人群体访）越级上访：{p.title}。"
                                         f"{p.escalated_note}".strip())
     except veto.VetoError as exc:
-        _refuse(p, user, "提出一票否决", str(exc))
+        WORKFLOW.refuse(p, user, "提出一票否决", str(exc))
 
 
 def reveal(p, user):
     """Show the petitioners' ID numbers and phones of one case, to office staff and leaders; audited."""
-    if user.role not in OFFICE:
-        _refuse(p, user, "查看个人信息", "只有股室工作人员和局领导可以查看完整的身份证号和电话。")
+    if not can("petitions.reveal", user):
+        WORKFLOW.refuse(p, user, "查看个人信息", "只有股室工作人员和局领导可以查看完整的身份证号和电话。")
     with database.atomic():
         audit.record("reveal", "petition", p.id, unit=p.unit_id, actor=user,
                      summary=f"查看信访事项 {p.number} 信访人的完整身份证号和电话")
@@ -326,47 +321,24 @@ def reveal(p, user):
 
 # -- the case's steps ------------------------------------------------------------------------------
 
-def _guard(p, action, user, version, extra=None):
-    t = TRANSITIONS[action]
-    problem = may(user, p, action)
-    if problem is None and version is not None and str(version) != str(p.version):
-        problem = "该信访事项已被他人修改，请刷新页面后再操作。"
-    if problem is None and extra:
-        problem = extra
-    if problem:
-        _refuse(p, user, t.label, problem)
+def accept(p, user, *, on, note, version=UNCHECKED):
+    problem = date_problem(on, "受理日期", not_before=p.received_on, not_before_label="收件日期")
+    _check(p, "accept", user, version, problem)
+    return WORKFLOW.write(p, "accept", user, summary=f"{p.number} 受理，{on}，答复期限 {clocks.reply_due(on)}",
+                          accepted_on=on, notice_on=on, decision_note=(note or "").strip())
 
 
-def _move(p, action, user, summary, **changes):
-    """Write one transition with a version check, audited; returns the fresh case."""
-    t = TRANSITIONS[action]
-    target = changes.pop("state", t.target)
-    updated = (Petition.update(state=target, version=p.version + 1, **changes)
-               .where(Petition.id == p.id, Petition.version == p.version).execute())
-    if not updated:
-        raise PetitionError("该信访事项已被他人修改，请刷新页面后再操作。")
-    audit.record(action, "petition", p.id, unit=changes.get("unit", p.unit_id), actor=user,
-                 summary=f"{t.label} {p.number}：{summary}"[:255], before={"state": p.state}, after={"state": target})
-    return Petition.get_by_id(p.id)
-
-
-def accept(p, user, *, on, note, version=None):
-    _guard(p, "accept", user, version, date_problem(on, "受理日期", not_before=p.received_on, not_before_label="收件日期"))
-    with database.atomic():
-        return _move(p, "accept", user, f"受理，{on}，答复期限 {clocks.reply_due(on)}", accepted_on=on, notice_on=on,
-                     decision_note=(note or "").strip(), reply_due=clocks.reply_due(on))
-
-
-def not_accept(p, user, *, on, reason, version=None):
+def not_accept(p, user, *, on, reason, version=UNCHECKED):
     problem = date_problem(on, "告知日期", not_before=p.received_on, not_before_label="收件日期")
     if problem is None and not (reason or "").strip():
         problem = "请填写不予受理的理由（将写入告知书）。"
-    _guard(p, "not_accept", user, version, problem)
-    with database.atomic():
-        return _move(p, "not_accept", user, reason.strip(), notice_on=on, decision_note=reason.strip(), closed_on=on)
+    _check(p, "not_accept", user, version, problem)
+    return WORKFLOW.write(p, "not_accept", user, summary=f"{p.number} {reason.strip()}", notice_on=on,
+                          decision_note=reason.strip(), closed_on=on)
 
 
-def assign(p, user, *, unit, handler_name, on, version=None):
+def assign(p, user, *, unit, handler_name, on, version=UNCHECKED):
+    """交办: the case's reply deadline moves onto its supervised item, where it stays."""
     problem = date_problem(on, "交办日期", not_before=p.accepted_on, not_before_label="受理日期")
     if problem is None and unit is None:
         problem = "请选择承办单位。"
@@ -374,24 +346,24 @@ def assign(p, user, *, unit, handler_name, on, version=None):
         problem = f"“{unit.name}”已停用，不能交办。"
     if problem is None and not (handler_name or "").strip():
         problem = "请填写承办人。"
-    _guard(p, "assign", user, version, problem)
+    _check(p, "assign", user, version, problem)
+    due = clocks.reply_due(p.accepted_on)
     with database.atomic():
-        p = _move(p, "assign", user, f"交{unit.name}办理，承办人 {handler_name.strip()}，期限 {p.reply_due}",
-                  unit=unit.id, handler_name=handler_name.strip()[:50], assigned_on=on)
+        p = WORKFLOW.write(p, "assign", user, summary=f"{p.number} 交{unit.name}办理，承办人 {handler_name.strip()}，期限 {due}",
+                           unit=unit.id, handler_name=handler_name.strip()[:50], assigned_on=on)
         # A case assigned after its reply date still has to be handled: it starts out overdue.
-        _supervise(HANDLING, p, unit=unit, assigned_by=user, start_date=min(on, p.reply_due), due_date=p.reply_due,
+        _supervise(HANDLING, p, unit=unit, assigned_by=user, start_date=min(on, due), due_date=due,
                    title=f"信访 {p.number}：{p.title}"[:200], description=p.request, responsible_name=p.handler_name)
         attachments.rehome("petition", p, user)
-    return p
+    return Petition.get_by_id(p.id)
 
 
-def start(p, user, version=None):
-    _guard(p, "start", user, version)
-    with database.atomic():
-        return _move(p, "start", user, f"{user.display_name}签收")
+def start(p, user, version=UNCHECKED):
+    _check(p, "start", user, version)
+    return WORKFLOW.write(p, "start", user, summary=f"{p.number} {user.display_name}签收")
 
 
-def reply(p, user, *, on, text, document, version=None):
+def reply(p, user, *, on, text, document, version=UNCHECKED):
     """书面答复: the written opinion, with its document; starts the follow-up and review clocks."""
     last_visit = p.visits.order_by(PetitionVisit.visited_on.desc()).first()
     if last_visit is not None:  # reopened: the new reply follows the dissatisfied visit
@@ -402,23 +374,24 @@ def reply(p, user, *, on, text, document, version=None):
         problem = "请填写答复意见。"
     if problem is None:
         problem = _document_problem(document, "答复意见书（盖章扫描件）")
-    _guard(p, "reply", user, version, problem)
+    _check(p, "reply", user, version, problem)
+    due = p.reply_due
     with database.atomic():
-        late = f"，超期 {(on - p.reply_due).days} 天" if p.reply_due and on > p.reply_due else ""
-        p = _move(p, "reply", user, f"{on} 书面答复{late}", replied_on=on, reply_text=text.strip(),
-                  visit_due=clocks.visit_due(on))
+        late = f"，超期 {(on - due).days} 天" if due and on > due else ""
+        p = WORKFLOW.write(p, "reply", user, summary=f"{p.number} {on} 书面答复{late}", replied_on=on,
+                           reply_text=text.strip(), visit_due=clocks.visit_due(on))
         for key in HANDLING_TYPES:
             supervision.resolve(key, p.id, user, f"{on} 已书面答复")
         _supervise(VISIT, p, unit=p.unit, assigned_by=user, start_date=on, due_date=p.visit_due,
                    title=f"回访 {p.number}：{p.title}"[:200], description="答复后回访信访人，了解落实情况和满意度。",
                    responsible_name=p.handler_name)
         _file("petition_reply", p, document, user, f"答复意见书（{on}）")  # last: a refused step leaves no file
-    return p
+    return Petition.get_by_id(p.id)
 
 
-def visit(p, user, *, on, visitor, method, satisfaction, notes, version=None):
+def visit(p, user, *, on, visitor, method, satisfaction, notes, version=UNCHECKED):
     """回访: a satisfied (or basically satisfied) petitioner lets the office close the case; a
-    dissatisfied one reopens it for another reply."""
+    dissatisfied one reopens it for another reply, due on the reopened item."""
     problem = date_problem(on, "回访日期", not_before=p.replied_on, not_before_label="答复日期") if p.replied_on else None
     if problem is None and not (visitor or "").strip():
         problem = "请填写回访人。"
@@ -428,30 +401,29 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=None):
         problem = "请选择信访人的满意度。"
     if problem is None and satisfaction == "dissatisfied" and not (notes or "").strip():
         problem = "信访人不满意时，请记录其意见（将据此重新办理）。"
-    _guard(p, "visit", user, version, problem)
+    _check(p, "visit", user, version, problem)
     with database.atomic():
         PetitionVisit.create(petition=p, visited_on=on, visitor=visitor.strip()[:100], method=method,
                              satisfaction=satisfaction, notes=(notes or "").strip(), created_by=user)
         supervision.resolve(VISIT.key, p.id, user, f"{on} 已回访：{SATISFACTION[satisfaction]}")
         if satisfaction != "dissatisfied":
-            return _move(p, "visit", user, f"{on} {VISIT_METHODS[method]}，{SATISFACTION[satisfaction]}")
+            return WORKFLOW.write(p, "visit", user, summary=f"{p.number} {on} {VISIT_METHODS[method]}，{SATISFACTION[satisfaction]}")
         due = clocks.reopen_due(max(on, clock.today()))
         behind = [d for d in (p.backlog_from, clocks.backlog_since(p, on)) if d]
-        p = _move(p, "visit", user, f"{on} 回访不满意，重新办理，期限 {due}", state="handling", reply_due=due,
-                  replied_on=None, visit_due=None, reopened_on=on, backlog_from=min(behind) if behind else None)
+        p = WORKFLOW.write(p, "visit", user, summary=f"{p.number} {on} 回访不满意，重新办理，期限 {due}", state="handling",
+                           replied_on=None, visit_due=None, reopened_on=on, backlog_from=min(behind) if behind else None)
         _supervise(REOPENED, p, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due,
                    title=f"信访 {p.number}（回访不满意，重新办理）"[:200], description=notes.strip(),
                    responsible_name=p.handler_name)
-    return p
+    return Petition.get_by_id(p.id)
 
 
-def close(p, user, version=None):
-    _guard(p, "conclude", user, version)
-    with database.atomic():
-        return _move(p, "conclude", user, "回访满意，办结", closed_on=clock.today())
+def close(p, user, version=UNCHECKED):
+    _check(p, "conclude", user, version)
+    return WORKFLOW.write(p, "conclude", user, summary=f"{p.number} 回访满意，办结", closed_on=clock.today())
 
 
-def request_review(p, user, *, on, reason, version=None):
+def request_review(p, user, *, on, reason, version=UNCHECKED):
     """复查申请: within 30 days of the written opinion; answered within 30 days of the request."""
     problem = may(user, p, "request_review")
     if problem is None:
@@ -460,40 +432,39 @@ def request_review(p, user, *, on, reason, version=None):
         problem = f"复查申请须在答复后 30 日内（{clocks.review_window_end(p.replied_on)} 前）提出。"
     if problem is None and not (reason or "").strip():
         problem = "请填写复查请求。"
-    _guard(p, "request_review", user, version, problem)
+    _check(p, "request_review", user, version, problem)
     with database.atomic():
         supervision.resolve(VISIT.key, p.id, user, "信访人申请复查")
-        return _move(p, "request_review", user, f"{on} 申请复查，{clocks.review_due(on)} 前答复",
-                     review_requested_on=on, review_due=clocks.review_due(on), review_reason=reason.strip(),
-                     closed_on=None)
+        return WORKFLOW.write(p, "request_review", user, summary=f"{p.number} {on} 申请复查，{clocks.review_due(on)} 前答复",
+                              review_requested_on=on, review_due=clocks.review_due(on), review_reason=reason.strip(),
+                              closed_on=None)
 
 
-def answer_review(p, user, *, on, text, document, version=None):
+def answer_review(p, user, *, on, text, document, version=UNCHECKED):
     problem = date_problem(on, "复查答复日期", not_before=p.review_requested_on, not_before_label="复查申请日期")
     if problem is None and not (text or "").strip():
         problem = "请填写复查意见。"
     if problem is None:
         problem = _document_problem(document, "复查意见书")
-    _guard(p, "answer_review", user, version, problem)
+    _check(p, "answer_review", user, version, problem)
     with database.atomic():
-        p = _move(p, "answer_review", user, f"{on} 复查答复", review_answered_on=on, review_answer=text.strip(),
-                  closed_on=on)
+        p = WORKFLOW.write(p, "answer_review", user, summary=f"{p.number} {on} 复查答复", review_answered_on=on,
+                           review_answer=text.strip(), closed_on=on)
         _file("petition_reply", p, document, user, f"复查意见书（{on}）")
     return p
 
 
 def handling_item(p):
-    """The supervised item of the case's current handling (for its extension requests), if open."""
-    return (SupervisedItem.select().where(SupervisedItem.source_type.in_(HANDLING_TYPES), SupervisedItem.source_id == p.id)
-            .order_by(SupervisedItem.id.desc()).first())
+    """The supervised item of the case's latest handling (for its extension requests), if assigned."""
+    return p.handling_item
 
 
 # -- office to-dos outside the supervision core -----------------------------------------------------
 
 @module.todo
 def _office_todos(user):
-    """Office staff: cases to accept within 15 days, cases to assign, reviews to answer."""
-    if user.role != "office":
+    """The petition desk: cases to accept within 15 days, cases to assign, reviews to answer."""
+    if not can("petitions.desk", user):
         return []
     todos = []
     labels = {"registered": "受理或不予受理", "accepted": "交办信访事项", "review": "答复复查申请"}
@@ -509,20 +480,16 @@ def _office_todos(user):
 
 # -- tasks assigned from above (上级交办) ------------------------------------------------------------
 
-def _sync_task_due(item):
-    AssignedTask.update(due_date=item.due_date).where(AssignedTask.id == item.source_id).execute()
-
-
-TASK = registry.register(registry.SourceType(
-    "assigned_task", "上级交办", unit_permission="petitions.reply_task", max_extensions=1,
-    max_extension_days=30, todo_label="书面答复交办事项", url=lambda item: path_for("petitions.task", task_id=item.source_id),
-    on_due_change=_sync_task_due))
+# The task's deadline is its item's due date (an approved extension moves it there).
+TASK = module.item_type(SourceType(
+    TASK_ITEM_TYPE, "上级交办", unit_permission="petitions.reply_task", max_extensions=1,
+    max_extension_days=30, todo_label="书面答复交办事项", url=lambda item: path_for("petitions.task", task_id=item.source_id)))
 
 
 def create_task(*, source, ref_number, title, content, received_on, due_date, unit, user):
     problems = []
-    if user.role not in OFFICE:
-        raise PetitionError("只有股室工作人员和局领导可以登记上级交办事项。")
+    if not can("petitions.tasks_manage", user):
+        raise RuleError("只有股室工作人员和局领导可以登记上级交办事项。")
     if source not in TASK_SOURCES:
         problems.append("请选择交办来源。")
     if not (title or "").strip():
@@ -537,11 +504,11 @@ def create_task(*, source, ref_number, title, content, received_on, due_date, un
     if unit is None or not unit.active:
         problems.append("请选择承办单位。")
     if problems:
-        raise PetitionError("；".join(problems))
+        raise RuleError("；".join(problems))
     with database.atomic():
         task = AssignedTask.create(year=received_on.year, source=source, ref_number=(ref_number or "").strip()[:50],
                                    title=title.strip()[:200], content=(content or "").strip(), received_on=received_on,
-                                   due_date=due_date, unit=unit, created_by=user)
+                                   unit=unit, created_by=user)
         audit.record("create", "assigned_task", task.id, unit=unit, actor=user,
                      summary=f"登记{TASK_SOURCES[source]}“{task.title}”，交{unit.name}，{due_date} 前答复"[:255])
         supervision.supervise(TASK.key, source_id=task.id, unit=unit, assigned_by=user, start_date=received_on,
@@ -551,11 +518,10 @@ def create_task(*, source, ref_number, title, content, received_on, due_date, un
 
 
 def may_reply_task(user, task):
+    """The handling unit's subtree answers a task, or the office on its behalf."""
     if task.state != "open":
         return "该交办事项已答复。"
-    if user.role == "office":
-        return None
-    if user.role not in UNIT or not user.unit.contains(task.unit):
+    if not can("petitions.reply_task", user) or not in_scope(user, task.unit):
         return "只能答复交给本单位的交办事项。"
     return None
 
@@ -571,7 +537,7 @@ def reply_task(task, user, *, on, text, document):
         with database.atomic():
             audit.record("denied", "assigned_task", task.id, unit=task.unit_id, actor=user,
                          summary=f"答复未执行：{problem}"[:255])
-        raise PetitionError(problem)
+        raise RuleError(problem)
     with database.atomic():
         AssignedTask.update(state="replied", replied_on=on, reply_text=text.strip()).where(
             AssignedTask.id == task.id).execute()
@@ -583,19 +549,18 @@ def reply_task(task, user, *, on, text, document):
     return AssignedTask.get_by_id(task.id)
 
 
-def task_item(task):
-    return (SupervisedItem.select().where(SupervisedItem.source_type == TASK.key, SupervisedItem.source_id == task.id)
-            .order_by(SupervisedItem.id.desc()).first())
+def task_on_time_rate(year, user=None):
+    """(replied on time, tasks due by today or replied) for a year, of the tasks a user may see (all
+    without a user): "件件有落实, 事事有回音". One aggregate query, on the item's deadline."""
+    on_time = AssignedTask.replied_on <= TASK_ITEM.due_date  # AssignedTask.answered_on_time
+    counted = (AssignedTask.state == "replied") | (TASK_ITEM.due_date < clock.today())
+    row = (AssignedTask.listed(user).where(AssignedTask.year == year)
+           .select(_count_if(counted & on_time), _count_if(counted)).tuples().get())
+    return int(row[0]), int(row[1])
 
 
-def task_on_time_rate(year, query=None):
-    """(replied on time, tasks due by today or replied) for a year: "件件有落实, 事事有回音"."""
-    query = query if query is not None else AssignedTask.select()
-    tasks = list(query.where(AssignedTask.year == year))
-    today = clock.today()
-    counted = [t for t in tasks if t.state == "replied" or t.due_date < today]
-    on_time = [t for t in counted if t.answered_on_time]
-    return len(on_time), len(counted)
+def _count_if(condition):
+    return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
 
 def categories(include_inactive=False):
@@ -604,14 +569,14 @@ def categories(include_inactive=False):
 
 
 def save_category(category, name, user, active=True):
-    if user.role != "office":
-        raise PetitionError("只有股室工作人员可以维护问题类别。")
+    if not can("petitions.manage", user):
+        raise RuleError("只有股室工作人员可以维护问题类别。")
     name = (name or "").strip()
     if not name:
-        raise PetitionError("请填写类别名称。")
+        raise RuleError("请填写类别名称。")
     clash = PetitionCategory.get_or_none(PetitionCategory.name == name)
     if clash is not None and (category is None or clash.id != category.id):
-        raise PetitionError(f"已有类别“{name}”。")
+        raise RuleError(f"已有类别“{name}”。")
     with database.atomic():
         if category is None:
             seq = (PetitionCategory.select(fn.MAX(PetitionCategory.seq)).scalar() or 0) + 1

@@ -64,12 +64,22 @@ def _cases(user, year):
     return Petition.visible_to(user).where(Petition.year == year)
 
 
+def ledger_summary(query, today):
+    """(group petitions, backlog cases, overdue follow-up visits) among the cases of a ledger query
+    (Petition.listed()), in one aggregate query."""
+    row = query.select(_n(GROUP), _n(clocks.backlog_sql(today)), _n(clocks.visit_overdue_sql(today))).order_by()
+    return dict(zip(("groups", "backlog", "visit_late"), (int(n) for n in row.tuples().get())))
+
+
 def _counts(query, key):
     return {k: n for k, n in query.select(key, fn.COUNT(Petition.id)).group_by(key).tuples()}
 
 
 def _figures(cases, today):
-    """Every count of the year's cases in one aggregate query."""
+    """Every count of the year's cases in one aggregate query (joined with their handling items, where
+    their reply deadlines are once assigned)."""
+    cases = Petition.with_handling_item(cases)
+    reply_due = clocks.reply_due_sql()
     visited = PetitionVisit.select(PetitionVisit.petition)
     # A case reopened after a dissatisfied visit has no visit date due until it is replied again;
     # the visit it had is counted as made in time.
@@ -79,12 +89,12 @@ def _figures(cases, today):
     satisfied = PetitionVisit.select(PetitionVisit.petition).where(
         PetitionVisit.id.in_(latest), PetitionVisit.satisfaction.in_(("satisfied", "basic")))
     undecided_late = (Petition.state == "registered") & (Petition.accept_due < today)
-    overdue_unreplied = Petition.state.in_(OPEN_STATES) & Petition.replied_on.is_null() & (Petition.reply_due < today)
+    overdue_unreplied = Petition.state.in_(OPEN_STATES) & Petition.replied_on.is_null() & (reply_due < today)
     row = cases.select(
         fn.COUNT(Petition.id), _n(GROUP), _n(GROUP, Petition.headcount),
         _n(Petition.escalated == True), _n(Petition.repeat_of.is_null(False)),  # noqa: E712
         _n(Petition.notice_on <= Petition.accept_due), _n(Petition.notice_on.is_null(False) | undecided_late),
-        _n(Petition.replied_on <= Petition.reply_due), _n(Petition.replied_on.is_null(False) | overdue_unreplied),
+        _n(Petition.replied_on <= reply_due), _n(Petition.replied_on.is_null(False) | overdue_unreplied),
         _n(Petition.id.in_(visited)), _n(Petition.id.in_(visited_in_time)),
         _n(Petition.id.in_(visited) | (Petition.visit_due < today)), _n(Petition.id.in_(satisfied)),
     ).tuples().get()
@@ -100,8 +110,8 @@ def _backlog(user, year):
     """(backlog cases opened in the year, backlog cases resolved in it), over every year's cases."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     # A case closed before the year began can neither fall behind nor be resolved in it.
-    query = Petition.visible_to(user).where(Petition.received_on <= end,
-                                            Petition.closed_on.is_null() | (Petition.closed_on >= start))
+    query = Petition.with_handling_item(Petition.visible_to(user)).where(
+        Petition.received_on <= end, Petition.closed_on.is_null() | (Petition.closed_on >= start))
     opened = resolved = 0
     for p in query:
         since = clocks.backlog_since(p)
@@ -115,7 +125,7 @@ def _backlog(user, year):
 
 def open_backlog(user):
     """Cases in scope open past their statutory limit now."""
-    return sum(1 for p in Petition.visible_to(user).where(Petition.state.in_(OPEN_STATES)) if clocks.is_backlog(p))
+    return Petition.with_handling_item(Petition.visible_to(user)).where(clocks.backlog_sql(clock.today())).count()
 
 
 def headline(user, year):
@@ -153,4 +163,4 @@ def year_stats(user, year):
         visited=Rate(visited, visit_counted), visit_on_time=Rate(visited_in_time, visit_counted),
         satisfied=Rate(satisfied, visited), backlog_opened=opened, backlog_resolved=resolved,
         tasks=task_total, tasks_replied=task_replied,
-        task_on_time=Rate(*services.task_on_time_rate(year, AssignedTask.visible_to(user))))
+        task_on_time=Rate(*services.task_on_time_rate(year, user)))

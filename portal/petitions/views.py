@@ -11,13 +11,15 @@ from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg, year_arg
 from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, ExtensionRequest, Petition,
-                      PetitionCategory, Petitioner, SupervisedItem, Unit)
-from ..models.petitions import TASK_STATES
+                      PetitionCategory, Petitioner, Unit)
+from ..models.petitions import TASK_ITEM, TASK_STATES
+from ..pagination import paginate
 from ..supervision import registry
 from ..supervision import views as supervision_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
-from . import bp, clocks, module, privacy, services
+from ..workflow import RuleError
+from . import bp, clocks, module, privacy, services, stats
 from .forms import CategoryForm, IntakeForm, StepForm, TaskForm, TaskReplyForm
 
 CHANGED = "petitionsChanged"
@@ -33,10 +35,19 @@ def selected_year(args):
 # -- the ledger (台账) ------------------------------------------------------------------------------
 
 def filtered(user, args):
-    """The ledger rows a user may see under the filters in `args`, most urgent first:
-    [(petition, urgency or None)]. Shared by the page, its live table and the Excel export."""
-    query = Petition.visible_to(user).where(Petition.year == selected_year(args))
+    """The cases a user may see under the filters in `args` (a query of Petition.listed(): a row's
+    units, category and supervised items joined), most urgent first. Shared by the page, its live
+    table and the Excel export.
+
+    The colour itself is computed per case (supervision.urgency), so SQL orders by what it counts
+    down to: cases owing something first, the nearest (most overdue) date first, then the newest."""
+    year = selected_year(args)
+    query = Petition.listed(user).where(Petition.year == year)
     month = int_arg(args, "month")
+    if month and 1 <= month <= 12:
+        start = datetime.date(year, month, 1)
+        end = datetime.date(year + 1, 1, 1) if month == 12 else datetime.date(year, month + 1, 1)
+        query = query.where(Petition.received_on >= start, Petition.received_on < end)
     if args.get("channel") in CHANNELS:
         query = query.where(Petition.channel == args["channel"])
     if int_arg(args, "category"):
@@ -50,27 +61,26 @@ def filtered(user, args):
         query = query.where(Petition.state == args["state"])
     if args.get("kind") in ("group", "individual"):
         query = query.where(Petition.is_group == (args["kind"] == "group"))
-    rows = list(query.order_by(Petition.received_on.desc(), Petition.id.desc()))
-    if month and 1 <= month <= 12:  # in Python: date parts differ between SQLite and PostgreSQL
-        rows = [p for p in rows if p.received_on.month == month]
     today = clock.today()
     if args.get("backlog") == "1":
-        rows = [p for p in rows if clocks.is_backlog(p, today)]
+        query = query.where(clocks.backlog_sql(today))
     if args.get("visit_overdue") == "1":
-        rows = [p for p in rows if clocks.visit_overdue(p, today)]
-    ranked = [(p, clocks.urgency(p, today)) for p in rows]
-    ranked.sort(key=lambda r: (r[1].severity if r[1] else 9, r[1].days_left if r[1] and r[1].days_left is not None else 99999))
-    return ranked
+        query = query.where(clocks.visit_overdue_sql(today))
+    due = clocks.urgency_due_sql()
+    return query.order_by(due.is_null(), due, Petition.received_on.desc(), Petition.id.desc())
 
 
 def _ledger_context(args):
-    rows = filtered(current_user, args)
+    query = filtered(current_user, args)
+    page = paginate(query)
     today = clock.today()
+    rows = [(p, clocks.urgency(p, today)) for p in page.items]
     names = {}
-    for person in (Petitioner.select().where(Petitioner.petition.in_([p.id for p, _ in rows]))
+    for person in (Petitioner.select().where(Petitioner.petition.in_([p.id for p in page.items]))
                    .order_by(Petitioner.seq)):
         names.setdefault(person.petition_id, []).append(person.name)
-    return {"rows": rows, "names": names, "args": args, "year": selected_year(args), "today": today,
+    return {"page": page, "rows": rows, "names": names, "summary": stats.ledger_summary(query, today), "args": args,
+            "year": selected_year(args), "today": today,
             "backlog": {p.id for p, _ in rows if clocks.is_backlog(p, today)},
             "visit_late": {p.id for p, _ in rows if clocks.visit_overdue(p, today)},
             "channels": CHANNELS, "states": PETITION_STATES, "categories": services.categories(True),
@@ -109,7 +119,7 @@ def new():
                 category=PetitionCategory.get_or_none(PetitionCategory.id == form.category.data),
                 title=form.title.data, request=form.request.data, persons=persons, escalated=form.escalated.data,
                 escalated_note=form.escalated_note.data, token=form.token.data, user=current_user._get_current_object())
-        except services.PetitionError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
         else:
             if not created:
@@ -143,7 +153,7 @@ def _repeats(p, user):
 
 def _detail_context(p, revealed=None, draft=None, draft_action=None):
     user = current_user._get_current_object()
-    item = services.handling_item(p)
+    item = p.handling_item
     source = registry.get(item.source_type if item else services.HANDLING.key)
     step_form = StepForm(data={"on": clock.today(), "version": p.version, "handler_name": p.handler_name})
     step_form.unit.choices = choices(unit_choices())
@@ -151,13 +161,13 @@ def _detail_context(p, revealed=None, draft=None, draft_action=None):
         "p": p, "u": clocks.urgency(p), "limit": clocks.current_limit(p), "backlog": clocks.is_backlog(p),
         "backlog_since": clocks.backlog_since(p), "review_window": clocks.review_window(p),
         "visit_late": clocks.visit_overdue(p),
-        "actions": services.available(user, p), "transitions": services.TRANSITIONS,
+        "actions": services.available(user, p), "transitions": services.WORKFLOW,
         "people": revealed or list(p.petitioners.order_by(Petitioner.seq)), "revealed": revealed is not None,
         "mask_id": privacy.mask_id, "mask_phone": privacy.mask_phone,
         "visits": list(p.visits.order_by(p.visits.model.id)),
         **_repeats(p, user),
         "candidates": [c for c in services.repeat_candidates(p) if c.petition.id != p.repeat_of_id]
-        if user.role in services.OFFICE else [],
+        if can("petitions.register", user) else [],
         "veto": services.veto_proposal(p), "item": item, "item_u": item_urgency(item) if item else None,
         "source": source, "extensions": list(item.extensions.order_by(ExtensionRequest.id.desc())) if item else [],
         "ext_latest": item.original_due_date + datetime.timedelta(days=source.limits()[1]) if item else None,
@@ -185,6 +195,12 @@ def _after(p, message=None, error=None, action=None):
                         url_for("petitions.detail", petition_id=p.id), message=message, error=error, trigger=CHANGED)
 
 
+def _attempt(p, action, message):
+    """Take an action on the case and answer with its page: a refusal is its message."""
+    return htmx.attempt(action, "petitions/_detail_live.html", lambda: _detail_context(Petition.get_by_id(p.id)),
+                        url_for("petitions.detail", petition_id=p.id), message=message, trigger=CHANGED)
+
+
 STEP_MESSAGES = {"accept": "已受理，答复期限已起算。", "not_accept": "已登记不予受理，请打印告知书送达信访人。",
                  "assign": "已交办，承办单位已收到待办。", "start": "已签收，请在期限内办理并书面答复。",
                  "reply": "已书面答复，回访期限已起算。", "visit": "已记录回访。", "conclude": "已办结。",
@@ -196,14 +212,14 @@ STEP_MESSAGES = {"accept": "已受理，答复期限已起算。", "not_accept":
 def step(petition_id, action):
     """Take one step of the case: 受理, 不予受理, 交办, 签收, 答复, 回访, 办结, 复查."""
     p = get_or_404(Petition, petition_id)
-    if action not in services.TRANSITIONS:
+    if action not in services.WORKFLOW:
         abort(404)
     form = StepForm()
     form.unit.choices = choices(unit_choices())
     if not form.validate():
         return _after(p, error=error_text(form), action=action)
     user, data = current_user._get_current_object(), form.data
-    version, on, note = data["version"], data["on"], data["note"]
+    version, on, note = request.form.get("version"), data["on"], data["note"]
     try:
         if action == "accept":
             p = services.accept(p, user, on=on, note=note, version=version)
@@ -225,7 +241,7 @@ def step(petition_id, action):
             p = services.request_review(p, user, on=on, reason=note, version=version)
         else:
             p = services.answer_review(p, user, on=on, text=note, document=request.files.get("document"), version=version)
-    except services.PetitionError as exc:
+    except RuleError as exc:  # the form comes back with what was typed
         return _after(p, error=str(exc), action=action)
     message = STEP_MESSAGES[action]
     if action == "visit" and p.state == "handling":
@@ -240,7 +256,7 @@ def reveal(petition_id):
     p = get_or_404(Petition, petition_id)
     try:
         people = services.reveal(p, current_user._get_current_object())
-    except services.PetitionError as exc:
+    except RuleError as exc:
         return _after(p, error=str(exc))
     return htmx.render("petitions/detail.html", "petitions/_detail_live.html", **_detail_context(p, revealed=people))
 
@@ -250,11 +266,8 @@ def reveal(petition_id):
 def link(petition_id, other_id):
     """Confirm a likely repeat: link this case to an earlier one."""
     p, other = get_or_404(Petition, petition_id), get_or_404(Petition, other_id)
-    try:
-        services.link_repeat(p, other, current_user._get_current_object())
-    except services.PetitionError as exc:
-        return _after(p, error=str(exc))
-    return _after(p, f"已关联为 {other.number} 的重复信访。")
+    return _attempt(p, lambda: services.link_repeat(p, other, current_user._get_current_object()),
+                    f"已关联为 {other.number} 的重复信访。")
 
 
 @bp.post("/<int:petition_id>/escalate")
@@ -262,11 +275,8 @@ def link(petition_id, other_id):
 def escalate(petition_id):
     """Flag a case as taken past the county (越级访)."""
     p = get_or_404(Petition, petition_id)
-    try:
-        services.mark_escalated(p, current_user._get_current_object(), request.form.get("note", ""))
-    except services.PetitionError as exc:
-        return _after(p, error=str(exc))
-    return _after(p, "已标记为越级访。")
+    return _attempt(p, lambda: services.mark_escalated(p, current_user._get_current_object(), request.form.get("note", "")),
+                    "已标记为越级访。")
 
 
 @bp.post("/<int:petition_id>/veto")
@@ -274,11 +284,8 @@ def escalate(petition_id):
 def propose_veto(petition_id):
     """An escalated group petition proposes 一票否决 for the unit concerned, in one step."""
     p = get_or_404(Petition, petition_id)
-    try:
-        veto = services.propose_veto(p, current_user._get_current_object())
-    except services.PetitionError as exc:
-        return _after(p, error=str(exc))
-    return _after(p, f"已对{veto.unit.name}提出一票否决，等待局领导确认。")
+    return _attempt(p, lambda: services.propose_veto(p, current_user._get_current_object()),
+                    lambda veto: f"已对{veto.unit.name}提出一票否决，等待局领导确认。")
 
 
 # The case page shows its handling item's extension requests through the supervision core's partial;
@@ -291,7 +298,7 @@ supervision_views.extensions_on_page(
 @module.unit_panel
 def unit_petitions(unit, user):
     """A unit's open cases and overdue visits, on its page."""
-    rows = [(p, clocks.urgency(p)) for p in Petition.visible_to(user).where(
+    rows = [(p, clocks.urgency(p)) for p in Petition.listed(user).where(
         Petition.unit.in_(unit.subtree().select(Unit.id)), Petition.state.in_(("assigned", "handling", "replied", "review")))]
     if not rows:
         return None
@@ -302,8 +309,9 @@ def unit_petitions(unit, user):
 # -- tasks assigned from above (上级交办) --------------------------------------------------------------
 
 def filtered_tasks(user, args):
-    """The assigned tasks a user may see under the filters in `args`; shared by the list and its export."""
-    query = AssignedTask.visible_to(user).where(AssignedTask.year == selected_year(args))
+    """The assigned tasks a user may see under the filters in `args`, their units and supervised items
+    joined; shared by the list and its export."""
+    query = AssignedTask.listed(user).where(AssignedTask.year == selected_year(args))
     if args.get("source") in TASK_SOURCES:
         query = query.where(AssignedTask.source == args["source"])
     if args.get("state") in TASK_STATES:
@@ -316,14 +324,14 @@ def filtered_tasks(user, args):
 
 
 def _tasks_context(args):
+    """Open tasks first, the nearest deadline first (the colour, computed per task, follows it)."""
     year = selected_year(args)
-    tasks = list(filtered_tasks(current_user, args).order_by(AssignedTask.received_on.desc()))
-    items = {item.source_id: item for item in SupervisedItem.select().where(
-        SupervisedItem.source_type == services.TASK.key, SupervisedItem.source_id.in_([t.id for t in tasks]))}
-    rows = [(t, item_urgency(items[t.id]) if t.id in items else None) for t in tasks]
-    rows.sort(key=lambda r: (r[1].severity if r[1] else 9, r[0].due_date))
-    on_time, counted = services.task_on_time_rate(year, AssignedTask.visible_to(current_user))
-    return {"rows": rows, "args": args, "year": year, "sources": TASK_SOURCES, "states": TASK_STATES,
+    query = filtered_tasks(current_user, args).order_by(AssignedTask.state != "open", TASK_ITEM.due_date,
+                                                        AssignedTask.received_on.desc(), AssignedTask.id.desc())
+    page = paginate(query)
+    rows = [(t, item_urgency(t.item) if t.item else None) for t in page.items]
+    on_time, counted = services.task_on_time_rate(year, current_user)
+    return {"page": page, "rows": rows, "args": args, "year": year, "sources": TASK_SOURCES, "states": TASK_STATES,
             "units": unit_choices(current_user), "on_time": on_time, "counted": counted}
 
 
@@ -346,7 +354,7 @@ def task_new():
                                         content=form.content.data, received_on=form.received_on.data,
                                         due_date=form.due_date.data, unit=Unit.get_or_none(Unit.id == form.unit.data),
                                         user=current_user._get_current_object())
-        except services.PetitionError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
         else:
             flash(f"已登记并交{task.unit.name}办理，{task.due_date} 前书面答复。", "success")
@@ -355,7 +363,7 @@ def task_new():
 
 
 def _task_context(task, draft=None):
-    item = services.task_item(task)
+    item = task.item
     return {"task": task, "item": item, "u": item_urgency(item) if item else None,
             "may_reply": services.may_reply_task(current_user, task) is None,
             "form": TaskReplyForm(data={"on": clock.today()}), "draft": draft or {},
@@ -382,7 +390,7 @@ def task_reply(task_id):
         try:
             services.reply_task(task, current_user._get_current_object(), on=form.on.data, text=form.note.data,
                                 document=request.files.get("document"))
-        except services.PetitionError as exc:
+        except RuleError as exc:
             error = str(exc)
     draft = request.form if error else None  # a refused reply shows again with what was typed
     return htmx.outcome("petitions/_task_live.html", lambda: _task_context(AssignedTask.get_by_id(task.id), draft),
@@ -400,7 +408,7 @@ def categories():
     if form.validate_on_submit():
         try:
             services.save_category(None, form.name.data, current_user._get_current_object())
-        except services.PetitionError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
         else:
             flash("已添加类别。", "success")
