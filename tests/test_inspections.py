@@ -73,6 +73,11 @@ def test_results_are_saved_item_by_item_and_racing_edits_are_caught(app, login_a
     response = inspector.post(f"{url}/{second.id}", {"verdict": "yes", "score": "25", "version": "0"}, htmx=True)
     assert "得分应在 0 到 20 分之间" in response.get_data(as_text=True)
     assert AuditLog.select().where(AuditLog.object_type == "item_result", AuditLog.action == "denied").count() == 2
+    # A page that sends no version, or a malformed one, is out of date: refused, never a server error.
+    for data in ({"verdict": "no"}, {"verdict": "no", "version": ""}, {"verdict": "no", "version": "1.0"}):
+        response = inspector.post(f"{url}/{first.id}", data, htmx=True)
+        assert response.status_code == 422 and "页面已过期" in response.get_data(as_text=True)
+    assert ItemResult.get().verdict == "partly"
 
 
 def test_only_members_record_and_only_while_in_progress(app, login_as, world, round_):

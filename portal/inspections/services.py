@@ -204,10 +204,11 @@ def record_result(round_, unit, item, user, *, verdict, score, note, version=UNC
     result = (ItemResult.get_or_none(ItemResult.round == round_, ItemResult.unit == unit, ItemResult.item == item)
               or ItemResult(round=round_, unit=unit, item=item))
     changed = f"第 {item.seq} 项刚被其他检查人员修改，已显示最新结果，请核对后再改。"
+    stale = version_problem(result, version)  # a page without a (valid) version is simply out of date
     value, problem = _result_value(item, verdict, score)
     problem = guarded(RESULTS.refusal("record", user, result), not_in_round(round_, unit),
                       None if item.template_id == round_.template_id else "该检查项不属于本轮督查清单。", problem,
-                      changed if version_problem(result, version) else None)
+                      changed if stale and str(version).strip().isdigit() else stale)
     if problem:
         RESULTS.refuse(result, user, "记录检查结果", problem)
     if result.id is None:

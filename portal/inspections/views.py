@@ -178,7 +178,7 @@ def save_check(round_id, unit_id, check_id):
     try:
         services.record_result(round_, unit, item, current_user._get_current_object(), verdict=request.form.get("verdict", ""),
                                score=request.form.get("score", ""), note=request.form.get("note", ""),
-                               version=request.form.get("version", "0"))
+                               version=request.form.get("version"))
     except RuleError as exc:
         error = str(exc)
     context = _sheet_context(round_, unit)
