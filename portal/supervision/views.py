@@ -101,7 +101,6 @@ def _item_context(item):
         "item": item, "u": urgency(item), "source": registry.get(item.source_type), "steps": steps,
         "needs_note": any(key in services.NOTES for key, _ in steps), "events": list(events),
         "attachments": attachments_of("supervision", item, current_user),
-        "step_form": StepForm(), "extension_form": ExtensionForm(), "notice_form": NoticeForm(),
         "action_labels": services.ACTION_LABELS, "state_labels": services.STATE_LABELS,
     }
 
