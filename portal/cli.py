@@ -55,7 +55,8 @@ def seed_demo_command(if_empty):
 def create_user_command(username, role, unit_code, display_name, password):
     """Create a user account (the first admin is created this way)."""
     from .models import Unit
-    from .users.services import UserError, create_user
+    from .users.services import create_user
+    from .workflow import RuleError
 
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
@@ -66,7 +67,7 @@ def create_user_command(username, role, unit_code, display_name, password):
             raise click.ClickException(f"no unit with code {unit_code!r}")
         try:
             create_user(username=username, display_name=display_name, role=role, unit=unit, password=password)
-        except UserError as exc:
+        except RuleError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"created user {username}")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Callable, Iterable, Optional
 
-from flask import current_app, send_file
+from flask import current_app, flash, redirect, render_template, request, send_file
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -49,11 +49,7 @@ class Sheet:
 
     def values(self):
         for row in self.rows:
-            yield list(row) if isinstance(row, _Row) else [column.of(row) for column in self.columns]
-
-
-class _Row(list):
-    pass
+            yield [column.of(row) for column in self.columns]
 
 
 def clean(value):
@@ -83,9 +79,6 @@ def workbook(sheets):
     wb.remove(wb.active)
     taken = set()
     for sheet in sheets:
-        if isinstance(sheet, dict):  # TEMPORARY: the old dict shape, until every module declares Sheets
-            sheet = Sheet(sheet["title"], [Column(label, None, width, fmt) for label, width, fmt in sheet["headers"]],
-                          [_Row(r) for r in sheet["rows"]])
         ws = wb.create_sheet(sheet_title(sheet.title, taken))
         for col, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row=1, column=col, value=clean(column.label))
@@ -117,15 +110,11 @@ def response(filename, sheets):
 
 # -- imports: an uploaded workbook is kept until the user confirms its preview ----------------------
 
-class ExcelError(RuleError):
-    """An upload that cannot be read; the message is shown to the user."""
-
-
 def _stash_path(token):
     folder = os.path.join(current_app.instance_path, "imports")
     os.makedirs(folder, exist_ok=True)
     if not token or not token.isascii() or not token.isalnum() or len(token) > 64:
-        raise ExcelError("导入文件已失效，请重新上传。")
+        raise RuleError("导入文件已失效，请重新上传。")
     return os.path.join(folder, token + ".xlsx")
 
 
@@ -158,7 +147,7 @@ def stashed_rows(token):
     """The first sheet of a stashed workbook as tuples of cell values."""
     path = _stash_path(token)
     if not os.path.exists(path):
-        raise ExcelError("导入文件已失效，请重新上传。")
+        raise RuleError("导入文件已失效，请重新上传。")
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
         try:
@@ -166,7 +155,7 @@ def stashed_rows(token):
         finally:
             wb.close()
     except Exception:  # openpyxl raises many kinds for a non-Excel file
-        raise ExcelError("上传的文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写。") from None
+        raise RuleError("上传的文件不是有效的 Excel（.xlsx）文件，请使用下载的模板填写。") from None
 
 
 def discard(token):
@@ -187,6 +176,7 @@ class Preview:
     rejected: list = field(default_factory=list)  # (line, reason)
     notes: list = field(default_factory=list)  # (line, text): warnings that do not stop the import
     unchanged: int = 0
+    seen: dict = field(default_factory=dict)  # keys read so far (e.g. a number -> its line), for duplicates
 
     def reject(self, line, reason):
         self.rejected.append((line, reason))
@@ -220,7 +210,7 @@ class Import:
         rows = stashed_rows(token)
         width = len(self.headers)
         if not rows or [str(c if c is not None else "").strip() for c in rows[0][:width]] != list(self.headers):
-            raise ExcelError(f"表头应为：{'、'.join(self.headers)}（第 1 行），{self.header_hint}。")
+            raise RuleError(f"表头应为：{'、'.join(self.headers)}（第 1 行），{self.header_hint}。")
         for line, values in enumerate(rows[1:], start=2):
             cells = dict(zip(self.headers, (list(values) + [None] * width)[:width]))
             if any(str(v).strip() for h, v in cells.items() if v is not None and h not in self.ignored_when_blank):
@@ -234,23 +224,50 @@ class Import:
         preview.rejected.sort()
         return preview
 
-    def commit(self, token, user, **context):
-        """Apply the previewed import in one transaction, then forget the upload."""
+    def commit(self, token, actor, **context):
+        """Apply the previewed import in one transaction (audited as `actor`), then forget the upload."""
         preview = self.preview(token, **context)
         if preview.rejected:
             raise RuleError(f"有 {len(preview.rejected)} 行被拒绝，未导入任何数据。请修改后重新上传。")
         if not (preview.added or preview.changed):
             raise RuleError(f"文件中没有可导入的{self.noun}。")
         with database.atomic():
-            self.apply(preview, user, **context)
+            self.apply(preview, actor, **context)
         discard(token)
         return preview
 
     def read_row(self, preview, line, cells, **context):
+        """Read one filled row: append to preview.added (or preview.reject(line, reason))."""
         raise NotImplementedError
 
     def finish(self, preview, **context):
         """Checks across rows (duplicates against the database, links between rows)."""
 
-    def apply(self, preview, user, **context):
+    def apply(self, preview, actor, **context):
         raise NotImplementedError
+
+
+def preview_page(importer, template, back_url, commit_url, **context):
+    """The upload step of an import view: keep the file, preview it and show the preview page (which
+    extends _import_preview.html); a refusal returns to back_url with its message.
+    `commit_url(token)` names the confirm step."""
+    try:
+        token = stash(request.files.get("file"))
+        preview = importer.preview(token, **context)
+    except RuleError as exc:
+        flash(str(exc), "error")
+        return redirect(back_url)
+    return render_template(template, preview=preview, commit_url=commit_url(token), cancel_url=back_url, **context)
+
+
+def commit_page(importer, token, user, back_url, done, **context):
+    """The confirm step of an import view: all of it or nothing; `done(preview)` gives the success
+    message and where to go next."""
+    try:
+        preview = importer.commit(token, user, **context)
+    except RuleError as exc:
+        flash(str(exc), "error")
+        return redirect(back_url)
+    message, next_url = done(preview)
+    flash(message, "success")
+    return redirect(next_url)

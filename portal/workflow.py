@@ -227,7 +227,6 @@ class Workflow:
         """Take one step: check (refusals audited), update only if the version still matches, audit it,
         all in one transaction; returns the record as stored. `state` overrides the declared target
         (a step with two outcomes); `changes` are the step's other fields."""
-        t = self.transitions[action]
         self.check(action, user, record, version, problem)
         return self.write(record, action, user, summary=summary, state=state, **changes)
 

@@ -205,14 +205,14 @@ def test_rectification_lifecycle_with_evidence_and_round_inspector(app, world, f
     other_inspector = world.user("inspector", username="another_inspector")
     with app.app_context():
         supervision.take_step(item, "acknowledge", head)
-        with pytest.raises(supervision.SupervisionError, match="请先上传整改佐证材料"):
+        with pytest.raises(RuleError, match="请先上传整改佐证材料"):
             supervision.take_step(SupervisedItem.get_by_id(item.id), "report", head, "已整改")
     upload_evidence(app, item, head)
     with app.app_context():
         supervision.take_step(SupervisedItem.get_by_id(item.id), "report", head, "已整改")
-        with pytest.raises(supervision.SupervisionError, match="只有本轮督查组成员可以验收"):
+        with pytest.raises(RuleError, match="只有本轮督查组成员可以验收"):
             supervision.take_step(SupervisedItem.get_by_id(item.id), "close", other_inspector)
-        with pytest.raises(supervision.SupervisionError, match="您的角色不能销号"):
+        with pytest.raises(RuleError, match="您的角色不能销号"):
             supervision.take_step(SupervisedItem.get_by_id(item.id), "close", world.user("office"))
         supervision.take_step(SupervisedItem.get_by_id(item.id), "return", inspector, "记录不完整")
         supervision.take_step(SupervisedItem.get_by_id(item.id), "report", head, "已补充")
@@ -223,7 +223,7 @@ def test_rectification_lifecycle_with_evidence_and_round_inspector(app, world, f
 def test_a_unit_cannot_submit_for_another_unit(app, world, finding):
     item = sv.item_of(finding)
     other_head = world.user("unit_head", unit=world.other_shop)
-    with app.app_context(), pytest.raises(supervision.SupervisionError, match="只能签收本单位"):
+    with app.app_context(), pytest.raises(RuleError, match="只能签收本单位"):
         supervision.take_step(item, "acknowledge", other_head)
 
 

@@ -172,7 +172,7 @@ def test_a_dissatisfied_visit_reopens_the_case_with_a_new_reply_clock(app, world
             assert (item.source_type, item.state, item.due_date) == ("petition_reopened", "assigned", day + D(30))
             assert [v.satisfaction for v in p.visits] == ["dissatisfied"]
             # The case's one statutory extension does not come back with the reopen.
-            with pytest.raises(supervision.SupervisionError, match="最多可延期 0 次"):
+            with pytest.raises(RuleError, match="最多可延期 0 次"):
                 supervision.request_extension(item, head, day + D(40), "再核实")
             # The clock counts from the reopen: not yellow on its first day.
             assert clocks.urgency(p, day).colour == "normal"
@@ -306,17 +306,17 @@ def test_one_extension_of_at_most_thirty_days_with_a_leaders_approval(app, world
         item = ps.handling_item(p)
         head, leader, office = world.user("unit_head"), world.user("leader"), world.user("office")
         with clock.frozen(at(TODAY + D(50))):
-            with pytest.raises(supervision.SupervisionError, match="不能超过 30 天"):
+            with pytest.raises(RuleError, match="不能超过 30 天"):
                 supervision.request_extension(item, head, p.reply_due + D(31), "需要核实历史档案")
             ext = supervision.request_extension(item, head, p.reply_due + D(30), "需要核实历史档案")
             assert fresh(p).reply_due == TODAY + D(60)  # not moved without approval
-            with pytest.raises(supervision.SupervisionError, match="不能审批"):
+            with pytest.raises(RuleError, match="不能审批"):
                 supervision.decide_extension(ext, office, True)
             supervision.decide_extension(ext, leader, True, "同意")
         assert fresh(p).reply_due == TODAY + D(90)
         assert not clocks.is_backlog(fresh(p), TODAY + D(75))
         with clock.frozen(at(TODAY + D(70))):
-            with pytest.raises(supervision.SupervisionError, match="最多可延期 1 次"):
+            with pytest.raises(RuleError, match="最多可延期 1 次"):
                 supervision.request_extension(ps.handling_item(p), head, TODAY + D(95), "再延")
 
 

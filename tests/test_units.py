@@ -3,7 +3,7 @@ import pytest
 
 from portal.models import AuditLog, Unit
 from portal.units import services
-from portal.units.services import UnitError
+from portal.workflow import RuleError
 
 
 def fresh(unit):
@@ -30,7 +30,7 @@ def test_moving_a_unit_moves_its_subtree(app, world):
 
 @pytest.mark.parametrize("target", ["branch", "shop"])
 def test_a_unit_cannot_move_under_itself_or_below(app, world, target):
-    with app.app_context(), pytest.raises(UnitError, match="自己或它的下级单位"):
+    with app.app_context(), pytest.raises(RuleError, match="自己或它的下级单位"):
         services.update_unit(world.branch, name="x", code=world.branch.code, kind="trade_office",
                              parent=getattr(world, target))
     assert fresh(world.branch).parent_id == world.bureau.id
@@ -38,26 +38,26 @@ def test_a_unit_cannot_move_under_itself_or_below(app, world, target):
 
 def test_the_root_cannot_move_or_be_deactivated(app, world):
     with app.app_context():
-        with pytest.raises(UnitError, match="顶级单位"):
+        with pytest.raises(RuleError, match="顶级单位"):
             services.update_unit(world.bureau, name="x", code=world.bureau.code, kind="bureau", parent=world.shop)
-        with pytest.raises(UnitError, match="顶级单位"):
+        with pytest.raises(RuleError, match="顶级单位"):
             services.set_active(world.bureau, False)
 
 
 def test_codes_are_unique(app, world):
-    with app.app_context(), pytest.raises(UnitError, match="已被其他单位使用"):
+    with app.app_context(), pytest.raises(RuleError, match="已被其他单位使用"):
         services.create_unit(name="重复", code=world.shop.code, kind="grassroots", parent=world.branch)
 
 
 def test_deactivation_rules_and_records_stay(app, world):
     with app.app_context():
-        with pytest.raises(UnitError, match="还有在用的下级单位"):
+        with pytest.raises(RuleError, match="还有在用的下级单位"):
             services.set_active(world.branch, False)
         services.set_active(world.shop, False)
         services.set_active(world.branch, False)
-        with pytest.raises(UnitError, match="已停用的单位下"):
+        with pytest.raises(RuleError, match="已停用的单位下"):
             services.create_unit(name="新店", code="T-NEW", kind="grassroots", parent=fresh(world.branch))
-        with pytest.raises(UnitError, match="上级单位已停用"):
+        with pytest.raises(RuleError, match="上级单位已停用"):
             services.set_active(fresh(world.shop), True)
     assert Unit.select().where(Unit.id == world.shop.id).exists()  # archived, not deleted
 

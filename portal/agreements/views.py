@@ -7,6 +7,7 @@ from flask_login import current_user
 from peewee import fn
 
 from .. import audit, clock, excel, htmx, pdf
+from ..attachments import services as attachments
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..excel import Column, Sheet
@@ -166,11 +167,9 @@ def sign(agreement_id):
         return _after(agreement, error=str(exc))
     scan = request.files.get("scan")
     if scan is not None and scan.filename:
-        from ..attachments.services import AttachmentError, save
-
         try:
-            save("agreement", agreement, scan, current_user._get_current_object(), "签字盖章扫描件")
-        except AttachmentError as exc:
+            attachments.save("agreement", agreement, scan, current_user._get_current_object(), "签字盖章扫描件")
+        except RuleError as exc:
             return _after(agreement, error=f"责任书已签订，但扫描件未上传：{exc}")
     return _after(agreement, "责任书已签订。")
 

@@ -30,21 +30,17 @@ ALLOWED_LABEL = "PDF、JPG、PNG、DOCX、XLSX"
 OWNERS = {"unit": (Unit, "单位档案")}
 
 
-class AttachmentError(RuleError):
-    """The upload was refused; the message is shown to the user."""
-
-
 def read_upload(storage, missing="请选择要上传的文件。"):
     """The bytes of one uploaded file, refused when there is none, it is empty, or it is larger than
     MAX_ATTACHMENT_BYTES (read only that far). The one upload size check, for files and imports."""
     if storage is None or not getattr(storage, "filename", ""):
-        raise AttachmentError(missing)
+        raise RuleError(missing)
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     data = storage.stream.read(limit + 1)
     if len(data) > limit:
-        raise AttachmentError(f"文件“{storage.filename}”超过 {limit // (1024 * 1024)} MB，请压缩或拆分后再上传。")
+        raise RuleError(f"文件“{storage.filename}”超过 {limit // (1024 * 1024)} MB，请压缩或拆分后再上传。")
     if not data:
-        raise AttachmentError(f"文件“{storage.filename}”是空文件。")
+        raise RuleError(f"文件“{storage.filename}”是空文件。")
     return data
 
 
@@ -101,7 +97,7 @@ def save(owner_type, owner, storage, user, description=""):
     data = read_upload(storage)
     kind = filetype.guess(data)
     if kind is None or kind.mime not in ALLOWED:
-        raise AttachmentError(f"文件“{storage.filename}”的类型不被接受，只能上传 {ALLOWED_LABEL} 文件。")
+        raise RuleError(f"文件“{storage.filename}”的类型不被接受，只能上传 {ALLOWED_LABEL} 文件。")
     filename = os.path.basename(storage.filename.replace("\\", "/"))[:255] or "附件"
     stored_name = uuid.uuid4().hex
     path = os.path.join(current_app.config["UPLOAD_FOLDER"], stored_name[:2], stored_name)

@@ -5,6 +5,7 @@ from flask_login import current_user
 from .. import htmx
 from ..access import can, get_or_404, permission
 from ..models import Attachment
+from ..workflow import RuleError
 from . import bp, services
 
 
@@ -24,7 +25,7 @@ def upload(owner_type, owner_id):
         services.save(owner_type, owner, request.files.get("file"), current_user._get_current_object(),
                       request.form.get("description", "").strip())
         flash("附件已上传。", "success")
-    except services.AttachmentError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
         return _list(owner_type, owner, status=422)
     return _list(owner_type, owner)

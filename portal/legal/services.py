@@ -2,7 +2,7 @@
 all-or-nothing commit), sessions with their laws, attendees and scores, and coverage computed from
 records in a few aggregate queries."""
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from peewee import fn
@@ -71,85 +71,58 @@ def save_plan(year, *, target_rate, planned_sessions, notes, law_ids, user):
 
 # -- rosters --------------------------------------------------------------------------------------------
 
-@dataclass
-class RosterPreview:
-    unit: Unit
-    added: list = field(default_factory=list)     # dicts
-    changed: list = field(default_factory=list)   # (StaffMember, dict, [changed field labels])
-    rejected: list = field(default_factory=list)  # (row number, reason)
-    unchanged: int = 0
+class RosterImport(excel.Import):
+    """A unit's staff roster from Excel: rows matched to the roster by employee number; added,
+    changed (the fields named) or unchanged."""
 
-    @property
-    def ok(self):
-        return not self.rejected and (self.added or self.changed)
+    headers = tuple(ROSTER_HEADERS)
+    noun = "职工"
 
-
-def stash_upload(storage):
-    """Keep the uploaded workbook until the user confirms the preview; returns its token."""
-    try:
-        return excel.stash(storage)
-    except excel.ExcelError as exc:
-        raise RuleError(str(exc)) from None
-
-
-def preview_roster(unit, token):
-    """What importing the stashed workbook into the unit's roster would add, change and reject."""
-    try:
-        rows = excel.stashed_rows(token)
-    except excel.ExcelError as exc:
-        raise RuleError(str(exc)) from None
-    if not rows or [str(c or "").strip() for c in rows[0][:4]] != ROSTER_HEADERS:
-        raise RuleError(f"表头应为：{'、'.join(ROSTER_HEADERS)}（第 1 行），请使用下载的模板填写。")
-    existing = {s.employee_no: s for s in StaffMember.select().where(StaffMember.unit == unit.id)}
-    preview, seen = RosterPreview(unit), {}
-    for n, row in enumerate(rows[1:], start=2):
-        cells = [str(c).strip() if c is not None else "" for c in (list(row) + [None] * 4)[:4]]
-        if not any(cells):
-            continue
-        name, post, number, active = cells
+    def read_row(self, preview, line, cells, *, unit):
+        name, post, number, active = (str(v).strip() if v is not None else "" for v in cells.values())
         if number.endswith(".0"):
             number = number[:-2]  # a number typed into an Excel cell
         if not name:
-            preview.rejected.append((n, "缺少姓名"))
-            continue
+            return preview.reject(line, "缺少姓名")
         if not number:
-            preview.rejected.append((n, f"“{name}”缺少工号"))
-            continue
-        if number in seen:
-            preview.rejected.append((n, f"工号 {number} 与第 {seen[number]} 行重复"))
-            continue
+            return preview.reject(line, f"“{name}”缺少工号")
+        if number in preview.seen:
+            return preview.reject(line, f"工号 {number} 与第 {preview.seen[number]} 行重复")
         if active not in ("", "是", "否"):
-            preview.rejected.append((n, f"“在职”一栏应填“是”或“否”，而不是“{active}”"))
-            continue
-        seen[number] = n
-        data = {"name": name[:50], "post": post[:50], "employee_no": number[:32], "active": active != "否"}
-        current = existing.get(number)
-        if current is None:
-            preview.added.append(data)
-            continue
-        labels = [label for key, label in (("name", "姓名"), ("post", "职务"), ("active", "在职"))
-                  if getattr(current, key) != data[key]]
-        if labels:
-            preview.changed.append((current, data, labels))
-        else:
-            preview.unchanged += 1
-    return preview
+            return preview.reject(line, f"“在职”一栏应填“是”或“否”，而不是“{active}”")
+        preview.seen[number] = line
+        preview.added.append({"name": name[:50], "post": post[:50], "employee_no": number[:32], "active": active != "否"})
 
+    def finish(self, preview, *, unit):
+        """Rows whose employee number is on the roster already are changes (or nothing to do)."""
+        numbers = [data["employee_no"] for data in preview.added]
+        existing = {s.employee_no: s for s in StaffMember.select().where(StaffMember.unit == unit.id,
+                                                                          StaffMember.employee_no.in_(numbers))}
+        added = []
+        for data in preview.added:
+            current = existing.get(data["employee_no"])
+            if current is None:
+                added.append(data)
+                continue
+            labels = [label for key, label in (("name", "姓名"), ("post", "职务"), ("active", "在职"))
+                      if getattr(current, key) != data[key]]
+            if labels:
+                preview.changed.append((current, data, labels))
+            else:
+                preview.unchanged += 1
+        preview.added = added
 
-def commit_roster(unit, token, user):
-    """Apply the previewed import in one transaction; refused entirely while any row is rejected."""
-    preview = preview_roster(unit, token)
-    if preview.rejected:
-        raise RuleError(f"有 {len(preview.rejected)} 行被拒绝，未导入任何数据。请修改后重新上传。")
-    with database.atomic():
+    def apply(self, preview, user, *, unit):
         for data in preview.added:
             StaffMember.create(unit=unit, **data)
         for staff, data, _ in preview.changed:
             StaffMember.update(**data).where(StaffMember.id == staff.id).execute()
         audit.record("import", "staff", None, unit=unit, actor=user,
                      summary=f"导入{unit.name}花名册：新增 {len(preview.added)} 人，变更 {len(preview.changed)} 人")
-    excel.discard(token)
-    return preview
+
+
+ROSTER = RosterImport()
+
 
 
 def roster(unit):

@@ -133,13 +133,8 @@ def roster_export(unit_id):
 def roster_upload(unit_id):
     """Upload a roster workbook and see what it would add, change or reject."""
     unit = get_or_404(Unit, unit_id)
-    try:
-        token = services.stash_upload(request.files.get("file"))
-        preview = services.preview_roster(unit, token)
-    except RuleError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("legal.staff", unit=unit.id))
-    return htmx.render("legal/import_preview.html", unit=unit, preview=preview, token=token)
+    return excel.preview_page(services.ROSTER, "legal/import_preview.html", url_for("legal.staff", unit=unit.id),
+                              lambda token: url_for("legal.roster_commit", unit_id=unit.id, token=token), unit=unit)
 
 
 @bp.post("/staff/<int:unit_id>/import/<token>")
@@ -147,12 +142,10 @@ def roster_upload(unit_id):
 def roster_commit(unit_id, token):
     """Apply a previewed import, all of it or nothing."""
     unit = get_or_404(Unit, unit_id)
-    try:
-        done = services.commit_roster(unit, token, current_user._get_current_object())
-        flash(f"已导入：新增 {len(done.added)} 人，变更 {len(done.changed)} 人。", "success")
-    except RuleError as exc:
-        flash(str(exc), "error")
-    return redirect(url_for("legal.staff", unit=unit.id))
+    back = url_for("legal.staff", unit=unit.id)
+    return excel.commit_page(services.ROSTER, token, current_user._get_current_object(), back,
+                             lambda done: (f"已导入：新增 {len(done.added)} 人，变更 {len(done.changed)} 人。", back),
+                             unit=unit)
 
 
 @bp.get("/staff/search")

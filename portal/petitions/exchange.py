@@ -10,7 +10,6 @@ from peewee import IntegrityError
 
 from .. import audit, clock, excel
 from ..access import can
-from ..db import database
 from ..excel import Column, Sheet
 from ..models import CHANNELS, PETITION_STATES, SATISFACTION, Petition, Petitioner, PetitionVisit, Unit
 from ..models.petitions import GROUP_SIZE
@@ -178,35 +177,6 @@ class LedgerRow:
     @property
     def state_label(self):
         return PETITION_STATES[self.fields["state"]]
-
-
-@dataclass
-class LedgerPreview:
-    added: list = field(default_factory=list)  # LedgerRow
-    rejected: list = field(default_factory=list)  # (line, reason)
-
-    @property
-    def warnings(self):
-        return [(row.line, w) for row in self.added for w in row.warnings]
-
-    @property
-    def ok(self):
-        return bool(self.added) and not self.rejected
-
-
-def stash_upload(storage):
-    """Keep the uploaded ledger until the preview is confirmed; its token."""
-    try:
-        return excel.stash(storage)
-    except excel.ExcelError as exc:
-        raise RuleError(str(exc)) from None
-
-
-def _sheet_rows(token):
-    try:
-        return excel.stashed_rows(token)
-    except excel.ExcelError as exc:
-        raise RuleError(str(exc)) from None
 
 
 def _text(value):
@@ -419,73 +389,71 @@ def _number_rows(preview):
         following[year] = seq + 1
 
 
-def preview_ledger(token, user):
-    """What importing the stashed ledger would add, and which rows it rejects and why."""
-    if not can("petitions.manage", user):
-        raise RuleError("只有股室工作人员可以导入信访台账。")
-    rows = _sheet_rows(token)
-    if not rows or [_text(c) for c in rows[0][:len(LEDGER_HEADERS)]] != LEDGER_HEADERS:
-        raise RuleError(f"表头应为：{'、'.join(LEDGER_HEADERS)}（第 1 行），请使用下载的模板或导出的台账填写。")
-    lookups, preview, lines = _lookups(), LedgerPreview(), {}
-    for line, values in enumerate(rows[1:], start=2):
-        values = (list(values) + [None] * len(LEDGER_HEADERS))[:len(LEDGER_HEADERS)]
-        c = dict(zip(LEDGER_HEADERS, values))
-        if not any(_text(v) for h, v in c.items() if h != "序号"):
-            continue
-        c = {h: v if h.endswith(("日期", "期限")) else _text(v) for h, v in c.items()}
-        row, problems = _parse(line, c, lookups)
-        if row and row.number in lines:
-            problems = [f"信访编号 {row.number} 与第 {lines[row.number]} 行重复"]
+class LedgerImport(excel.Import):
+    """An earlier year's ledger in the export's columns: each row a case (history: imported cases are
+    not put under supervision, so no reminders or watch-list entries arise from them), audited once
+    each, all of them or none."""
+
+    headers = tuple(LEDGER_HEADERS)
+    ignored_when_blank = ("序号",)
+    noun = "信访事项"
+    header_hint = "请使用下载的模板或导出的台账填写"
+
+    def preview(self, token, *, user):
+        if not can("petitions.manage", user):
+            raise RuleError("只有股室工作人员可以导入信访台账。")
+        self.lookups = _lookups()
+        return super().preview(token, user=user)
+
+    def read_row(self, preview, line, cells, *, user):
+        c = {h: v if h.endswith(("日期", "期限")) else _text(v) for h, v in cells.items()}
+        row, problems = _parse(line, c, self.lookups)
+        if row and row.number in preview.seen:
+            problems = [f"信访编号 {row.number} 与第 {preview.seen[row.number]} 行重复"]
         if problems:
-            preview.rejected.append((line, "；".join(problems)))
-            continue
+            return preview.reject(line, "；".join(problems))
         if row.number:
-            lines[row.number] = line
+            preview.seen[row.number] = line
         preview.added.append(row)
-    existing = {n for (n,) in Petition.select(Petition.number).where(Petition.number.in_(list(lines))).tuples()}
-    for row in list(preview.added):
-        if row.number in existing:
-            preview.added.remove(row)
-            preview.rejected.append((row.line, f"信访编号 {row.number} 已导入过（系统中已有该编号）"))
-    _link_repeats(preview)
-    preview.rejected.sort()
-    _number_rows(preview)
-    return preview
+
+    def finish(self, preview, *, user):
+        existing = {n for (n,) in Petition.select(Petition.number).where(Petition.number.in_(list(preview.seen))).tuples()}
+        for row in list(preview.added):
+            if row.number in existing:
+                preview.added.remove(row)
+                preview.reject(row.line, f"信访编号 {row.number} 已导入过（系统中已有该编号）")
+        _link_repeats(preview)
+        _number_rows(preview)
+        preview.notes = [(row.line, w) for row in preview.added for w in row.warnings]
+
+    def commit(self, token, actor, **context):
+        try:
+            return super().commit(token, actor, user=actor)
+        except IntegrityError:
+            raise RuleError("导入时信访编号与刚登记的事项冲突，未导入任何数据，请重新上传预览。") from None
+
+    def apply(self, preview, actor, **context):
+        created = {}
+        for row in preview.added:
+            p = Petition.create(number=row.number, imported=True, created_by=actor, **row.fields)
+            for seq, person in enumerate(row.persons, start=1):
+                Petitioner.create(petition=p, seq=seq, name=person.name, id_number=person.id_number,
+                                  phone=person.phone, is_leader=person.is_leader)
+            if row.visit:
+                on, satisfaction, replied = row.visit
+                PetitionVisit.create(petition=p, visited_on=on, visitor="导入", method="phone",
+                                     satisfaction=satisfaction, created_by=actor,
+                                     notes=f"原答复日期 {replied}" if replied and satisfaction == "dissatisfied" else "")
+            created[row.number] = p
+        roots = dict(Petition.select(Petition.number, Petition.id).where(
+            Petition.number.in_([row.root for row in preview.added if row.root])).tuples())
+        for row in preview.added:
+            p = created[row.number]
+            if row.root:
+                Petition.update(repeat_of=roots[row.root]).where(Petition.id == p.id).execute()
+            audit.record("import", "petition", p.id, unit=p.unit_id, actor=actor,
+                         summary=f"导入信访事项 {p.number}：{p.title}（{PETITION_STATES[p.state]}）"[:255],
+                         after={"state": p.state, "repeat_of": row.root or None})
 
 
-def commit_ledger(token, user):
-    """Create every previewed case in one transaction, audited once each; refused entirely while any
-    row is rejected. Imported cases are history: they are not put under supervision, so no deadline
-    reminders or watch-list entries arise from them."""
-    preview = preview_ledger(token, user)
-    if preview.rejected:
-        raise RuleError(f"有 {len(preview.rejected)} 行被拒绝，未导入任何数据。请修改后重新上传。")
-    if not preview.added:
-        raise RuleError("文件中没有可导入的信访事项。")
-    try:
-        with database.atomic():
-            created = {}
-            for row in preview.added:
-                p = Petition.create(number=row.number, imported=True, created_by=user, **row.fields)
-                for seq, person in enumerate(row.persons, start=1):
-                    Petitioner.create(petition=p, seq=seq, name=person.name, id_number=person.id_number,
-                                      phone=person.phone, is_leader=person.is_leader)
-                if row.visit:
-                    on, satisfaction, replied = row.visit
-                    PetitionVisit.create(petition=p, visited_on=on, visitor="导入", method="phone",
-                                         satisfaction=satisfaction, created_by=user,
-                                         notes=f"原答复日期 {replied}" if replied and satisfaction == "dissatisfied" else "")
-                created[row.number] = p
-            roots = dict(Petition.select(Petition.number, Petition.id).where(
-                Petition.number.in_([row.root for row in preview.added if row.root])).tuples())
-            for row in preview.added:
-                p = created[row.number]
-                if row.root:
-                    Petition.update(repeat_of=roots[row.root]).where(Petition.id == p.id).execute()
-                audit.record("import", "petition", p.id, unit=p.unit_id, actor=user,
-                             summary=f"导入信访事项 {p.number}：{p.title}（{PETITION_STATES[p.state]}）"[:255],
-                             after={"state": p.state, "repeat_of": row.root or None})
-    except IntegrityError:
-        raise RuleError("导入时信访编号与刚登记的事项冲突，未导入任何数据，请重新上传预览。") from None
-    excel.discard(token)
-    return preview
+LEDGER = LedgerImport()

@@ -1,11 +1,10 @@
 """Views of the Excel exchange of letters and visits: ledger and task exports, ledger import with preview."""
-from flask import flash, redirect, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 
-from .. import htmx
+from .. import excel, htmx
 from ..access import permission
 from ..models import AssignedTask
-from ..workflow import RuleError
 from . import bp, exchange
 from .views import filtered, filtered_tasks, selected_year  # the list pages' own filters and scope
 
@@ -31,27 +30,21 @@ def import_ledger():
     """Upload an earlier ledger (the export's columns) and see which rows it adds and which it rejects."""
     if request.method == "GET":
         return htmx.render("petitions/import.html")
-    try:
-        token = exchange.stash_upload(request.files.get("file"))
-        preview = exchange.preview_ledger(token, current_user)
-    except RuleError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("petitions.import_ledger"))
-    return htmx.render("petitions/import_preview.html", preview=preview, token=token)
+    return excel.preview_page(exchange.LEDGER, "petitions/import_preview.html", url_for("petitions.import_ledger"),
+                              lambda token: url_for("petitions.import_commit", token=token),
+                              user=current_user._get_current_object())
 
 
 @bp.post("/import/<token>/commit")
 @permission("petitions.manage")
 def import_commit(token):
     """Create the previewed cases, all of them or none."""
-    try:
-        done = exchange.commit_ledger(token, current_user._get_current_object())
-    except RuleError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("petitions.import_ledger"))
-    flash(f"已导入 {len(done.added)} 件信访事项。", "success")
-    years = sorted({row.fields["year"] for row in done.added})
-    return redirect(url_for("petitions.index", year=years[-1]))
+    def done(preview):
+        latest = max(row.fields["year"] for row in preview.added)
+        return f"已导入 {len(preview.added)} 件信访事项。", url_for("petitions.index", year=latest)
+
+    return excel.commit_page(exchange.LEDGER, token, current_user._get_current_object(),
+                             url_for("petitions.import_ledger"), done)
 
 
 @bp.get("/import/template.xlsx")

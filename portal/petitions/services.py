@@ -90,20 +90,9 @@ def _document_problem(document, label):
 
 
 def _file(owner_type, owner, document, user, description):
-    """Store the reply document inside the step's transaction; a refused file refuses the step."""
-    try:
-        attachments.save(owner_type, owner, document, user, description=description)
-    except attachments.AttachmentError as exc:
-        raise RuleError(str(exc)) from None
-
-
-def _supervise(source, p, **fields):
-    """Hand the case's next duty to its unit on the supervision core; its refusals (e.g. a unit
-    deactivated meanwhile) are the case's refusals."""
-    try:
-        return supervision.supervise(source.key, source_id=p.id, **fields)
-    except supervision.SupervisionError as exc:
-        raise RuleError(str(exc)) from None
+    """Store the reply document inside the step's transaction; a refused file (a RuleError) refuses
+    the step."""
+    attachments.save(owner_type, owner, document, user, description=description)
 
 
 def may(user, p, action):
@@ -305,7 +294,7 @@ def propose_veto(p, user):
                             user=user, source_type="petition", source_id=p.id,
                             description=f"信访事项 {p.number}（{p.headcount} 人群体访）越级上访：{p.title}。"
                                         f"{p.escalated_note}".strip())
-    except veto.VetoError as exc:
+    except RuleError as exc:
         WORKFLOW.refuse(p, user, "提出一票否决", str(exc))
 
 
@@ -352,7 +341,7 @@ def assign(p, user, *, unit, handler_name, on, version=UNCHECKED):
         p = WORKFLOW.write(p, "assign", user, summary=f"{p.number} 交{unit.name}办理，承办人 {handler_name.strip()}，期限 {due}",
                            unit=unit.id, handler_name=handler_name.strip()[:50], assigned_on=on)
         # A case assigned after its reply date still has to be handled: it starts out overdue.
-        _supervise(HANDLING, p, unit=unit, assigned_by=user, start_date=min(on, due), due_date=due,
+        supervision.supervise(HANDLING.key, source_id=p.id, unit=unit, assigned_by=user, start_date=min(on, due), due_date=due,
                    title=f"信访 {p.number}：{p.title}"[:200], description=p.request, responsible_name=p.handler_name)
         attachments.rehome("petition", p, user)
     return Petition.get_by_id(p.id)
@@ -382,7 +371,7 @@ def reply(p, user, *, on, text, document, version=UNCHECKED):
                            reply_text=text.strip(), visit_due=clocks.visit_due(on))
         for key in HANDLING_TYPES:
             supervision.resolve(key, p.id, user, f"{on} 已书面答复")
-        _supervise(VISIT, p, unit=p.unit, assigned_by=user, start_date=on, due_date=p.visit_due,
+        supervision.supervise(VISIT.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=on, due_date=p.visit_due,
                    title=f"回访 {p.number}：{p.title}"[:200], description="答复后回访信访人，了解落实情况和满意度。",
                    responsible_name=p.handler_name)
         _file("petition_reply", p, document, user, f"答复意见书（{on}）")  # last: a refused step leaves no file
@@ -412,7 +401,7 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=UNCHECKE
         behind = [d for d in (p.backlog_from, clocks.backlog_since(p, on)) if d]
         p = WORKFLOW.write(p, "visit", user, summary=f"{p.number} {on} 回访不满意，重新办理，期限 {due}", state="handling",
                            replied_on=None, visit_due=None, reopened_on=on, backlog_from=min(behind) if behind else None)
-        _supervise(REOPENED, p, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due,
+        supervision.supervise(REOPENED.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due,
                    title=f"信访 {p.number}（回访不满意，重新办理）"[:200], description=notes.strip(),
                    responsible_name=p.handler_name)
     return Petition.get_by_id(p.id)

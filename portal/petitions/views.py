@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from .. import audit, clock, htmx
+from ..attachments import services as attachments
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg, year_arg
@@ -127,11 +128,9 @@ def new():
                 return redirect(url_for("petitions.detail", petition_id=p.id))
             letter = request.files.get("letter")
             if letter and letter.filename:
-                from ..attachments import services as attachments
-
                 try:
                     attachments.save("petition", p, letter, current_user._get_current_object(), "来信或材料扫描件")
-                except attachments.AttachmentError as exc:
+                except RuleError as exc:
                     flash(f"已登记 {p.number}，但材料未上传：{exc} 请在本页重新上传。", "error")
                     return redirect(url_for("petitions.detail", petition_id=p.id))
             flash(f"已登记信访事项 {p.number}，应于 {p.accept_due} 前告知是否受理。"

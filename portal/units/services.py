@@ -2,12 +2,9 @@
 from .. import audit
 from ..db import database
 from ..models import UNIT_KINDS, Unit
+from ..workflow import RuleError
 
 FIELDS = ["name", "code", "kind", "parent", "level", "head_name", "phone", "active", "sort_order"]
-
-
-class UnitError(ValueError):
-    """A rule of the tree was broken; the message is shown to the user."""
 
 
 def tree(units):
@@ -43,12 +40,12 @@ def _check_code(code, unit=None):
     if unit is not None and unit.id:
         clash = clash.where(Unit.id != unit.id)
     if clash.exists():
-        raise UnitError(f"单位代码“{code}”已被其他单位使用。")
+        raise RuleError(f"单位代码“{code}”已被其他单位使用。")
 
 
 def _check_kind(kind):
     if kind not in UNIT_KINDS:
-        raise UnitError("请选择有效的单位类型。")
+        raise RuleError("请选择有效的单位类型。")
 
 
 def create_unit(*, name, code, kind, parent, head_name="", phone="", sort_order=0):
@@ -56,9 +53,9 @@ def create_unit(*, name, code, kind, parent, head_name="", phone="", sort_order=
     _check_kind(kind)
     _check_code(code)
     if parent is None and Unit.select().exists():
-        raise UnitError("请选择上级单位：系统只有一个顶级单位（局机关）。")
+        raise RuleError("请选择上级单位：系统只有一个顶级单位（局机关）。")
     if parent is not None and not parent.active:
-        raise UnitError("不能在已停用的单位下新建单位。")
+        raise RuleError("不能在已停用的单位下新建单位。")
     with database.atomic():
         unit = Unit.create(
             name=name, code=code, kind=kind, parent=parent, head_name=head_name, phone=phone,
@@ -97,13 +94,13 @@ def update_unit(unit, *, name, code, kind, parent, head_name="", phone="", sort_
 
 def _move(unit, new_parent):
     if new_parent is None:
-        raise UnitError("请选择上级单位：系统只有一个顶级单位（局机关）。")
+        raise RuleError("请选择上级单位：系统只有一个顶级单位（局机关）。")
     if unit.parent_id is None:
-        raise UnitError("顶级单位（局机关）不能调整隶属关系。")
+        raise RuleError("顶级单位（局机关）不能调整隶属关系。")
     if unit.contains(new_parent):
-        raise UnitError("不能把单位调整到它自己或它的下级单位之下。")
+        raise RuleError("不能把单位调整到它自己或它的下级单位之下。")
     if not new_parent.active:
-        raise UnitError("不能把单位调整到已停用的单位之下。")
+        raise RuleError("不能把单位调整到已停用的单位之下。")
     old_prefix, new_prefix = unit.path, new_parent.path + f"{unit.id}/"
     shift = new_parent.level + 1 - unit.level
     for sub in list(unit.subtree()):
@@ -119,11 +116,11 @@ def set_active(unit, active):
         return unit
     if not active:
         if unit.parent_id is None:
-            raise UnitError("顶级单位（局机关）不能停用。")
+            raise RuleError("顶级单位（局机关）不能停用。")
         if unit.children.where(Unit.active == True).exists():  # noqa: E712
-            raise UnitError(f"“{unit.name}”还有在用的下级单位，请先停用或调整下级单位。")
+            raise RuleError(f"“{unit.name}”还有在用的下级单位，请先停用或调整下级单位。")
     elif unit.parent is not None and not unit.parent.active:
-        raise UnitError("上级单位已停用，请先启用上级单位。")
+        raise RuleError("上级单位已停用，请先启用上级单位。")
     with database.atomic():
         unit.active = active
         unit.save(only=[Unit.active])

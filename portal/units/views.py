@@ -7,6 +7,7 @@ from ..access import get_or_404, permission, sees_everything
 from ..attachments.services import attachments_of
 from ..models import Unit, User
 from ..nav import panels_for
+from ..workflow import RuleError
 from . import bp, services
 from .forms import UnitForm
 
@@ -95,7 +96,7 @@ def update(unit_id):
                 phone=(form.phone.data or "").strip(), sort_order=form.sort_order.data or 0,
             )
             return _render_tree(trigger=TREE_CHANGED)
-        except services.UnitError as exc:
+        except RuleError as exc:
             error = str(exc)
     unit = Unit.get_by_id(unit.id)  # discard half-applied attribute changes
     response = htmx.fragment("units/_edit_row.html", status=422, unit=unit, form=form, error=error, depth=_depth(unit))
@@ -119,7 +120,7 @@ def create():
             )
             flash(f"已新建单位“{unit.name}”。", "success")
             return _render_tree(trigger=TREE_CHANGED)
-        except services.UnitError as exc:
+        except RuleError as exc:
             error = str(exc)
     response = htmx.fragment("units/_new_form.html", status=422, new_form=form, error=error)
     response.headers["HX-Retarget"] = "#unit-new"
@@ -131,7 +132,7 @@ def _set_active(unit_id, active):
     unit = get_or_404(Unit, unit_id)
     try:
         services.set_active(unit, active)
-    except services.UnitError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
         if not htmx.is_htmx():
             return redirect(url_for("units.index"))

@@ -4,27 +4,24 @@ from ..auth.services import end_sessions
 from ..db import database
 from ..models import ROLES, Unit, User
 from ..security import hash_password
+from ..workflow import RuleError
 
 FIELDS = ["username", "display_name", "role", "unit", "phone", "active"]
 
 
-class UserError(ValueError):
-    """A rule of accounts was broken; the message is shown to the user."""
-
-
 def _check(role, unit):
     if role not in ROLES:
-        raise UserError("请选择有效的角色。")
+        raise RuleError("请选择有效的角色。")
     if unit is None:
-        raise UserError("请选择所在单位。")
+        raise RuleError("请选择所在单位。")
     if not unit.active:
-        raise UserError(f"“{unit.name}”已停用，不能把用户放在停用的单位。")
+        raise RuleError(f"“{unit.name}”已停用，不能把用户放在停用的单位。")
 
 
 def create_user(*, username, display_name, role, unit, password, phone="", actor=None):
     _check(role, unit)
     if User.select().where(User.username == username).exists():
-        raise UserError(f"用户名“{username}”已存在。")
+        raise RuleError(f"用户名“{username}”已存在。")
     with database.atomic():
         user = User.create(username=username, display_name=display_name, role=role, unit=unit,
                            phone=phone, password_hash=hash_password(password))
@@ -52,7 +49,7 @@ def update_user(user, *, display_name, role, unit, phone=""):
 
 def set_active(user, active, actor):
     if not active and user.id == actor.id:
-        raise UserError("不能停用自己正在使用的账号。")
+        raise RuleError("不能停用自己正在使用的账号。")
     if user.active == active:
         return user
     with database.atomic():

@@ -7,6 +7,7 @@ from ..access import get_or_404, permission
 from ..models import ROLES, Unit, User
 from . import bp, services
 from ..forms import choices, int_arg
+from ..workflow import RuleError
 from .forms import NewUserForm, ResetPasswordForm, UserForm
 
 
@@ -50,7 +51,7 @@ def create():
             )
             flash(f"已创建用户“{user.username}”。", "success")
             return redirect(url_for("users.edit", user_id=user.id))
-        except services.UserError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
     return htmx.render("users/new.html", form=form, status=422 if form.errors or form.form_errors else 200)
 
@@ -68,7 +69,7 @@ def edit(user_id):
                                  unit=Unit.get_or_none(Unit.id == form.unit.data), phone=(form.phone.data or "").strip())
             flash("用户信息已保存。", "success")
             return redirect(url_for("users.edit", user_id=user.id))
-        except services.UserError as exc:
+        except RuleError as exc:
             form.form_errors.append(str(exc))
     return htmx.render("users/edit.html", user=user, form=form, reset_form=ResetPasswordForm(),
                        status=422 if form.errors or form.form_errors else 200)
@@ -79,7 +80,7 @@ def _act(user_id, action, done_message):
     try:
         action(user)
         flash(done_message, "success")
-    except services.UserError as exc:
+    except RuleError as exc:
         flash(str(exc), "error")
     return redirect(url_for("users.edit", user_id=user.id))
 
