@@ -10,7 +10,7 @@ from peewee import fn
 from .. import audit, clock, excel
 from ..access import can, in_scope
 from ..db import database
-from ..forms import decimal_value, int_arg
+from ..forms import decimal_value, int_arg, int_list
 from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw,
                       StaffMember, Unit)
 from ..workflow import RuleError, guarded
@@ -47,7 +47,7 @@ def save_plan(year, *, target_rate, planned_sessions, notes, law_ids, user):
     planned = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
     if target is None or not Decimal("0") < target <= Decimal("100") or planned is None:
         raise RuleError("目标受教育面应在 0 到 100 之间，计划场次不能为负数。")
-    laws = list(Law.select().where(Law.id.in_([int(i) for i in law_ids if str(i).isdigit()]))
+    laws = list(Law.select().where(Law.id.in_(int_list(str(i) for i in law_ids)))
                 .order_by(Law.sort_order, Law.id))
     with database.atomic():
         plan = LegalPlan.get_or_none(LegalPlan.year == year)

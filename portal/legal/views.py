@@ -10,7 +10,7 @@ from .. import clock, excel, htmx, pdf
 from ..access import can, get_or_404, permission, sees_everything
 from ..attachments.services import attachments_of, register_owner
 from ..excel import Column, Sheet
-from ..forms import int_arg, year_arg
+from ..forms import int_arg, int_list, year_arg
 from ..models import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, SessionLaw, StaffMember, Unit
 from ..pagination import paginate
 from ..workflow import RuleError
@@ -196,7 +196,7 @@ def session_new():
             unit = get_or_404(Unit, form.get("unit", type=int)) if form.get("unit") else None
             if unit is None or unit.id not in {u.id for u in units}:
                 raise RuleError("请选择组织单位。")
-            attendees = [get_or_404(StaffMember, int(i)) for i in form.getlist("attendee") if i.isdigit()]
+            attendees = [get_or_404(StaffMember, i) for i in int_list(form.getlist("attendee"))]
             held_on = datetime.date.fromisoformat(form["held_on"]) if form.get("held_on") else None
             session = services.record_session(
                 unit=unit, held_on=held_on, form=form.get("form"), title=form.get("title"), speaker=form.get("speaker"),
@@ -207,7 +207,7 @@ def session_new():
         else:
             flash("已登记普法活动。", "success")
             return htmx.redirect_to(url_for("legal.session", session_id=session.id))
-    picked = [StaffMember.get_or_none(StaffMember.id == int(i)) for i in form.getlist("attendee") if i.isdigit()] if form else []
+    picked = [StaffMember.get_or_none(StaffMember.id == i) for i in int_list(form.getlist("attendee"))] if form else []
     return htmx.render("legal/session_new.html", units=units, laws=laws, forms=FORMS, form=form, error=error,
                        picked=[p for p in picked if p], today=clock.today(), status=422 if error else 200)
 
