@@ -287,6 +287,7 @@ def main():
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",")})
 
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     start = time.perf_counter()
     base = data.demo_instance()
     print(f"build    1×: {time.perf_counter() - start:6.1f} s  (migrations and portal.demo.seed())")
