@@ -8,8 +8,9 @@
 petitioners, visits and supervised items; tasks from above; supervised items of every type with their
 history; inspection rounds, results and findings; vetoes, sanctions, investigations; 普法 sessions
 with their laws and attendance; audit entries and notifications; past years' agreement templates and
-agreements). Copies go in with insert_many through the models, ids offset by the demo's largest id so
-every foreign key points into the same copy. Units, accounts, rosters, laws, checklists and categories
+agreements). Copies go in through the models, one INSERT ... SELECT per table and copy (insert_many
+for petitions and petitioners, which get new numbers), ids offset by the demo's largest id so every
+foreign key points into the same copy. Units, accounts, rosters, laws, checklists and categories
 stay as they are: 100× the work of the same bureau. Agreements are one per unit and year, so their
 copies are earlier years' (a copy k years back, archived or not as the original).
 """
@@ -81,59 +82,85 @@ def multiply(n, seed=1):
     """Add n - 1 copies of the demo's records (call inside an app context, on the demo instance).
     Returns {table: rows after}."""
     from portal import models as m
-    from portal.petitions import privacy
 
-    rng = random.Random(seed)
     plan = _plan()
-    sources = _source_models()
     counts = {}
     with database.connection_context():
         stride = {model: (model.select(model.id).order_by(model.id.desc()).scalar() or 0) for model in plan}
-        snapshot = {model: list(model.select().order_by(model.id).tuples()) for model in plan}
-        # Petition numbers go on after the demo's, per year.
-        last_number = {}
-        for number, in m.Petition.select(m.Petition.number).tuples():
-            year, seq = number.split("-")
-            last_number[year] = max(last_number.get(year, 0), int(seq))
         with database.atomic():
             for model in plan:
-                fields = model._meta.sorted_fields
-                names = [f.name for f in fields]
-                at = {name: i for i, name in enumerate(names)}
-                remap = [(i, f.rel_model) for i, f in enumerate(fields)
-                         if isinstance(f, ForeignKeyField) and f.rel_model in stride]
-                rows = []
-                for k in range(1, n):
-                    for original in snapshot[model]:
-                        row = list(original)
-                        row[at["id"]] += k * stride[model]
-                        for i, target in remap:
-                            if row[i] is not None:
-                                row[i] += k * stride[target]
-                        if "source_id" in at and row[at["source_id"]] is not None:
-                            target = sources.get(row[at["source_type"]])
-                            if target is not None:
-                                row[at["source_id"]] += k * stride[target]
-                        if model is m.Petition:
-                            year = row[at["number"]].split("-")[0]
-                            last_number[year] += 1
-                            row[at["number"]] = f"{year}-{last_number[year]:04d}"
-                            row[at["submit_token"]] = None
-                        elif model is m.Petitioner and row[at["id_number"]]:
-                            # Other people than the demo's: same region and birth date, another serial.
-                            first17 = row[at["id_number"]][:14] + f"{rng.randrange(1000):03d}"
-                            row[at["id_number"]] = privacy.with_check_digit(first17)
-                        elif model in (m.AgreementTemplate, m.Agreement):
-                            row[at["year"]] -= k
-                        rows.append(row)
-                for batch in chunked(rows, max(1, 8000 // len(fields))):
-                    model.insert_many(batch, fields=fields).execute()
-                if is_postgres() and rows:
+                if model in (m.Petition, m.Petitioner):
+                    _copy_rows(model, n, stride, random.Random(seed))
+                else:
+                    for k in range(1, n):
+                        _copy_in_sql(model, k, stride)
+                if is_postgres():
                     table = model._meta.table_name
                     database.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
                                          f"(SELECT MAX(id) FROM \"{table}\"))")
                 counts[model._meta.table_name] = model.select().count()
     return counts
+
+
+def _offset(model, field, k, stride):
+    """The expression of a field in copy k: ids moved by k strides, the rest as it was."""
+    from peewee import Case
+
+    from portal import models as m
+
+    if field is model._meta.primary_key:
+        return field + k * stride[model]
+    if isinstance(field, ForeignKeyField) and field.rel_model in stride:
+        return field + k * stride[field.rel_model]  # NULL stays NULL
+    if field.name == "source_id":
+        targets = [(key, target) for key, target in _source_models().items() if target in stride]
+        return Case(model.source_type, [(key, field + k * stride[target]) for key, target in targets], field)
+    if field.name == "year" and model in (m.AgreementTemplate, m.Agreement):
+        return field - k
+    return field
+
+
+def _copy_in_sql(model, k, stride):
+    """Copy k of a table's original rows in one INSERT ... SELECT."""
+    fields = model._meta.sorted_fields
+    originals = model.select(*[_offset(model, f, k, stride) for f in fields]).where(
+        model._meta.primary_key <= stride[model])
+    model.insert_from(originals, fields).execute()
+
+
+def _copy_rows(model, n, stride, rng):
+    """All copies of a table whose rows need new unique values (petition numbers, ID numbers), row by row."""
+    from portal import models as m
+    from portal.petitions import privacy
+
+    fields = model._meta.sorted_fields
+    at = {f.name: i for i, f in enumerate(fields)}
+    remap = [(i, f.rel_model) for i, f in enumerate(fields) if isinstance(f, ForeignKeyField) and f.rel_model in stride]
+    originals = list(model.select().where(model.id <= stride[model]).order_by(model.id).tuples())
+    last_number = {}  # petition numbers go on after the demo's, per year
+    if model is m.Petition:
+        for row in originals:
+            year, seq = row[at["number"]].split("-")
+            last_number[year] = max(last_number.get(year, 0), int(seq))
+    rows = []
+    for k in range(1, n):
+        for original in originals:
+            row = list(original)
+            row[at["id"]] += k * stride[model]
+            for i, target in remap:
+                if row[i] is not None:
+                    row[i] += k * stride[target]
+            if model is m.Petition:
+                year = row[at["number"]].split("-")[0]
+                last_number[year] += 1
+                row[at["number"]] = f"{year}-{last_number[year]:04d}"
+                row[at["submit_token"]] = None
+            elif row[at["id_number"]]:
+                # Other people than the demo's: same region and birth date, another serial number.
+                row[at["id_number"]] = privacy.with_check_digit(row[at["id_number"]][:14] + f"{rng.randrange(1000):03d}")
+            rows.append(row)
+    for batch in chunked(rows, max(1, 8000 // len(fields))):
+        model.insert_many(batch, fields=fields).execute()
 
 
 def instance(multiplier, base):
