@@ -129,6 +129,7 @@ def measure(instances, runs):
             bad = [status for _, _, status in rows if status != 200]
             results[size][url] = bad[0] if bad else (statistics.median(times), percentile(times, 0.95),
                                                      max(q for _, q, _ in rows))
+        print(f"  ... {url}", file=sys.stderr, flush=True)  # progress: a 100× run takes minutes
     return results
 
 
