@@ -1,4 +1,6 @@
 """Owns page-versus-fragment rendering for htmx: one decision, Vary header, redirects, events."""
+from urllib.parse import urlsplit
+
 from flask import flash, make_response, redirect, render_template, request
 
 from .workflow import RuleError
@@ -54,6 +56,18 @@ def attempt(action, fragment_template, context, redirect_url, *, message, trigge
         return outcome(fragment_template, context, redirect_url, error=str(exc))
     return outcome(fragment_template, context, redirect_url, message=message(result) if callable(message) else message,
                    trigger=trigger)
+
+
+def safe_next(target):
+    """A path on this site (the page a form or login came from), else None: never //host, an
+    absolute URL, or what a browser would read as one (a backslash, or a tab or newline it drops
+    before the second slash). The one check for every `next` parameter."""
+    if not target or not target.startswith("/") or any(c == "\\" or c.isspace() or not c.isprintable() for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 def redirect_to(url):

@@ -384,8 +384,10 @@ def test_ranking_and_excel_exports(app, login_as, world, issued):
 def test_excel_neutralises_formula_injection(app):
     from portal import excel
 
-    wb = load_workbook(excel.workbook([{"title": "t", "headers": [("a", 10, None)], "rows": [["=HYPERLINK(\"x\")"], ["正常"]]}]))
+    sheet = excel.Sheet("t", [excel.Column("a", lambda row: row)], ["=HYPERLINK(\"x\")", "正常", "控制\x01字符\x0b"])
+    wb = load_workbook(excel.workbook([sheet]))
     assert wb.active["A2"].value == "'=HYPERLINK(\"x\")" and wb.active["A2"].data_type == "s"
+    assert wb.active["A4"].value == "控制字符"  # control characters no cell may hold are dropped, not a 500
 
 
 def test_sign_through_the_page_with_a_stale_version(login_as, world, issued):
@@ -489,7 +491,7 @@ def test_a_template_threshold_that_is_not_a_number_is_refused(login_as, world, f
             "excellent_min": "90", "good_min": "80", "pass_min": "60", "bonus_cap": "5", "items-0-category": "组织领导",
             "items-0-content": "落实一把手负责制", "items-0-points": "100", "items-0-kind": "standard", field: "NaN"}
     response = login_as("office").post("/agreements/templates/new", data)
-    assert response.status_code == 422 and "分数线必须是数字" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "请输入有效的数字" in response.get_data(as_text=True)
     assert AgreementTemplate.select().count() == 0
 
 

@@ -229,3 +229,15 @@ def test_failures_from_one_address_are_throttled_before_they_lock_many_accounts(
         response = login(other, victims[2].username)
     assert AuditLog.select().where(AuditLog.action == "login_throttled").count() >= 1
     assert response.status_code == 302
+
+
+def test_login_only_returns_to_a_page_of_this_site(app, world):
+    """`next` after login: a path here is followed; //host, /\\host and tab tricks are not."""
+    user = world.user("office")
+    for target, expected in (("/units/", "/units/"), ("//evil.example/x", "/"), ("/\\evil.example", "/"),
+                             ("/\t/evil.example", "/"), ("https://evil.example/", "/")):
+        client = app.test_client()
+        token = csrf_token(client)
+        response = client.post("/login", query_string={"next": target},
+                               data={"username": user.username, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302 and response.headers["Location"] == expected, target

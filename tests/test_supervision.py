@@ -9,7 +9,7 @@ from portal.models import AuditLog, ExtensionRequest, Notice, Notification, Supe
 from portal.supervision import registry
 from portal.supervision import services as sv
 from portal.supervision.urgency import deadline, urgency
-from portal.supervision.views import safe_next
+from portal.htmx import safe_next
 from portal.workflow import RuleError
 
 D = datetime.date

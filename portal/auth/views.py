@@ -1,22 +1,12 @@
 """Views: /login, /logout, /account."""
-from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from .. import htmx
 from ..access import permission, public
 from . import bp, services
 from .forms import LoginForm, PasswordChangeForm
-
-
-def _safe_next(target):
-    """Only same-site relative paths, never //host or absolute URLs."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -33,7 +23,7 @@ def login():
             session.clear()  # a fresh session: nothing from before login survives
             login_user(user)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.index"))
+            return redirect(htmx.safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, Case, fn
 
-from .. import audit, clock
+from .. import audit, clock, numbers
 from ..access import can, in_scope
 from ..attachments import services as attachments
 from ..db import database
@@ -131,9 +131,18 @@ class PersonInput:
 
 
 def next_number(year):
+    """The number the next case of a year would get (a preview: imports number their rows with it)."""
     last = (Petition.select(fn.MAX(Petition.number)).where(Petition.number.startswith(f"{year}-")).scalar())
     seq = int(last.split("-")[1]) + 1 if last else 1
     return f"{year}-{seq:04d}"
+
+
+def allocate_number(year):
+    """Take the next case number of a year for a registration, without a race: two workers
+    registering at the same instant get different numbers (numbers.next_value), never below what
+    the ledger holds already (imported years)."""
+    floor = int(next_number(year).split("-")[1])
+    return f"{year}-{numbers.next_value(f'petition:{year}', at_least=floor):04d}"
 
 
 def intake_problems(*, received_on, channel, headcount, category, title, request, persons):
@@ -189,7 +198,7 @@ def register(*, received_on, channel, headcount, concerned_unit, category, title
     persons = [p for p in persons if (p.name or "").strip()]
     with database.atomic():
         p = Petition.create(
-            number=next_number(received_on.year), year=received_on.year, received_on=received_on, channel=channel,
+            number=allocate_number(received_on.year), year=received_on.year, received_on=received_on, channel=channel,
             headcount=headcount, is_group=headcount >= GROUP_SIZE, concerned_unit=concerned_unit, category=category,
             title=title.strip()[:200], request=request.strip(), escalated=bool(escalated),
             escalated_note=(escalated_note or "").strip(), accept_due=clocks.accept_due(received_on),

@@ -31,9 +31,6 @@ class SourceType:
     # Module-driven types: the unit acts in the module (e.g. signs an agreement), which then
     # resolves the item; the unit side has no manual steps and its to-do reads todo_label.
     todo_label: Optional[str] = None
-    # Called (item) inside the transaction that moves an item's due date (an approved extension), for
-    # modules that show the deadline on their own record (e.g. a petition's statutory reply date).
-    on_due_change: Optional[Callable] = field(default=None, compare=False)
 
     @property
     def closer_permission(self):

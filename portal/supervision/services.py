@@ -262,8 +262,6 @@ def decide_extension(ext, user, approve, note="", version=UNCHECKED):
         before = item.due_date
         if approve:
             versioned_update(item, due_date=ext.new_due_date)
-            if source.on_due_change:
-                source.on_due_change(item)
         _event(item, user, action, f"{verdict}延期至 {ext.new_due_date}" + (f"：{note}" if note else ""), item.state, item.state)
         audit.record(action, "extension", ext.id, summary=f"{verdict}“{item.title}”延期至 {ext.new_due_date}",
                      unit=item.unit_id, actor=user, before={"due_date": before.isoformat()},

@@ -1,6 +1,5 @@
 """Views of the supervision core: the board, handing down a task, the item page and its steps, and the
 extension requests and decisions of any module's page."""
-from urllib.parse import urlsplit
 
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
@@ -178,22 +177,11 @@ def _extension_panel():
     return {"extension_panel": lambda item: services.extension_panel(current_user, item)}
 
 
-def safe_next(target):
-    """A path on this site (the page a form came from): never //host, an absolute URL, or what a browser
-    would read as one (a backslash, or a tab or newline it drops before the second slash)."""
-    if not target or not target.startswith("/") or any(c == "\\" or c.isspace() or not c.isprintable() for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("//"):
-        return None
-    return target
-
-
 def _extension_answer(item, action=None, message=None, error=None):
     fragment, context, event = EXTENSION_PAGES.get(
         item.source_type, ("supervision/_item_live.html", _item_context, ITEM_CHANGED))
     fresh = lambda: context(SupervisedItem.get_by_id(item.id))  # noqa: E731
-    back = safe_next(request.form.get("next")) or services.item_url(item)
+    back = htmx.safe_next(request.form.get("next")) or services.item_url(item)
     if error:
         return htmx.outcome(fragment, fresh, back, error=error)
     trigger = ", ".join(dict.fromkeys([ITEM_CHANGED, event]))
