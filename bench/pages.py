@@ -152,7 +152,7 @@ def report(sizes, results):
             p50, p95, q = row
             line = f"  {size:4d}×  p50 {p50 * 1000:8.1f} ms"
             if size == 1 or isinstance(base, int):
-                print(f"{line}          p95 {p95 * 1000:8.1f} ms              {q:5d} SQL")
+                print(f"{line}{'':11s}p95 {p95 * 1000:8.1f} ms{'':13s}{q:5d} SQL")
                 continue
             ratio, ok_time, ok_sql = p95 / base[1], p95 / base[1] <= P95_TARGET, abs(q - base[2]) <= QUERY_SLACK
             fast &= ok_time
