@@ -85,13 +85,16 @@ def authenticate(username, password):
         with audit.atomic():
             audit.record("login_failed", "session", user.id, summary="已停用的账号尝试登录", unit=user.unit_id, actor=user)
         return None, "该账号已停用，请联系系统管理员。"
+    # A rehash (new Argon2 settings) is computed before the write transaction, which on SQLite holds
+    # the database's write lock: other workers' writes must not wait for a password hash.
+    rehashed = hash_password(password) if hasher().check_needs_rehash(user.password_hash) else None
     with audit.atomic():
         user.failed_logins = 0
         user.locked_until = None
         user.last_login_at = clock.now()
         fields = [User.failed_logins, User.locked_until, User.last_login_at]
-        if hasher().check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
+        if rehashed:
+            user.password_hash = rehashed
             fields.append(User.password_hash)
         user.save(only=fields)
         audit.record("login", "session", user.id, summary="登录成功", unit=user.unit_id, actor=user)
