@@ -2,7 +2,7 @@
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import access, audit, cli, clock, db, errors, htmx, modules, nav, notify, security, settings
+from . import access, audit, cli, clock, db, errors, forms, htmx, modules, nav, notify, security, settings
 
 
 def create_app(test_config=None):
@@ -25,6 +25,7 @@ def create_app(test_config=None):
     audit.init_app(app)
     htmx.init_app(app)
     errors.init_app(app)
+    forms.init_app(app)
     nav.init_app(app)
     notify.init_app(app)
     cli.init_app(app)

@@ -3,9 +3,12 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
+
+from .errors import render_error
 
 
 MAX_ID = 2 ** 63 - 1  # the largest number a database integer column holds
@@ -100,4 +103,16 @@ def decimal_value(text, places="0.1"):
     try:
         return value.quantize(Decimal(places))
     except InvalidOperation:  # more digits than the context holds, e.g. "1e40"
+        return None
+
+
+def init_app(app):
+    @app.before_request
+    def _refuse_control_characters():
+        """No text a user sends may hold a control character (a NUL cannot even be stored in
+        PostgreSQL): the request is refused with a Chinese message before any view runs, for forms
+        whether or not they are WTForms."""
+        values = [v for _, v in request.form.items(multi=True)] + [v for _, v in request.args.items(multi=True)]
+        if any(CONTROL.search(v) for v in values):
+            return render_error(422, "内容无效", "提交的内容含有不可见的控制字符，请删除后重试。")
         return None

@@ -28,3 +28,15 @@ def test_ids_from_a_request_are_parsed_or_dropped():
     for bad in ("", "-1", "1.0", "١٢", "9" * 19, "NaN"):
         assert int_arg({"unit": bad}, "unit") is None
     assert int_list(["3", "x", "", "9" * 30, "4"]) == [3, 4]
+
+
+def test_a_control_character_in_any_submitted_text_is_refused_before_the_view(login_as, world):
+    """Also for views that read request.form themselves (a NUL cannot be stored in PostgreSQL)."""
+    from portal.models import AuditLog
+
+    office = login_as("office")
+    before = AuditLog.select().count()
+    response = office.post("/legal/plan", {"year": "2026", "notes": "计划\x00说明"}, htmx=True)
+    assert response.status_code == 422 and "控制字符" in response.get_data(as_text=True)
+    assert office.get("/petitions/", query_string={"q": "a\x01"}).status_code == 422
+    assert AuditLog.select().count() == before
