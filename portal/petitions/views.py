@@ -11,11 +11,10 @@ from ..attachments import services as attachments
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg, year_arg
-from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, ExtensionRequest, Petition,
+from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, Petition,
                       PetitionCategory, Petitioner, Unit)
 from ..models.petitions import TASK_ITEM, TASK_STATES
 from ..pagination import paginate
-from ..supervision import registry
 from ..supervision import views as supervision_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
@@ -153,7 +152,6 @@ def _repeats(p, user):
 def _detail_context(p, revealed=None, draft=None, draft_action=None):
     user = current_user._get_current_object()
     item = p.handling_item
-    source = registry.get(item.source_type if item else services.HANDLING.key)
     step_form = StepForm(data={"on": clock.today(), "version": p.version, "handler_name": p.handler_name})
     step_form.unit.choices = choices(unit_choices())
     return {
@@ -168,10 +166,6 @@ def _detail_context(p, revealed=None, draft=None, draft_action=None):
         "candidates": [c for c in services.repeat_candidates(p) if c.petition.id != p.repeat_of_id]
         if can("petitions.register", user) else [],
         "veto": services.veto_proposal(p), "item": item, "item_u": item_urgency(item) if item else None,
-        "source": source, "extensions": list(item.extensions.order_by(ExtensionRequest.id.desc())) if item else [],
-        "ext_latest": item.original_due_date + datetime.timedelta(days=source.limits()[1]) if item else None,
-        "can_extend": bool(item and item.is_open and source.limits()[0] and can(source.unit_permission, user)
-                           and user.unit_id == item.unit_id),
         "form": step_form, "replies": attachments_of("petition_reply", p, user),
         "history": audit.history("petition", p.id),
         # A refused step shows its form again with what was typed (files cannot be kept by a browser).
