@@ -131,7 +131,7 @@ def _copy_in_sql(model, k, stride):
 def _copy_rows(model, n, stride, rng):
     """All copies of a table whose rows need new unique values (petition numbers, ID numbers), row by row."""
     from portal import models as m
-    from portal.petitions import privacy
+    from portal import privacy
 
     fields = model._meta.sorted_fields
     at = {f.name: i for i, f in enumerate(fields)}

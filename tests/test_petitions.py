@@ -8,7 +8,8 @@ import pytest
 
 from portal import clock
 from portal.models import (AssignedTask, AuditLog, Petition, PetitionCategory, SupervisedItem, VetoEvent)
-from portal.petitions import clocks, privacy
+from portal import privacy
+from portal.petitions import clocks
 from portal.petitions import services as ps
 from portal.supervision import services as supervision
 from portal.veto import services as veto

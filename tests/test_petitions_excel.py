@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from portal import clock
 from portal.models import AuditLog, Petition, PetitionCategory, Petitioner, PetitionVisit, SupervisedItem
-from portal.petitions import privacy
+from portal import privacy
 from portal.petitions import services as sv
 from portal.petitions.exchange import LEDGER_HEADERS, TASK_HEADERS
 

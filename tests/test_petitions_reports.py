@@ -8,7 +8,8 @@ import pytest
 
 from portal import clock
 from portal.models import PetitionCategory
-from portal.petitions import privacy, services, stats
+from portal import privacy
+from portal.petitions import services, stats
 from portal.petitions.printing import ymd
 
 D = datetime.date

@@ -5,7 +5,7 @@ import io
 from .. import clock
 from ..demo import GIVEN, SURNAMES
 from ..models import Unit, User
-from . import privacy
+from .. import privacy
 from . import services as ps
 
 

@@ -14,7 +14,8 @@ from ..excel import Column, Sheet
 from ..models import CHANNELS, PETITION_STATES, SATISFACTION, Petition, Petitioner, PetitionVisit, Unit
 from ..models.petitions import GROUP_SIZE
 from ..workflow import RuleError
-from . import clocks, privacy, services
+from .. import privacy
+from . import clocks, services
 from .services import PersonInput
 
 audit.register_actions({"import": "导入"})

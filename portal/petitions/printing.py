@@ -2,7 +2,8 @@
 reply (处理（答复）意见书) and the notice of non-acceptance (不予受理告知书)."""
 from .. import pdf
 from ..models import Petitioner, Unit
-from . import clocks, privacy
+from .. import privacy
+from . import clocks
 
 
 

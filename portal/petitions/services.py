@@ -19,7 +19,8 @@ from ..nav import path_for
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
 from ..workflow import UNCHECKED, RuleError, Transition, Workflow
-from . import clocks, module, privacy
+from .. import privacy
+from . import clocks, module
 
 audit.register_object_type("petition", "信访事项")
 audit.register_object_type("assigned_task", "上级交办事项")
@@ -309,11 +310,8 @@ def propose_veto(p, user):
 
 def reveal(p, user):
     """Show the petitioners' ID numbers and phones of one case, to office staff and leaders; audited."""
-    if not can("petitions.reveal", user):
-        WORKFLOW.refuse(p, user, "查看个人信息", "只有股室工作人员和局领导可以查看完整的身份证号和电话。")
-    with database.atomic():
-        audit.record("reveal", "petition", p.id, unit=p.unit_id, actor=user,
-                     summary=f"查看信访事项 {p.number} 信访人的完整身份证号和电话")
+    privacy.reveal(p, "petition", "petitions.reveal", user, f"信访事项 {p.number} 信访人",
+                   lambda message: WORKFLOW.refuse(p, user, "查看个人信息", message))
     return list(p.petitioners.order_by(Petitioner.seq))
 
 

@@ -19,7 +19,8 @@ from ..supervision import views as supervision_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
 from ..workflow import RuleError
-from . import bp, clocks, module, privacy, services, stats
+from .. import privacy
+from . import bp, clocks, module, services, stats
 from .forms import CategoryForm, IntakeForm, StepForm, TaskForm, TaskReplyForm
 
 CHANGED = "petitionsChanged"
