@@ -33,7 +33,8 @@ def build(units, staff, attendance):
                       "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1})
     with app.app_context():
         migrate()
-        from portal.models import Attendance, Law, LegalSession, SessionLaw, StaffMember, Unit
+        from portal.legal import services as legal
+        from portal.models import Law, LegalSession, SessionLaw, StaffMember
         from portal.units.services import create_unit
         from portal.users.services import create_user
 
@@ -48,25 +49,28 @@ def build(units, staff, attendance):
                        "active": True, "post": "", "created_at": clock.now()} for i in range(staff)]
             for start in range(0, staff, 2000):  # stay under SQLite's bound-parameter limit
                 StaffMember.insert_many(people[start:start + 2000]).execute()
-            session_ids = []
+            session_ids, sessions = [], {}
             for unit in unit_rows:
                 for k in range(sessions_per_unit):
                     s = LegalSession.create(unit=unit, held_on=datetime.date(year, 1 + k % 12, 1), form="lecture",
                                             title="学习", created_by=office)
-                    SessionLaw.insert_many([{"session": s.id, "law": law.id} for law in rng.sample(laws, 3)]).execute()
+                    chosen = [law.id for law in rng.sample(laws, 3)]
+                    SessionLaw.insert_many([{"session": s.id, "law": law_id} for law_id in chosen]).execute()
                     session_ids.append((unit.id, s.id))
+                    sessions[s.id] = (s, chosen)
             by_unit = {}
             for sid, uid in StaffMember.select(StaffMember.id, StaffMember.unit).tuples():
                 by_unit.setdefault(uid, []).append(sid)
-            rows, seen = [], set()
-            while len(rows) < attendance:
+            people_at, seen = {}, set()
+            while len(seen) < attendance:
                 unit_id, session_id = rng.choice(session_ids)
                 person = rng.choice(by_unit[unit_id])
                 if (session_id, person) not in seen:
                     seen.add((session_id, person))
-                    rows.append({"session": session_id, "staff": person})
-            for start in range(0, len(rows), 5000):
-                Attendance.insert_many(rows[start:start + 5000]).execute()
+                    people_at.setdefault(session_id, []).append(person)
+            for session_id, people in people_at.items():  # through the service: it keeps the reach summary
+                session, law_ids = sessions[session_id]
+                legal.add_attendees(session, law_ids, people)
     client = app.test_client()
     token = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
     client.post("/login", data={"username": "office", "password": PASSWORD, "csrf_token": token})

@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from portal import clock
 from portal.legal import services as sv
-from portal.models import Attendance, AuditLog, Law, LegalPlan, PlanLaw, StaffMember
+from portal.models import Attendance, AuditLog, Law, LegalPlan, LegalSession, PlanLaw, StaffMember
 from portal.workflow import RuleError
 
 YEAR = clock.today().year
@@ -144,6 +144,33 @@ def test_coverage_arithmetic_and_drill_down(app, login_as, world, staff):
         sv.record_session(unit=world.other_shop, held_on=last_year, form="lecture", title="去年", speaker="", notes="",
                           laws=[laws[0]], attendees=[staff["other"]], user=world.user("office"))
         assert sv.coverage(world.user("office"), YEAR).rate(world.other_shop.id, laws[0].id) == 0
+
+
+def test_the_reach_summary_counts_what_the_attendance_says(app, world, staff):
+    """Coverage reads the per-person, per-law, per-year summary kept with attendance: it must count exactly
+    the people the attendance rows and their sessions' laws reach, whatever the overlaps and years."""
+    import random
+
+    from portal.models import SessionLaw
+
+    rng = random.Random(7)
+    laws = list(Law.select().order_by(Law.sort_order))
+    people = [staff[n] for n in (1, 2, 3, 4)]
+    with app.app_context():
+        for n in range(12):
+            held_on = datetime.date(YEAR - (n % 3 == 0), 1 + n % 12, 1 + n)
+            sv.record_session(unit=world.shop, held_on=min(held_on, DAY), form="lecture", title=f"第{n}次", speaker="",
+                              notes="", laws=rng.sample(laws, rng.randint(1, 3)),
+                              attendees=rng.sample(people, rng.randint(1, 4)), user=world.user("office"))
+        cov = sv.coverage(world.user("office"), YEAR)
+    expected = {}
+    for a in Attendance.select().join(LegalSession).where(LegalSession.held_on.year == YEAR):
+        for sl in SessionLaw.select().where(SessionLaw.session == a.session_id):
+            if StaffMember.get_by_id(a.staff_id).active:
+                expected.setdefault(sl.law_id, set()).add(a.staff_id)
+    assert {law.id: cov.reached.get((world.shop.id, law.id), 0) for law in laws} == {
+        law.id: len(expected.get(law.id, ())) for law in laws}
+    assert cov.reached_any.get(world.shop.id, 0) == len(set().union(*expected.values()))
 
 
 def test_coverage_uses_a_few_queries_not_one_per_cell(app, world, staff):

@@ -11,7 +11,7 @@ from .. import audit, clock, excel
 from ..access import can, in_scope
 from ..db import database
 from ..forms import decimal_value, int_arg, int_list
-from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw,
+from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LawReach, LegalPlan, LegalSession, PlanLaw, SessionLaw,
                       StaffMember, Unit)
 from ..workflow import RuleError, guarded
 
@@ -156,8 +156,7 @@ def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendee
                                       speaker=(speaker or "").strip(), notes=(notes or "").strip(), created_by=user)
         for law in laws:
             SessionLaw.create(session=session, law=law)
-        for staff in {s.id: s for s in attendees}.values():
-            Attendance.create(session=session, staff=staff)
+        add_attendees(session, [law.id for law in laws], {s.id: s for s in attendees})
         audit.record("create", "legal_session", session.id, unit=unit, actor=user,
                      summary=f"登记普法活动“{session.title}”（{FORMS[form]}，{len(laws)} 部法律，{len(attendees)} 人参加）")
     return session
@@ -185,6 +184,18 @@ def law_names(session_ids):
                .order_by(Law.sort_order, Law.id)):
         names.setdefault(sl.session_id, []).append(sl.law.name)
     return names
+
+
+def add_attendees(session, law_ids, staff_ids):
+    """Record people at a session and, in the same transaction, the laws and year they were reached
+    (the summary coverage counts); a person reached twice for a law in a year stays one row."""
+    staff_ids = list(staff_ids)
+    if not staff_ids:
+        return
+    Attendance.insert_many([{"session": session.id, "staff": sid} for sid in staff_ids]).execute()
+    rows = [{"staff": sid, "law": law_id, "year": session.held_on.year} for sid in staff_ids for law_id in law_ids]
+    for start in range(0, len(rows), 500):  # under SQLite's bound-parameter limit
+        LawReach.insert_many(rows[start:start + 500]).on_conflict_ignore().execute()
 
 
 def with_laws_and_attendees(sessions, user):
@@ -271,15 +282,33 @@ def coverage(user, year, unit_ids=None, law_ids=None, form=None):
                      .where(StaffMember.unit.in_(ids), StaffMember.active == True)  # noqa: E712
                      .group_by(StaffMember.unit).tuples()) if ids else {}
 
+    law_ids = [law.id for law in laws]
+
     def attended():
-        query = (Attendance.select().join(StaffMember).switch(Attendance).join(LegalSession)
-                 .join(SessionLaw, on=(SessionLaw.session == LegalSession.id))
-                 .where(StaffMember.unit.in_(ids), StaffMember.active == True,  # noqa: E712
-                        LegalSession.held_on.between(start, end), SessionLaw.law.in_([law.id for law in laws])))
-        return query.where(LegalSession.form == form) if form else query
+        if not form:  # the summary: one row per person, law and year
+            return (LawReach.select().join(StaffMember)
+                    .where(StaffMember.unit.in_(ids), StaffMember.active == True,  # noqa: E712
+                           LawReach.year == year, LawReach.law.in_(law_ids)))
+        # One kind of session only: the summary does not keep the form, so join the sessions.
+        return (Attendance.select().join(StaffMember).switch(Attendance).join(LegalSession)
+                .join(SessionLaw, on=(SessionLaw.session == LegalSession.id))
+                .where(StaffMember.unit.in_(ids), StaffMember.active == True,  # noqa: E712
+                       LegalSession.held_on.between(start, end), SessionLaw.law.in_(law_ids),
+                       LegalSession.form == form))
 
     reached, reached_any = {}, {}
-    if ids and laws:
+    if ids and laws and not form:
+        # A summary row is one person for one law: counting rows counts people.
+        reached = {(unit_id, law_id): count for unit_id, law_id, count in (
+            attended().select(StaffMember.unit, LawReach.law, fn.COUNT(LawReach.id))
+            .group_by(StaffMember.unit, LawReach.law).tuples())}
+        any_law = LawReach.select(LawReach.id).where(
+            LawReach.staff == StaffMember.id, LawReach.year == year, LawReach.law.in_(law_ids))
+        reached_any = dict(StaffMember.select(StaffMember.unit, fn.COUNT(StaffMember.id))
+                           .where(StaffMember.unit.in_(ids), StaffMember.active == True,  # noqa: E712
+                                  fn.EXISTS(any_law))
+                           .group_by(StaffMember.unit).tuples())
+    elif ids and laws:
         people = fn.COUNT(fn.DISTINCT(StaffMember.id))
         for unit_id, law_id, count in (attended().select(StaffMember.unit, SessionLaw.law, people)
                                        .group_by(StaffMember.unit, SessionLaw.law).tuples()):
@@ -290,10 +319,7 @@ def coverage(user, year, unit_ids=None, law_ids=None, form=None):
 
 def not_reached(unit, law, year):
     """Active staff of the unit who attended no session covering the law this year (drill-down)."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    reached = (Attendance.select(Attendance.staff).join(LegalSession)
-               .join(SessionLaw, on=(SessionLaw.session == LegalSession.id))
-               .where(SessionLaw.law == law.id, LegalSession.held_on.between(start, end)))
+    reached = LawReach.select(LawReach.staff).where(LawReach.law == law.id, LawReach.year == year)
     return list(StaffMember.select().where(StaffMember.unit == unit.id, StaffMember.active == True,  # noqa: E712
                                            StaffMember.id.not_in(reached)).order_by(StaffMember.employee_no))
 

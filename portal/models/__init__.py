@@ -11,7 +11,8 @@ from .agreements import AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, 
 from .jobs import PrintJob
 from .inspections import (ROUND_STATES, SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding,
                           InspectionRound, ItemResult, RoundMember, RoundUnit)
-from .legal import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw, StaffMember
+from .legal import (FORMS, SCORED_FORMS, Attendance, Law, LawReach, LegalPlan, LegalSession, PlanLaw, SessionLaw,
+                    StaffMember)
 from .petitions import (CHANNELS, PETITION_STATES, SATISFACTION, TASK_SOURCES, AssignedTask, Petition,
                         PetitionCategory, Petitioner, PetitionVisit)
 from .veto import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Sanction,
@@ -23,5 +24,5 @@ __all__ = ["ScopedModel", "UNIT_KINDS", "Unit", "ROLES", "User", "AuditLog", "At
            "Accountability", "AccountablePerson", "Sanction", "VetoEvent", "ROUND_STATES", "SEVERITIES",
            "VERDICTS", "ChecklistItem", "ChecklistTemplate", "Finding", "InspectionRound", "ItemResult",
            "RoundMember", "RoundUnit", "FORMS", "SCORED_FORMS", "Attendance", "Law", "LegalPlan", "LegalSession",
-           "PlanLaw", "SessionLaw", "StaffMember", "CHANNELS", "PETITION_STATES", "SATISFACTION",
+           "PlanLaw", "SessionLaw", "StaffMember", "LawReach", "CHANNELS", "PETITION_STATES", "SATISFACTION",
            "TASK_SOURCES", "AssignedTask", "Petition", "PetitionCategory", "Petitioner", "PetitionVisit"]

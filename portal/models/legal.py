@@ -127,3 +127,19 @@ class Attendance(BaseModel):
         """Attendance of the people the user may see: in a bureau-wide session a unit's users see (and
         score) only their own subtree's attendees."""
         return cls.select(*fields).where(cls.staff.in_(StaffMember.visible_to(user, StaffMember.id)))
+
+
+class LawReach(BaseModel):
+    """普法覆盖: one row per person, law and year the person was reached by a session covering the law.
+    Kept in the transaction that records attendance, so coverage counts these rows instead of joining
+    every attendance row with its session's laws on every request."""
+
+    staff = ForeignKeyField(StaffMember, backref="+", on_delete="CASCADE")
+    law = ForeignKeyField(Law, on_delete="RESTRICT", backref="+")
+    year = IntegerField()
+
+    class Meta:
+        table_name = "law_reach"
+        # Unique per person, year and law (the EXISTS probe of "reached by any law" reads it in this
+        # order); the second index serves the counts per law.
+        indexes = ((("staff", "year", "law"), True), (("year", "law", "staff"), False))
