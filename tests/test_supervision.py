@@ -99,6 +99,32 @@ def module_type(app):
     registry.TYPES.pop("test_module")
 
 
+def test_the_sql_colour_agrees_with_the_rule_on_every_kind_of_item(app, world, module_type):
+    """Lists count, filter and order by colour in SQL (severity_sql); it must give urgency()'s colour for
+    every state, type, span and acknowledgement/progress, on each day around the boundaries."""
+    from portal.supervision.urgency import severity_sql
+
+    items = []
+    with app.app_context():
+        for source_type in ("task", "test_module"):
+            for state in ("assigned", "acknowledged", "in_progress", "returned", "reported", "closed"):
+                for span in (0, 1, 2, 3, 4, 6, 9, 30):
+                    for acked, progressed in ((None, None), (at(START), None), (at(START), at(START))):
+                        items.append(SupervisedItem.create(
+                            source_type=source_type, title="对照", unit=world.shop, start_date=START,
+                            due_date=START + datetime.timedelta(days=span),
+                            original_due_date=START + datetime.timedelta(days=span), state=state,
+                            acknowledged_at=acked, last_progress_at=progressed))
+        ids = [item.id for item in items]
+        for offset in range(-1, 34):
+            day = START + datetime.timedelta(days=offset)
+            expr = severity_sql(SupervisedItem, today=day)
+            in_sql = dict(SupervisedItem.select(SupervisedItem.id, expr).where(SupervisedItem.id.in_(ids)).tuples())
+            for item in items:
+                assert int(in_sql[item.id]) == urgency(item, today=day).severity, (
+                    day, item.source_type, item.state, item.due_date, item.acknowledged_at, item.last_progress_at)
+
+
 def test_one_colour_rule_for_module_items_and_module_deadlines(app, world, make_item, module_type):
     """Defect: at day 41 of a 60-day reply the case page said 黄牌 · 剩 19 天 while 待办 and the board said
     正常 · 剩 19 天: items done inside a module skipped the two-thirds rule."""
@@ -597,3 +623,18 @@ def test_the_nav_badge_counts_what_the_todo_list_shows(app, login_as, world, mak
             assert client.get("/todo").get_data(as_text=True).count('class="button small"') == expected
     finally:
         registry.TYPES.pop("test_checked")
+
+
+def test_on_the_demo_every_badge_counts_its_list(app):
+    """Every module's to-do provider counts in SQL what it lists (the badge on every page and the dashboard
+    card never build the list): on the demo, for every account, the count is the list's length, and the
+    card's overdue figure never exceeds the list's red to-dos."""
+    from portal import demo
+    from portal.models import User
+
+    with app.app_context():
+        demo.seed()
+        for user in User.select().where(User.active == True):  # noqa: E712
+            todos = sv.todo_for(user)
+            assert sv.todo_count(user) == len(todos), user.username
+            assert sv.overdue_todo_items(user) <= sum(1 for t in todos if t.urgency and t.urgency.colour == "red")

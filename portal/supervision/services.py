@@ -14,7 +14,7 @@ from ..nav import path_for
 from ..notify import notify
 from ..workflow import UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem, versioned_update
 from . import registry
-from .urgency import urgency
+from .urgency import SEVERITY, severity_sql, urgency
 
 audit.register_object_type("supervision", "督办事项")
 audit.register_object_type("extension", "延期申请")
@@ -422,6 +422,15 @@ def todo_count(user):
     return count
 
 
+def overdue_todo_items(user):
+    """How many of the user's to-dos that are supervised items are past their date (红牌), in SQL: items of
+    the user's own unit, and items whose extension request the user decides."""
+    red = severity_sql(SupervisedItem) == SEVERITY["red"]
+    own = _own_items(user).where(red).count()
+    extensions = _extensions_to_decide(user).where(red).count()
+    return own + extensions
+
+
 def done_for(user):
     """Steps this user took, newest first (a query: pages paginate it)."""
     return (SupervisionEvent.select(SupervisionEvent, SupervisedItem, Unit).join(SupervisedItem)
@@ -438,25 +447,6 @@ def overdue_items(today=None):
 
 def open_items(user):
     return SupervisedItem.visible_to(user).where(SupervisedItem.state.in_(OPEN_STATES))
-
-
-# The columns urgency() reads: a whole list is ranked from these alone, and only a page is loaded.
-URGENCY_COLUMNS = (SupervisedItem.id, SupervisedItem.source_type, SupervisedItem.state, SupervisedItem.start_date,
-                   SupervisedItem.due_date, SupervisedItem.acknowledged_at, SupervisedItem.last_progress_at)
-
-
-def ranked(query):
-    """[(item with the urgency columns only, Urgency)] of a query's items, most pressing first. The colour
-    is the one urgency rule in Python, so a list filtered or sorted by colour ranks here, in one query."""
-    rows = [(item, urgency(item)) for item in query.select(*URGENCY_COLUMNS)]
-    rows.sort(key=lambda row: (row[1].severity, row[0].due_date, row[0].id))
-    return rows
-
-
-def with_units(ids):
-    """{id: item} of these items with their Unit joined (the rows of one page)."""
-    return {item.id: item for item in _with_unit(SupervisedItem.select(SupervisedItem, Unit))
-            .where(SupervisedItem.id.in_(list(ids)))}
 
 
 def daily_digest():

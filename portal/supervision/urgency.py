@@ -2,9 +2,13 @@
 from dataclasses import dataclass
 from typing import Optional
 
+import datetime
+
 from flask import current_app, has_app_context
+from peewee import SQL, Case, fn
 
 from .. import clock
+from ..db import is_postgres
 from . import registry
 
 LABELS = {"red": "红牌", "yellow": "黄牌", "blue": "蓝牌", "normal": "正常", "reported": "待销号", "closed": "已销号",
@@ -107,3 +111,52 @@ def window(due_date, today=None):
     if days_left < 0:
         return Urgency("expired", None, f"已于 {due_date} 截止")
     return _blue_or_normal(days_left)
+
+
+# -- the same rule in SQL, for lists and counts over many items --------------------------------------
+
+COLOUR_OF_SEVERITY = {severity: colour for colour, severity in SEVERITY.items()}
+_EPOCH = datetime.date(2000, 1, 1)
+
+
+def _day(column):
+    """A date column as a day number (days since 2000-01-01), in the database's own arithmetic."""
+    if is_postgres():
+        return column - SQL("DATE '2000-01-01'")
+    return fn.julianday(column) - fn.julianday("2000-01-01")
+
+
+def severity_sql(model, today=None):
+    """urgency(item).severity as a SQL expression over a supervised item's columns, so a list is counted,
+    filtered, ordered and paginated by colour in the database. It states the rule of urgency() and
+    assess() above once more, branch for branch; tests/test_supervision.py checks the two agree on
+    every kind of item at the boundaries."""
+    today = today or clock.today()
+    t = (today - _EPOCH).days
+    start, due = _day(model.start_date), _day(model.due_date)
+    blue = _setting("SUPERVISION_BLUE_DAYS", 3)
+    ack = _setting("SUPERVISION_ACK_DAYS", 2)
+    days_left = due - t
+    # _two_thirds_gone: more than two thirds of (start, due) elapsed, when there is such a span.
+    two_thirds = (model.start_date.is_null(False) & (due - start > 0) & ((t - start) * 3 > (due - start) * 2))
+    module_driven = [key for key, source in registry.TYPES.items() if source.module_driven]
+    return Case(None, [
+        (model.state == "closed", SEVERITY["closed"]),
+        (model.state == "reported", SEVERITY["reported"]),
+        (days_left < 0, SEVERITY["red"]),
+        # A duty without manual steps: yellow by time alone, except in its last BLUE days.
+        (model.source_type.in_(module_driven) & (days_left > blue) & two_thirds, SEVERITY["yellow"]),
+        (model.source_type.in_(module_driven) & (days_left <= blue), SEVERITY["blue"]),
+        (model.source_type.in_(module_driven), SEVERITY["normal"]),
+        # An item whose unit takes manual steps: yellow when behind.
+        (model.acknowledged_at.is_null() & (t - start > ack), SEVERITY["yellow"]),
+        (model.last_progress_at.is_null() & two_thirds, SEVERITY["yellow"]),
+        (days_left <= blue, SEVERITY["blue"]),
+    ], SEVERITY["normal"])
+
+
+def colour_counts(query, model):
+    """{colour: items} of a query's items, counted in one grouped query."""
+    severity = severity_sql(model)
+    rows = query.select(severity.alias("severity"), fn.COUNT(model.id)).group_by(severity).order_by().tuples()
+    return {COLOUR_OF_SEVERITY[int(sev)]: count for sev, count in rows}

@@ -11,13 +11,14 @@ from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg
 from ..models import ExtensionRequest, SupervisedItem, SupervisionEvent, Unit, User
 from ..models.users import ROLES
-from ..pagination import paginate_list
+from ..pagination import paginate
 from ..users.services import unit_choices
 from ..workflow import RuleError
 from . import bp, module, registry, services
 from .forms import ExtensionForm, NoticeForm, StepForm, TaskForm
 from .urgency import LABELS as URGENCY_LABELS
-from .urgency import urgency
+from .urgency import SEVERITY as URGENCY_SEVERITY
+from .urgency import colour_counts, severity_sql, urgency
 
 ITEM_CHANGED = "itemChanged"
 register_owner("supervision", SupervisedItem, "督办事项")
@@ -25,22 +26,22 @@ register_owner("supervision", SupervisedItem, "督办事项")
 
 @module.card
 def todo_card(user):
-    todos = services.todo_for(user)
-    red = sum(1 for t in todos if t.urgency and t.urgency.colour == "red")
-    return {"title": "我的待办", "value": len(todos), "note": f"其中已逾期 {red} 项", "url": url_for("inbox.todo")}
+    red = services.overdue_todo_items(user)
+    return {"title": "我的待办", "value": services.todo_count(user), "note": f"其中督办事项已逾期 {red} 项",
+            "url": url_for("inbox.todo")}
 
 
 @module.card
 def supervision_card(user):
-    colours = [u.colour for _, u in services.ranked(services.open_items(user))]
-    return {"title": "在办督办事项", "value": len(colours),
-            "note": f"红牌 {colours.count('red')} · 黄牌 {colours.count('yellow')} · 蓝牌 {colours.count('blue')}",
+    colours = colour_counts(services.open_items(user), SupervisedItem)
+    return {"title": "在办督办事项", "value": sum(colours.values()),
+            "note": f"红牌 {colours.get('red', 0)} · 黄牌 {colours.get('yellow', 0)} · 蓝牌 {colours.get('blue', 0)}",
             "url": url_for("supervision.board") if can("supervision.board", user) else url_for("inbox.todo")}
 
 
 def _board_rows(args):
-    """The board's page of rows: every open item ranked by colour from the urgency columns (the colour
-    counts and filter need them all), then only the page's items loaded, with their units."""
+    """The board's page of rows: open items counted by colour, filtered and ordered by it in SQL (the
+    one urgency rule's SQL form), then only the page loaded, with its units."""
     query = services.open_items(current_user).join(Unit)
     if int_arg(args, "unit"):
         unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
@@ -50,13 +51,14 @@ def _board_rows(args):
         query = query.where(SupervisedItem.source_type == args["type"])
     if args.get("person"):
         query = query.where(SupervisedItem.responsible_name.contains(args["person"].strip()))
-    rows = services.ranked(query)
-    counts = {colour: sum(1 for _, u in rows if u.colour == colour) for colour in ("red", "yellow", "blue")}
+    counts = colour_counts(query, SupervisedItem)
+    counts = {colour: counts.get(colour, 0) for colour in ("red", "yellow", "blue")}
+    severity = severity_sql(SupervisedItem)
     if args.get("colour") in URGENCY_LABELS:
-        rows = [(item, u) for item, u in rows if u.colour == args["colour"]]
-    page = paginate_list(rows, args)
-    items = services.with_units(item.id for item, _ in page.items)
-    page.items = [(items[item.id], u) for item, u in page.items]
+        query = query.where(severity == URGENCY_SEVERITY[args["colour"]])
+    page = paginate(query.select(SupervisedItem, Unit).order_by(severity, SupervisedItem.due_date, SupervisedItem.id),
+                    args)
+    page.items = [(item, urgency(item)) for item in page.items]
     return {"page": page, "counts": counts, "args": args}
 
 

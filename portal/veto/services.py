@@ -151,6 +151,16 @@ def _leader_todos(user):
                              note=(v.appeal_reason if v.state == "appealed" else v.description)[:80]) for v in waiting]
 
 
+def _leader_todo_count(user):
+    """The nav badge's share: one COUNT, no list built."""
+    if not can("veto.decide", user):
+        return 0
+    return VetoEvent.select().where(VetoEvent.state.in_(("proposed", "appealed"))).count()
+
+
+_leader_todos.count = _leader_todo_count
+
+
 @grading.register_override
 def veto_reasons(agreements):
     """The grade override: a confirmed, not overturned veto fails the unit for that year (the earliest
