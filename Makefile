@@ -48,8 +48,10 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt | $(VENV)/bin/pyth
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-vendor:
+## vendor: htmx from the npm registry; the GB 2312 cuts of the CJK fonts for fast PDFs (both git-ignored)
+vendor: system-packages $(VENV)/.installed
 	@scripts/vendor-htmx.sh
+	@$(VENV)/bin/python scripts/vendor-fonts.py
 
 db: $(VENV)/.installed
 	$(FLASK) init-db

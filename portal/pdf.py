@@ -3,13 +3,33 @@ static files, and a cache keyed by the rendered document's content hash."""
 import hashlib
 import logging
 import os
+import threading
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, render_template
 from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
+
+# The GB 2312 cuts of the Debian CJK fonts (scripts/vendor-fonts.py, run by the setup): fontconfig reads
+# this file when a font configuration is loaded, so the portal's processes see them and nothing else
+# on the machine does. Without them the stylesheets fall back to the full Debian faces (slower).
+FONTS_CONF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "static", "vendor", "fonts", "fonts.conf")
+if os.path.exists(FONTS_CONF):
+    os.environ.setdefault("FONTCONFIG_FILE", FONTS_CONF)
+
+# Loading the font configuration (every installed font) costs each render that does not share one;
+# one per thread, since WeasyPrint's objects are not meant to be shared across threads.
+_fonts = threading.local()
+
+
+def font_config():
+    if not hasattr(_fonts, "config"):
+        _fonts.config = FontConfiguration()
+    return _fonts.config
 
 # Documents resolve relative URLs against this base; only its /static/ path is ever served.
 BASE_URL = "https://portal.invalid/"
@@ -44,13 +64,15 @@ def html_to_pdf(html):
 
 
 def _static_digest():
-    """Stylesheets feed the PDF too: a changed stylesheet must not serve a stale cached file."""
+    """Stylesheets and fonts feed the PDF too: a changed stylesheet must not serve a stale cached file."""
     digest = hashlib.sha256()
     css_dir = os.path.join(current_app.static_folder, "css")
     for name in sorted(os.listdir(css_dir)):
         if name.startswith("pdf"):
             with open(os.path.join(css_dir, name), "rb") as fh:
                 digest.update(fh.read())
+    fonts = os.path.dirname(FONTS_CONF)  # the same document in other fonts is another file
+    digest.update(repr(sorted(os.listdir(fonts)) if os.path.isdir(fonts) else []).encode())
     return digest.hexdigest()
 
 
@@ -74,7 +96,8 @@ def render(template, **context):
 
 def document(html):
     """A laid-out document, for combining several into one PDF."""
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(current_app.static_folder)).render()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher(current_app.static_folder)).render(
+        font_config=font_config())
 
 
 def combine(documents):

@@ -277,6 +277,37 @@ def test_contract_pdf_has_the_official_parts(app, login_as, world, issued, tmp_p
     assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
 
 
+def test_contract_pdf_uses_the_gb2312_cuts_and_falls_back_for_rarer_characters(app, login_as, world, issued, tmp_path):
+    """The setup cuts the CJK faces to GB 2312 (scripts/vendor-fonts.py) so each render subsets small fonts;
+    a character outside GB 2312 (in a unit's name, say) still prints, from the full Debian face."""
+    import subprocess
+
+    from portal.models import Unit
+
+    Unit.update(name="测试商店（珺琇分店）").where(Unit.id == world.shop.id).execute()
+    Agreement.update(party_b="测试商店（珺琇分店）").where(Agreement.id == issued[0].id).execute()
+    data = login_as("office").get(f"/agreements/{issued[0].id}/contract.pdf").data
+    path = tmp_path / "c.pdf"
+    path.write_bytes(data)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "Portal-Serif-SC-Bold" in fonts and "Portal-Serif-SC" in fonts and "Portal-Sans-SC" in fonts
+    assert "Noto-Serif-CJK-SC" in fonts  # 珺琇 are not in GB 2312: taken from the full face
+    assert "珺琇" in pdf_text(data, tmp_path)
+
+
+def test_signing_on_the_page_renders_the_contract_ahead_of_need(app, login_as, world, issued, monkeypatch):
+    """Signing queues the contract's rendering (run in-process here), so the first print is a cache hit."""
+    from portal import pdf
+
+    head = login_as("unit_head")
+    mine = issued[0]
+    assert head.post(f"/agreements/{mine.id}/sign", {"version": str(mine.version)}, htmx=True).status_code == 200
+    renders = []
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: renders.append(html) or b"%PDF-none")
+    response = head.get(f"/agreements/{mine.id}/contract.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-1") and renders == []
+
+
 def test_long_agreement_repeats_the_table_header_and_wraps_long_text(app, login_as, world, tmp_path):
     long_name = "县某某某某商贸有限责任公司第一分公司" + "0123456789" * 4
     items = [{"category": f"类别{n}", "content": f"第{n}条目标：" + "落实综治维稳工作责任，" * 6 + "编号" + "9" * 40,

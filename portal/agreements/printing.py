@@ -15,6 +15,7 @@ from . import grading
 
 log = logging.getLogger(__name__)
 PRINT_JOB = "agreements.print"
+PRERENDER_JOB = "agreements.prerender"
 
 
 def start(user, kind, agreement_ids, title):
@@ -42,6 +43,19 @@ def download_name(job):
 def contract_context(agreement):
     items = list(agreement.items.order_by(AgreementItem.seq))
     return {"a": agreement, "items": items, "base_points": grading.base_points(items)}
+
+
+def prerender(agreement):
+    """Render a signed agreement's contract into the PDF cache in the background, so whoever prints it
+    next (the unit, office, a bulk print) is served the file at once instead of waiting for WeasyPrint."""
+    tasks.launch(PRERENDER_JOB, agreement.id)
+
+
+@tasks.handler(PRERENDER_JOB)
+def _prerender(agreement_id):
+    agreement = Agreement.get_or_none(Agreement.id == agreement_id)
+    if agreement is not None:
+        pdf.render("agreements/pdf/contract.html", **contract_context(agreement))
 
 
 def _progress(job, done):

@@ -165,6 +165,7 @@ def sign(agreement_id):
         services.sign(agreement, current_user._get_current_object(), request.form.get("version"))
     except RuleError as exc:
         return _after(agreement, error=str(exc))
+    printing.prerender(agreement)  # the frozen text is printed next: have the PDF ready
     scan = request.files.get("scan")
     if scan is not None and scan.filename:
         try:
