@@ -1,7 +1,7 @@
 """Owns the database: the proxy all models bind to, per-request connections and migrations."""
 import os
 
-from peewee import DatabaseProxy, Model, SqliteDatabase
+from peewee import CharField, DatabaseProxy, Field, Model, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
@@ -16,6 +16,38 @@ class BaseModel(Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+    # Every write passes here (create and save go through insert/update): a text longer than its column
+    # is refused with a Chinese message, on SQLite (which would store it) as on PostgreSQL (which would
+    # fail with a 500), whatever form, import or service it came from.
+    @classmethod
+    def insert(cls, __data=None, **insert):
+        _check_lengths(cls, __data, insert)
+        return super().insert(__data, **insert)
+
+    @classmethod
+    def update(cls, __data=None, **update):
+        _check_lengths(cls, __data, update)
+        return super().update(__data, **update)
+
+    @classmethod
+    def insert_many(cls, rows, fields=None):
+        rows = list(rows)
+        for row in rows:
+            if isinstance(row, dict):
+                _check_lengths(cls, row, {})
+        return super().insert_many(rows, fields)
+
+
+def _check_lengths(model, data, kwargs):
+    from .workflow import RuleError  # the one refusal type; workflow imports this module
+
+    for key, value in list((data or {}).items()) + list(kwargs.items()):
+        field = key if isinstance(key, Field) else model._meta.fields.get(key)
+        if isinstance(field, CharField) and isinstance(value, str) and field.max_length \
+                and len(value) > field.max_length:
+            label = f"“{field.verbose_name}”" if field.verbose_name else "填写的内容"
+            raise RuleError(f"{label}过长：最多 {field.max_length} 个字，现为 {len(value)} 个，请删减后重试。")
 
 
 def make_database(app):

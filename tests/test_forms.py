@@ -40,3 +40,24 @@ def test_a_control_character_in_any_submitted_text_is_refused_before_the_view(lo
     assert response.status_code == 422 and "控制字符" in response.get_data(as_text=True)
     assert office.get("/petitions/", query_string={"q": "a\x01"}).status_code == 422
     assert AuditLog.select().count() == before
+
+
+def test_a_text_longer_than_its_column_is_refused_on_every_database(app, world, login_as):
+    """The model layer checks every write against the column sizes: PostgreSQL would fail with a 500 and
+    SQLite would silently store it; both now refuse with a Chinese message, and the form keeps the text."""
+    import pytest
+
+    from portal.models import ChecklistTemplate, Unit
+    from portal.workflow import RuleError
+
+    with app.app_context():
+        with pytest.raises(RuleError, match="过长：最多 100 个字，现为 101 个"):
+            Unit.update(name="长" * 101).where(Unit.id == world.shop.id).execute()
+        with pytest.raises(RuleError, match="最多 100 个字"):
+            Unit.insert_many([{"name": "长" * 101, "code": "X", "kind": "grassroots", "level": 3, "path": "/x/"}])
+    assert Unit.get_by_id(world.shop.id).name != "长" * 101
+    name = "检查清单" * 75  # 300 characters into a 100-character column
+    response = login_as("office").post("/inspections/checklists/new", {"name": name, "items": "组织领导|落实责任|查资料|10"})
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 422) and "最多 100 个字，现为 300 个" in body and name in body
+    assert not ChecklistTemplate.select().where(ChecklistTemplate.name.startswith("检查清单")).exists()
