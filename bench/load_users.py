@@ -87,10 +87,11 @@ class PortalUser(HttpUser):
     def item_step(self, item_id, actions, note=""):
         """Open an item and take the first of `actions` its page offers."""
         html = self.page(f"/supervision/{item_id}", "GET /supervision/<id>") or ""
+        version = re.search(r'name="version" value="(\d+)"', html)  # the page's version, as a browser sends it
         for action in actions:
-            if f"/supervision/{item_id}/step/{action}" in html:
+            if f"/supervision/{item_id}/step/{action}" in html and version:
                 if self.htmx_post(f"/supervision/{item_id}/step/{action}", f"POST supervision {action}",
-                                  {"note": note}):
+                                  {"note": note, "version": version.group(1)}):
                     with _lock:
                         ledger["steps"].append([int(item_id), action, self.username])
                 return
