@@ -616,6 +616,8 @@ def criticise(check, user):
         raise RuleError("只有查岗结果为“不在岗”时才能通报批评。")
     if check.sanction_id is not None:
         raise RuleError("该次查岗已作出通报批评。")
+    if not can("veto.sanction", user):
+        raise RuleError("通报批评由政工股或局领导作出；请将查岗结果报政工股。")
     when = clock.format_local(check.checked_at)
     with database.atomic():
         sanction = veto.issue_sanction(

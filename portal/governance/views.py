@@ -191,7 +191,8 @@ def _meetings_context(year, body_form=None, quarter_form=None):
     return {"year": year, "table": services.quarter_table(_user(), year), "page": paginate(services.meetings(_user(), year)),
             "body_form": body_form or _body_form(), "quarter_form": quarter_form or QuarterForm(
                 data={"year": current[0], "quarter": current[1]}),
-            "current": current, "bodies": list(MeetingBody.visible_to(_user()).order_by(MeetingBody.id))}
+            "current": current, "bodies": list(MeetingBody.visible_to(_user(), MeetingBody, Unit).join(Unit)
+                                                              .order_by(MeetingBody.id))}
 
 
 def _body_form(formdata=None):
