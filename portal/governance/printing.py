@@ -20,7 +20,9 @@ def _issuer(unit):
 def group_notice(group, day):
     """关于调整…领导小组成员及分工的通知, as the group stood on `day`."""
     members = services.members_on(group, day)
-    return pdf.render("governance/pdf/notice.html", group=group, day=day, members=members, ymd=ymd,
+    # The notice takes effect on the group's last change up to the day, and is dated so.
+    since = max([m.start_date for m in members] + [group.established_on]) if members else group.established_on
+    return pdf.render("governance/pdf/notice.html", group=group, day=since, members=members, ymd=ymd,
                       issuer=_issuer(group.unit), in_charge=[m for m in members if m.in_charge])
 
 

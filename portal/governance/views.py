@@ -37,6 +37,15 @@ def _unit(unit_id):
     return Unit.visible_to(_user()).where(Unit.id == unit_id, Unit.active == True).first() if unit_id else None  # noqa: E712
 
 
+def _page(template, fragments, status=200, **context):
+    """The page, or for htmx the fragment of the region that asked (its pager or live poll names itself
+    in HX-Target), so one view serves its page and each of its paginated or live regions."""
+    fragment = fragments.get(request.headers.get("HX-Target", "")) if htmx.is_htmx() else None
+    if fragment:
+        return htmx.fragment(fragment, status=status, **context)
+    return htmx.render(template, status=status, **context)
+
+
 def _unit_select(field, with_blank=False):
     field.choices = ([(0, "（请选择）")] if with_blank else []) + unit_choices(_user())
 
@@ -205,7 +214,9 @@ def _body_form(formdata=None):
 @permission("governance.view")
 def meetings():
     """每季一次综治工作议事: the live body × quarter table (held / missed / decisions open) and the year's meetings."""
-    return htmx.render("governance/meetings.html", "governance/_quarter_table.html", **_meetings_context(_year()))
+    return _page("governance/meetings.html", {"quarter-table": "governance/_quarter_table.html",
+                                               "meeting-list": "governance/_meeting_list.html"},
+                 **_meetings_context(_year()))
 
 
 @bp.post("/bodies/new")
@@ -328,7 +339,7 @@ def _contacts_context(year, form=None):
 @permission("governance.view")
 def contacts():
     """党组成员定点包单位: each leader's contact units for the year, their open work and the year's visits."""
-    return htmx.render("governance/contacts.html", **_contacts_context(_year()))
+    return _page("governance/contacts.html", {"visits": "governance/_visits.html"}, **_contacts_context(_year()))
 
 
 @bp.post("/contacts/new")
@@ -379,7 +390,7 @@ def _leader_context(year, form=None):
 @permission("governance.visit")
 def leader():
     """A leader's own contact units with their open work across modules, and their supervisory visits."""
-    return htmx.render("governance/leader.html", **_leader_context(_year()))
+    return _page("governance/leader.html", {"visits": "governance/_visits.html"}, **_leader_context(_year()))
 
 
 @bp.post("/visits/new")
@@ -417,8 +428,8 @@ def _roster_form(formdata=None):
 def rosters():
     """值班表: the year's rosters of the units the user sees."""
     year = _year()
-    return htmx.render("governance/rosters.html", year=year, page=paginate(services.rosters(_user(), year)),
-                       form=_roster_form())
+    return _page("governance/rosters.html", {"rosters": "governance/_rosters_table.html"}, year=year,
+                 page=paginate(services.rosters(_user(), year)), form=_roster_form())
 
 
 @bp.post("/rosters/new")
@@ -526,7 +537,7 @@ def _checks_context(year, form=None):
 @permission("governance.view")
 def checks():
     """查岗: the year's spot checks and figures (checks, failures, units)."""
-    return htmx.render("governance/checks.html", **_checks_context(_year()))
+    return _page("governance/checks.html", {"checks": "governance/_checks_table.html"}, **_checks_context(_year()))
 
 
 @bp.post("/checks/new")
