@@ -103,6 +103,19 @@ def test_a_meeting_late_in_the_quarter_still_counts_on_its_last_day(app, world, 
         assert cells[2].state == "held" and cells[3].state == "none"
 
 
+def test_the_quarter_is_opened_from_the_command_line(app, runner, world, office):
+    with app.app_context():
+        freeze(datetime.date(2026, 3, 20))
+        body = sv.add_body(unit=world.branch, name="测试支部", user=office)
+        freeze(datetime.date(2026, 4, 1))
+    result = runner.invoke(args=["governance", "open-quarter"])
+    assert "opened 1" in result.output
+    assert runner.invoke(args=["governance", "open-quarter"]).output.strip() == "opened 0 meeting due(s)"
+    with app.app_context():
+        assert [(d.year, d.quarter) for d in MeetingDue.select().where(MeetingDue.body == body.id)
+                .order_by(MeetingDue.quarter)] == [(2026, 1), (2026, 2)]
+
+
 # -- decisions as supervised items ------------------------------------------------------------------------
 
 def test_decisions_become_supervised_items_of_their_owners(app, world, office):
@@ -135,6 +148,12 @@ def test_decisions_become_supervised_items_of_their_owners(app, world, office):
         cell = dict(sv.quarter_table(office, 2026))[body][1]
         assert (cell.open_decisions, cell.overdue_decisions) == (1, 1)
         assert SupervisedItem.get_by_id(decisions[1].item.id) in list(supervision.overdue_items())
+        # Reported and awaiting close-out: still open, no longer the owner's delay.
+        item = SupervisedItem.get_by_id(decisions[1].item.id)
+        supervision.take_step(item, "acknowledge", other)
+        supervision.take_step(item, "report", other, note="方案已制定")
+        cell = dict(sv.quarter_table(office, 2026))[body][1]
+        assert (cell.open_decisions, cell.overdue_decisions) == (1, 0)
 
 
 @pytest.mark.parametrize("decision,message", [

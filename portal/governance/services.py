@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from flask import current_app
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from .. import audit, clock
 from ..access import can, in_scope
@@ -334,7 +334,8 @@ def quarter_table(user, year, today=None):
         held[(row["body"], row["quarter"])] = (row["n"], row["first"])
     open_decisions = {}
     for row in (MeetingDecision.select(Meeting.body, Meeting.quarter, fn.COUNT(MeetingDecision.id).alias("n"),
-                                       fn.SUM((SupervisedItem.due_date < today).cast("integer")).alias("late"))
+                                       fn.SUM(Case(None, [((SupervisedItem.due_date < today) & (SupervisedItem.state != "reported"), 1)], 0))
+                                       .alias("late"))
                 .join(Meeting).switch(MeetingDecision).join(SupervisedItem, on=(MeetingDecision.item == SupervisedItem.id))
                 .where(Meeting.body.in_(ids), Meeting.year == year, SupervisedItem.state.in_(OPEN_STATES))
                 .group_by(Meeting.body, Meeting.quarter).dicts()):

@@ -574,3 +574,15 @@ def check_criticise(check_id):
     return htmx.redirect_to(url_for("governance.checks", year=check.year))
 
 
+
+
+@bp.cli.command("open-quarter")
+def open_quarter_command():
+    """Open the current quarter's meeting dues for every active body (run from cron on the 1st of a quarter)."""
+    import click
+
+    from ..db import database
+
+    with database.connection_context():
+        n = services.open_quarter(*services.quarter_of(clock.today()), None)
+    click.echo(f"opened {n} meeting due(s)")
