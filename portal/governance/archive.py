@@ -123,8 +123,15 @@ def _produce(doc, user):
     with current_app.test_request_context():
         path = url_for(endpoint, **values)
     with current_app.test_request_context(path, query_string=query):
-        g._login_user = user  # flask-login's current_user for this one call; no session, no login
-        response = current_app.view_functions[endpoint](**values)
+        # flask-login's current_user for this one call (no session, no login); `g` may be the caller's.
+        previous = g.pop("_login_user", None)
+        g._login_user = user
+        try:
+            response = current_app.view_functions[endpoint](**values)
+        finally:
+            g.pop("_login_user", None)
+            if previous is not None:
+                g._login_user = previous
         response.direct_passthrough = False
         return response.get_data()
 

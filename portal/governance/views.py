@@ -63,6 +63,20 @@ def governance_card(user):
             "url": url_for("governance.meetings", year=year)}
 
 
+@module.card
+def contact_units_card(user):
+    """A leader's contact units and how much open work they hold."""
+    if not can("governance.visit", user):
+        return None
+    year = clock.today().year
+    work = services.open_work(services.contact_units(user, year), year)
+    if not work:
+        return None
+    return {"title": "我的定点联系单位", "value": len(work),
+            "note": f"逾期督办 {sum(w.overdue_items for w in work)} 项，在办信访 {sum(w.open_petitions for w in work)} 件",
+            "url": url_for("governance.leader")}
+
+
 # -- leading groups ------------------------------------------------------------------------------------
 
 def _on(args):
