@@ -394,6 +394,18 @@ def test_leader_sees_open_work_of_their_units_and_a_visit_task(app, world, offic
     assert world.shop.name in page and "查看值班记录" in page
 
 
+def test_a_visit_task_needs_its_due_date_and_keeps_what_was_typed(app, world, office, login_as):
+    leader = world.user("leader")
+    with app.app_context():
+        sv.assign_contact(leader=leader, unit=world.shop, year=clock.today().year, user=office)
+    client = login_as(leader)
+    response = client.post("/governance/visits/new", {"unit": str(world.shop.id), "visited_on": clock.today().isoformat(),
+                                                        "checked": "查阅台账", "problems": "台账缺页", "task": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "请填写整改期限" in html and "台账缺页" in html
+    assert not SupervisedItem.select().where(SupervisedItem.source_type == "governance.visit").exists()
+
+
 def test_leader_page_queries_do_not_grow_with_units(app, world, office, login_as, count_queries):
     leader = world.user("leader")
     client = login_as(leader)
@@ -452,6 +464,11 @@ def test_unit_users_see_and_record_only_their_subtree(app, world, office, login_
         with pytest.raises(RuleError):
             sv.record_meeting(theirs, held_on=clock.today(), chair="甲", attendees="甲", topics="议题",
                               user=world.user("unit_clerk"))
+        with pytest.raises(RuleError, match="只能交办给本单位"):
+            sv.record_meeting(mine, held_on=clock.today(), chair="甲", attendees="甲", topics="议题",
+                              user=world.user("unit_clerk"), decisions=[sv.DecisionInput("界外事项", world.other_shop)])
+    form = clerk.get(f"/governance/bodies/{mine.id}/meetings/new").get_data(as_text=True)
+    assert "测试商店" in form and world.other_shop.name not in form
 
 
 # -- the yearly archive ----------------------------------------------------------------------------------------------

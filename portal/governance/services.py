@@ -270,6 +270,8 @@ def record_meeting(body, *, held_on, chair, attendees, absentees="", topics, ana
             raise RuleError(f"第 {n} 项决定：请选择责任单位。")
         if not d.unit.active:
             raise RuleError(f"第 {n} 项决定：“{d.unit.name}”已停用。")
+        if not in_scope(user, d.unit):
+            raise RuleError(f"第 {n} 项决定：只能交办给本单位或下属单位。")
         if d.due_date is not None and d.due_date < held_on:
             raise RuleError(f"第 {n} 项决定：完成期限不能早于会议日期。")
     year, quarter = quarter_of(held_on)

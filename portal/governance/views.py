@@ -283,7 +283,7 @@ def open_quarter():
 def _meeting_form(formdata=None):
     form = MeetingForm(formdata, data={"held_on": clock.today()} if formdata is None else None)
     for entry in form.decisions:
-        entry.form.unit.choices = [(0, "（请选择）")] + unit_choices()
+        entry.form.unit.choices = [(0, "（请选择）")] + unit_choices(_user())
     return form
 
 
@@ -294,8 +294,8 @@ def meeting_new(body_id):
     body = get_or_404(MeetingBody, body_id)
     form = _meeting_form(request.form if request.method == "POST" else None)
     if form.validate_on_submit():
-        decisions = [services.DecisionInput(e.form.content.data, Unit.get_or_none(Unit.id == e.form.unit.data)
-                                            if e.form.unit.data else None, e.form.owner_name.data, e.form.due_date.data)
+        decisions = [services.DecisionInput(e.form.content.data, _unit(e.form.unit.data), e.form.owner_name.data,
+                                            e.form.due_date.data)
                      for e in form.decisions if (e.form.content.data or "").strip() or e.form.unit.data]
         try:
             meeting = services.record_meeting(body, held_on=form.held_on.data, place=form.place.data,
