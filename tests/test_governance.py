@@ -253,6 +253,20 @@ def test_flags_no_group_and_no_leader(app, world, office):
         assert sv.group_flags(clerk, datetime.date(2026, 4, 1)) == ([], [group])
 
 
+def test_the_unit_page_shows_its_group_contact_leader_and_quarters(app, world, office, login_as):
+    leader = world.user("leader")
+    with app.app_context():
+        group = sv.create_group(unit=world.branch, name="测试行办综治领导小组", offices="", established_on=clock.today(),
+                                user=office)
+        sv.add_member(group, name="甲主任", post="主任", position="leader", duty="", start_date=clock.today(), user=office)
+        sv.assign_contact(leader=leader, unit=world.branch, year=clock.today().year, user=office)
+        sv.add_body(unit=world.branch, name="测试行办党支部", user=office)
+    assert login_as("unit_head").get(f"/units/{world.branch.id}").status_code == 404  # above a shop's subtree
+    html = login_as(world.user("unit_head", unit=world.branch)).get(f"/units/{world.branch.id}").get_data(as_text=True)
+    assert "测试行办综治领导小组" in html and "组长：甲主任" in html and leader.display_name in html
+    assert "测试行办党支部" in html and "待召开" in html
+
+
 def test_group_notice_pdf_and_excel(app, world, office, login_as):
     with app.app_context():
         group = sv.create_group(unit=world.bureau, name="维护稳定工作领导小组", offices="政工股、改制股",

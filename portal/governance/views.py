@@ -77,6 +77,18 @@ def contact_units_card(user):
             "url": url_for("governance.leader")}
 
 
+@module.unit_panel
+def unit_organisation(unit, user):
+    """A unit's leading group (组长 today), its contact leaders this year, and its bodies' quarters."""
+    year = clock.today().year
+    groups = [row for row in services.groups(user) if row[0].unit_id == unit.id]
+    leaders = [c.leader.display_name for c in services.contacts(user, year).where(ContactUnit.unit == unit.id)]
+    table = [(body, cells) for body, cells in services.quarter_table(user, year) if body.unit_id == unit.id]
+    if not groups and not leaders and not table:
+        return None
+    return "governance/_unit_panel.html", {"groups": groups, "leaders": leaders, "table": table, "year": year}
+
+
 # -- leading groups ------------------------------------------------------------------------------------
 
 def _on(args):
