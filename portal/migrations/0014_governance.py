@@ -20,7 +20,6 @@ def up(migrator, db):
         established_on = DateField()
         active = BooleanField(default=True)
         created_at = DateTimeField()
-        version = IntegerField(default=1)
         class Meta:
             database = db
             table_name = 'leading_group'

@@ -31,7 +31,6 @@ class LeadingGroup(ScopedModel):
     established_on = DateField()
     active = BooleanField(default=True)
     created_at = DateTimeField(default=clock.now)
-    version = IntegerField(default=1)
 
     class Meta:
         table_name = "leading_group"
