@@ -103,6 +103,20 @@ def test_a_meeting_late_in_the_quarter_still_counts_on_its_last_day(app, world, 
         assert cells[2].state == "held" and cells[3].state == "none"
 
 
+def test_the_meeting_table_as_excel(app, world, office, login_as):
+    from openpyxl import load_workbook
+
+    with app.app_context():
+        freeze(datetime.date(2026, 5, 6))
+        body = sv.add_body(unit=world.branch, name="测试支部", user=office)
+        sv.record_meeting(body, held_on=datetime.date(2026, 5, 6), chair="甲", attendees="甲", topics="议题", user=office,
+                          decisions=[sv.DecisionInput("决定", world.shop)])
+    rows = list(load_workbook(io.BytesIO(login_as("office").get("/governance/meetings/export?year=2026").get_data()))
+                .active.values)
+    assert rows[0] == ("议事主体", "单位", "第1季度", "第2季度", "第3季度", "第4季度")
+    assert rows[1] == ("测试支部", "测试行办", "未开启", "已召开（决定未办结 1）", "未到期", "未到期")
+
+
 def test_the_quarter_is_opened_from_the_command_line(app, runner, world, office):
     with app.app_context():
         freeze(datetime.date(2026, 3, 20))
@@ -367,6 +381,9 @@ def test_a_failed_check_raises_one_criticism(app, world, office):
         sv.criticise(later, office)
         assert Sanction.select().where(Sanction.kind == "criticism").count() == 2
         assert sv.check_figures(office, clock.today().year) == {"checks": 3, "failures": 2, "units": 2, "criticised": 2}
+        assert sv.check_figures_by_unit(office, clock.today().year) == [(world.shop.name, 2, 1), (world.branch.name, 1, 1)]
+        clerk = world.user("unit_clerk")  # a shop's user sees only the shop's checks
+        assert sv.check_figures(clerk, clock.today().year) == {"checks": 2, "failures": 1, "units": 1, "criticised": 1}
         assert sv.check_figures(office, clock.today().year - 1) == {"checks": 0, "failures": 0, "units": 0,
                                                                    "criticised": 0}
 

@@ -15,8 +15,9 @@ module = Module(
         "governance.view": ALL_ROLES,
         # Leading groups, the bodies that must meet, contact-unit assignments: kept by the office.
         "governance.manage": {"office"},
-        # Recording a body's meeting: the office for any body, a unit's people for their own subtree's.
-        "governance.meet": {"office", "unit_head", "unit_clerk"},
+        # Recording a body's meeting: the office and the bureau's leaders (the Party committee's own) for any
+        # body, a unit's people for their own subtree's.
+        "governance.meet": {"office", "leader", "unit_head", "unit_clerk"},
         # The body's side of its quarter's meeting (a module-driven supervised item).
         "governance.convene": {"office", "leader", "unit_head", "unit_clerk"},
         # A leader's contact units (定点包单位) and supervisory visits (日常督查).

@@ -641,6 +641,15 @@ def checks(user, year):
             .where(SpotCheck.year == year).order_by(SpotCheck.checked_at.desc(), SpotCheck.id.desc()))
 
 
+def check_figures_by_unit(user, year):
+    """[(unit name, checks, failures)] of the year, most failures first: one aggregate query."""
+    failures = fn.SUM(Case(None, [(SpotCheck.result == "absent", 1)], 0))
+    rows = (SpotCheck.visible_to(user, Unit.name, fn.COUNT(SpotCheck.id), failures).join(Unit)
+            .where(SpotCheck.year == year).group_by(Unit.id, Unit.name)
+            .order_by(failures.desc(), fn.COUNT(SpotCheck.id).desc(), Unit.name).tuples())
+    return [(name, int(n), int(f or 0)) for name, n, f in rows]
+
+
 def check_figures(user, year):
     """{checks, failures, units, criticised} of the year's spot checks the user sees: one aggregate query."""
     row = (SpotCheck.visible_to(user, fn.COUNT(SpotCheck.id).alias("checks"),

@@ -245,6 +245,19 @@ def meetings():
                  **_meetings_context(_year()))
 
 
+@bp.get("/meetings/export")
+@permission("governance.view")
+def meetings_export():
+    """The year's body × quarter table as Excel."""
+    year = _year()
+    columns = [Column("议事主体", lambda r: r[0].name, 22), Column("单位", lambda r: r[0].unit.name, 24)] + [
+        Column(f"第{q}季度", lambda r, q=q: r[1][q - 1].label + (f"（决定未办结 {r[1][q - 1].open_decisions}）"
+                                                              if r[1][q - 1].open_decisions else ""), 22)
+        for q in range(1, 5)]
+    return excel.response(f"{year}年综治工作议事情况.xlsx",
+                          [Sheet(f"{year}年议事情况", columns, services.quarter_table(_user(), year))])
+
+
 @bp.post("/bodies/new")
 @permission("governance.manage")
 def body_new():
@@ -556,6 +569,7 @@ def _check_form(formdata=None):
 
 def _checks_context(year, form=None):
     return {"year": year, "page": paginate(services.checks(_user(), year)), "figures": services.check_figures(_user(), year),
+            "by_unit": services.check_figures_by_unit(_user(), year),
             "form": form or _check_form(), "results": CHECK_RESULTS}
 
 
