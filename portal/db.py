@@ -83,7 +83,9 @@ def init_app(app):
 
     @app.teardown_request
     def _close(exc):
-        if not database.is_closed():
+        # A request made inside a job's connection_context (a module's printable produced for an archive)
+        # leaves the job's connection open: the job closes it.
+        if not database.is_closed() and not database._state.ctx:
             database.close()
 
 
