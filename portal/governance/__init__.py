@@ -31,7 +31,7 @@ module = Module(
         "governance.figures": BUREAU_ROLES,
     },
     # A meeting decision without a typed due date gets this many days; a visit's problems the same.
-    settings={"GOVERNANCE_DECISION_DAYS": 30, "GOVERNANCE_VISIT_TASK_DAYS": 15},
+    settings={"GOVERNANCE_DECISION_DAYS": 30},
     nav=[Nav("governance.index", "组织与制度", "governance.view", order=60)],
     models="portal.models.governance", demo="portal.governance.demo")
 
