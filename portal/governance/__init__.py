@@ -30,7 +30,7 @@ module = Module(
         "governance.archive": {"office", "leader"},
         "governance.figures": BUREAU_ROLES,
     },
-    # A meeting decision without a typed due date gets this many days; a visit's problems the same.
+    # A meeting decision without a typed due date gets this many days.
     settings={"GOVERNANCE_DECISION_DAYS": 30},
     nav=[Nav("governance.index", "组织与制度", "governance.view", order=60)],
     models="portal.models.governance", demo="portal.governance.demo")
