@@ -22,7 +22,7 @@ from peewee import Model
 from .permissions import declare
 
 # The one central list: packages under portal/, in the order their menus, cards and demo come.
-MODULES = ["auth", "dashboard", "inbox", "supervision", "agreements", "veto", "inspections", "legal", "petitions",
+MODULES = ["auth", "dashboard", "inbox", "supervision", "agreements", "veto", "inspections", "legal", "petitions", "keypersons",
            "units", "users", "auditlog", "attachments"]
 
 
