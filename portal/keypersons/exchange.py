@@ -145,6 +145,9 @@ class RegisterImport(excel.Import):
                         "categories": {c.name: c for c in services.categories()}}
         return super().preview(token, user=user)
 
+    def commit(self, token, actor, **context):
+        return super().commit(token, actor, user=actor)
+
     def read_row(self, preview, line, cells, *, user):
         c = {h: v if h == "出生日期" else _text(v) for h, v in cells.items()}
         problems = []

@@ -49,8 +49,7 @@ def import_commit(token):
     """Register the previewed persons, all of them or none."""
     user = current_user._get_current_object()
     return excel.commit_page(exchange.REGISTER, token, user, url_for("keypersons.import_register"),
-                             lambda preview: (f"已导入 {len(preview.added)} 名重点人员。", url_for("keypersons.index")),
-                             user=user)
+                             lambda preview: (f"已导入 {len(preview.added)} 名重点人员。", url_for("keypersons.index")))
 
 
 @bp.get("/import/template.xlsx")

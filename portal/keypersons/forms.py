@@ -1,6 +1,6 @@
 """Forms of the key-person pages. Rules live in services; these only parse input."""
 from wtforms import DateField, DecimalField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import privacy
 from ..forms import Form, choices
@@ -10,13 +10,13 @@ from ..models.keypersons import LEVELS, MOODS, OUTCOMES, REQUEST_KINDS, SEXES, V
 def _id_number(form, field):
     problem = privacy.id_number_problem(field.data)
     if problem:
-        raise ValueError(problem)
+        raise ValidationError(problem)
 
 
 def _phone(form, field):
     problem = privacy.phone_problem(field.data)
     if problem:
-        raise ValueError(problem)
+        raise ValidationError(problem)
 
 
 class PersonForm(Form):

@@ -530,8 +530,6 @@ def on_petition_registered(petition, user):
         if person.cadre_id and person.is_active:
             notify([person.cadre], f"您包保的重点人员{person.name}有新的信访登记",
                    f"信访 {petition.number}：{petition.title}", person_url(person.id), kind="petition")
-            audit.record("update", "keyperson", person.id, unit=person.unit_id, actor=user,
-                         summary=f"{person.name}信访登记 {petition.number}，已通知包保责任人{person.cadre.display_name}"[:255])
 
 
 def petition_notes(petition, user):
