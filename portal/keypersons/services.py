@@ -25,9 +25,10 @@ from . import module
 
 audit.register_object_type("keyperson", "重点人员")
 audit.register_object_type("keyperson_request", "重点人员诉求")
+# Action keys of their own (petitions' "visit" is a 回访, its "conclude" closes a case).
 audit.register_actions({"resolve_person": "化解销号", "move_out": "迁出", "decease": "去世", "reinstate": "恢复在册",
-                        "handover": "移交包保", "visit": "走访", "level": "调整稳控级别", "request": "登记诉求",
-                        "conclude": "办结诉求", "reveal": "查看个人信息", "import": "导入"})
+                        "kp_handover": "移交包保", "kp_visit": "走访", "kp_request": "登记诉求",
+                        "kp_conclude": "办结诉求", "reveal": "查看个人信息", "import": "导入"})
 audit.register_fields({"level": "稳控级别", "cadre": "包保责任人"})
 
 DEFAULT_MONTHS = {"key": 1, "watch": 3, "stable": 6}
@@ -201,7 +202,7 @@ def handover(person, user, *, cadre, reason, on=None, version=UNCHECKED):
                                by=user)
         text = (f"{person.name}的包保责任人由{previous.display_name}移交{cadre.display_name}" if previous
                 else f"指定{cadre.display_name}为{person.name}的包保责任人")
-        audit.record("handover", "keyperson", person.id, unit=person.unit_id, actor=user,
+        audit.record("kp_handover", "keyperson", person.id, unit=person.unit_id, actor=user,
                      summary=(text + (f"：{reason.strip()}" if (reason or "").strip() else ""))[:255],
                      before={"cadre": previous.id if previous else None}, after={"cadre": cadre.id})
         item = open_visit_item(person)
@@ -394,7 +395,7 @@ def record_visit(person, user, *, visited_on, form, content, mood, requests_rais
             changes["level_reason"] = level_reason.strip()
         versioned_update(person, version, **changes)
         late = "" if visit.on_time else f"（超期 {(visited_on - visit.due_on).days} 天）"
-        audit.record("visit", "keyperson", person.id, unit=person.unit_id, actor=user,
+        audit.record("kp_visit", "keyperson", person.id, unit=person.unit_id, actor=user,
                      summary=(f"{visited_on} {VISIT_FORMS[form]}走访{person.name}{late}"
                               + (f"；稳控级别{LEVELS[visit.level_before]}→{LEVELS[level]}" if level != visit.level_before else ""))[:255],
                      before={"level": visit.level_before}, after={"level": level})
@@ -443,7 +444,7 @@ def raise_request(person, user, *, kind, content, unit, raised_on, due_date):
     with database.atomic():
         req = AssistanceRequest.create(person=person, year=raised_on.year, kind=kind, content=content.strip(), unit=unit,
                                        raised_on=raised_on, created_by=user)
-        audit.record("request", "keyperson", person.id, unit=person.unit_id, actor=user,
+        audit.record("kp_request", "keyperson", person.id, unit=person.unit_id, actor=user,
                      summary=f"{person.name}提出{REQUEST_KINDS[kind]}诉求，交{unit.name}，{due_date} 前办结"[:255])
         supervision.supervise(REQUEST.key, unit=unit, title=f"{person.name}：{REQUEST_KINDS[kind]}诉求"[:200],
                               start_date=raised_on, due_date=due_date, source_id=req.id, description=req.content,
@@ -490,7 +491,7 @@ def conclude_request(req, user, *, outcome, explanation, amount=None, closed_on=
         versioned_update(req, version, state="done", outcome=outcome, explanation=explanation.strip(), amount=amount,
                          closed_on=closed_on)
         paid = f"，支付 {amount} 元" if amount else ""
-        audit.record("conclude", "keyperson", req.person_id, unit=req.person.unit_id, actor=user,
+        audit.record("kp_conclude", "keyperson", req.person_id, unit=req.person.unit_id, actor=user,
                      summary=f"{req.person.name}的{req.kind_label}诉求办结：{OUTCOMES[outcome]}{paid}"[:255])
         supervision.resolve(REQUEST.key, req.id, user, f"{OUTCOMES[outcome]}{paid}")
     return AssistanceRequest.get_by_id(req.id)
