@@ -144,9 +144,14 @@ def test_due_visits_are_on_the_cadres_todo_not_the_whole_units(app, world):
             assert supervision.todo_count(clerk) == len(supervision.todo_for(clerk))
             assert not [t for t in supervision.todo_for(head) if "走访重点人员" in t.action]
         visit(p, clerk, due + D(2))
-        with clock.frozen(at(due + D(2))):
+        nxt = ks.add_months(due + D(2), 1)
+        # The next visit is on the 待办 from 30 days (KEYPERSON_TODO_DAYS) before it falls due.
+        with clock.frozen(at(nxt - D(31))):
+            assert not [t for t in supervision.todo_for(clerk) if "走访重点人员" in t.action]
+            assert supervision.todo_count(clerk) == len(supervision.todo_for(clerk))
+        with clock.frozen(at(nxt - D(30))):
             todos = [t for t in supervision.todo_for(clerk) if "走访重点人员" in t.action]
-            assert [(t.due, t.urgency.colour) for t in todos] == [(ks.add_months(due + D(2), 1), "normal")]
+            assert [(t.due, t.urgency.colour) for t in todos] == [(nxt, "normal")]
 
 
 # -- cadres ---------------------------------------------------------------------------------------------

@@ -24,8 +24,10 @@ module = Module(
         # (the register's own to-do puts it on the cadre's 待办).
         "keypersons.visit_unit": set(),
     },
-    # Months between contact visits by level: 重点 monthly, 关注 quarterly, 稳定 every half year.
-    settings={"KEYPERSON_VISIT_MONTHS": {"key": 1, "watch": 3, "stable": 6}, "KEYPERSON_REQUEST_DAYS": 30},
+    # Months between contact visits by level: 重点 monthly, 关注 quarterly, 稳定 every half year; a visit
+    # reaches the cadre's 待办 this many days before it falls due; a request's default time to answer.
+    settings={"KEYPERSON_VISIT_MONTHS": {"key": 1, "watch": 3, "stable": 6}, "KEYPERSON_TODO_DAYS": 30,
+              "KEYPERSON_REQUEST_DAYS": 30},
     nav=[Nav("keypersons.index", "重点人员", "keypersons.view", order=17)],
     models="portal.models.keypersons", demo="portal.keypersons.demo")
 

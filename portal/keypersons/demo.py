@@ -51,7 +51,8 @@ def seed():
     persons = []
 
     def make(unit, name, id_number, phone, categories, level, registered_on, sex=None, born=None):
-        cadre = rng.choice(_cadres(unit))
+        cadres = _cadres(unit)
+        cadre = cadres[-1] if rng.random() < 0.15 else rng.choice(cadres[:-1] or cadres)  # office for a few
         f = services.PersonFields(
             name=name, sex=sex or rng.choice("mf"), birth_date=born, id_number=id_number, phone=phone,
             address=f"县城关镇{rng.choice(['解放路', '人民路', '建设街', '商业街'])}{rng.randrange(1, 200)} 号",

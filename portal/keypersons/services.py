@@ -544,14 +544,18 @@ def petition_notes(petition, user):
 # -- the cadre's 待办 ---------------------------------------------------------------------------------
 
 def _cadre_items(user):
+    """Open visit items of the persons the user is the cadre of, from KEYPERSON_TODO_DAYS before they fall due
+    (a half-yearly visit does not sit on the 待办 for six months)."""
+    horizon = clock.today() + datetime.timedelta(days=int(current_app.config.get("KEYPERSON_TODO_DAYS", 30)))
     return (SupervisedItem.select(SupervisedItem, Unit).join(Unit, on=(SupervisedItem.unit == Unit.id))
             .join(KeyPerson, on=(KeyPerson.id == SupervisedItem.source_id))
-            .where(SupervisedItem.source_type == VISIT.key, SupervisedItem.open(), KeyPerson.cadre == user.id))
+            .where(SupervisedItem.source_type == VISIT.key, SupervisedItem.open(), KeyPerson.cadre == user.id,
+                   SupervisedItem.due_date <= horizon))
 
 
 @module.todo
 def cadre_todos(user):
-    """The visits due of the persons this user is the cadre of, with their colours."""
+    """The visits falling due of the persons this user is the cadre of, with their colours."""
     if not can("keypersons.cadre", user):
         return []
     return [supervision.Todo.for_item(item, "走访重点人员") for item in _cadre_items(user)]
