@@ -14,7 +14,7 @@ from portal import clock, privacy
 from portal.keypersons import exchange
 from portal.keypersons import services as ks
 from portal.keypersons import stats
-from portal.models import AuditLog, Notification, PetitionCategory, SupervisedItem
+from portal.models import Attachment, AuditLog, Notification, PetitionCategory, SupervisedItem
 from portal.models.keypersons import AssistanceRequest, CadreAssignment, KeyPerson, KeyPersonCategory
 from portal.petitions import services as ps
 from portal.supervision import services as supervision
@@ -25,6 +25,14 @@ TODAY = datetime.date(2026, 3, 2)
 D = datetime.timedelta
 GOOD_ID = privacy.with_check_digit("43990219600101123")
 OTHER_ID = privacy.with_check_digit("43990219620202456")
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+class Storage:
+    def __init__(self, name="走访记录.pdf", data=PDF):
+        self.filename, self.stream = name, io.BytesIO(data)
 
 
 def at(day):
@@ -229,10 +237,16 @@ def test_requests_are_supervised_items_of_their_owner_unit_with_outcome_and_amou
         with pytest.raises(RuleError, match="只有责任单位"):
             ks.conclude_request(req, world.user("unit_head", unit=world.other_shop), outcome="solved",
                                 explanation="x", closed_on=TODAY)
+        with clock.frozen(at(TODAY + D(10))), pytest.raises(RuleError, match="类型不被接受"):
+            ks.conclude_request(req, head, outcome="solved", explanation="已补缴", amount=Decimal("12600.50"),
+                                closed_on=TODAY + D(10), document=Storage("凭证.exe", b"MZ\x90\x00" * 10))
+        assert AssistanceRequest.get_by_id(req.id).state == "open"  # a refused file refuses the step
         with clock.frozen(at(TODAY + D(10))):
+            req = AssistanceRequest.get_by_id(req.id)
             done = ks.conclude_request(req, head, outcome="solved", explanation="已补缴", amount=Decimal("12600.50"),
-                                       closed_on=TODAY + D(10), version=req.version)
+                                       closed_on=TODAY + D(10), version=req.version, document=Storage("缴费凭证.pdf"))
         assert done.state == "done" and ks.request_item(done).state == "closed"
+        assert Attachment.get(Attachment.owner_type == "keyperson_request").owner_id == req.id
         table, totals = stats.requests(office, 2026)
         pension = next(row for row in table if row[0] == "养老保险")
         assert pension[1:3] == (1, 1) and Decimal(str(pension[6])) == Decimal("12600.50")

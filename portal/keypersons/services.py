@@ -10,6 +10,7 @@ from flask import current_app
 from peewee import JOIN
 
 from .. import audit, clock, privacy
+from ..attachments import services as attachments
 from ..access import can, in_scope, sees_everything
 from ..db import database
 from ..models import Petition, Petitioner, SupervisedItem, Unit, User
@@ -357,8 +358,14 @@ def may_visit(person, user):
     return "只有该人员的包保责任人（或股室工作人员）可以登记走访。"
 
 
+def _file(owner_type, owner, document, user, description):
+    """Store an optional document inside the step's transaction; a refused file (a RuleError) refuses the step."""
+    if document is not None and getattr(document, "filename", ""):
+        attachments.save(owner_type, owner, document, user, description=description)
+
+
 def record_visit(person, user, *, visited_on, form, content, mood, requests_raised="", level=None, level_reason="",
-                 version=UNCHECKED):
+                 version=UNCHECKED, document=None):
     """走访: records the visit, closes the visit item it answered and opens the next one, due one
     interval of the (reassessed) level after this visit."""
     level = level or person.level
@@ -402,6 +409,7 @@ def record_visit(person, user, *, visited_on, form, content, mood, requests_rais
         supervision.resolve(VISIT.key, person.id, user, f"{visited_on} 已走访")
         person = KeyPerson.get_by_id(person.id)
         _schedule(person, visited_on, user)
+        _file("keyperson_visit", visit, document, user, f"走访材料（{visited_on}）")
     return visit
 
 
@@ -467,7 +475,8 @@ def may_conclude(req, user):
     return "只有责任单位（或股室工作人员）可以登记办理结果。"
 
 
-def conclude_request(req, user, *, outcome, explanation, amount=None, closed_on=None, version=UNCHECKED):
+def conclude_request(req, user, *, outcome, explanation, amount=None, closed_on=None, version=UNCHECKED,
+                     document=None):
     """办结 a request: outcome, the explanation given to the person, the amount paid where money is involved."""
     closed_on = closed_on or clock.today()
     problems = []
@@ -494,6 +503,7 @@ def conclude_request(req, user, *, outcome, explanation, amount=None, closed_on=
         audit.record("kp_conclude", "keyperson", req.person_id, unit=req.person.unit_id, actor=user,
                      summary=f"{req.person.name}的{req.kind_label}诉求办结：{OUTCOMES[outcome]}{paid}"[:255])
         supervision.resolve(REQUEST.key, req.id, user, f"{OUTCOMES[outcome]}{paid}")
+        _file("keyperson_request", req, document, user, f"办理凭证（{OUTCOMES[outcome]}）")
     return AssistanceRequest.get_by_id(req.id)
 
 

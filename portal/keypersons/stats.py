@@ -37,6 +37,24 @@ def request_items(request_ids):
     return found
 
 
+def files_of(user, visits, requests):
+    """{("keyperson_visit", id) or ("keyperson_request", id): [attachments]} of a person's visits and requests
+    that the user may see, in one query."""
+    from ..models import Attachment
+
+    keys = [("keyperson_visit", v.id) for v in visits] + [("keyperson_request", r.id) for r in requests]
+    if not keys:
+        return {}
+    found = {}
+    query = Attachment.visible_to(user).where(
+        ((Attachment.owner_type == "keyperson_visit") & Attachment.owner_id.in_([v.id for v in visits] or [0]))
+        | ((Attachment.owner_type == "keyperson_request") & Attachment.owner_id.in_([r.id for r in requests] or [0])),
+        Attachment.archived == False)  # noqa: E712
+    for a in query.order_by(Attachment.id):
+        found.setdefault((a.owner_type, a.owner_id), []).append(a)
+    return found
+
+
 def headline(user):
     """(persons on the register, of them 重点, with an overdue visit, without a cadre) in the user's scope."""
     row = (services.listed(user).where(KeyPerson.state == "active")

@@ -201,6 +201,7 @@ def _detail_context(person, revealed=False, draft=None, draft_action=None):
         "levels": LEVELS, "forms": VISIT_FORMS, "moods": MOODS, "kinds": REQUEST_KINDS, "outcomes": OUTCOMES,
         "today": today,
         "default_due": today + datetime.timedelta(days=int(current_app.config.get("KEYPERSON_REQUEST_DAYS", 30))),
+        "files": stats.files_of(user, visits, requests),
         "history": audit.history("keyperson", person.id),
         "attachments": attachments_of("keyperson", person, user),
         "draft": draft or {}, "draft_action": draft_action,
@@ -283,7 +284,8 @@ def visit(person_id):
         services.record_visit(person, current_user._get_current_object(), visited_on=form.visited_on.data,
                               form=form.form.data, content=form.content.data, mood=form.mood.data,
                               requests_raised=form.requests_raised.data, level=form.level.data,
-                              level_reason=form.level_reason.data, version=request.form.get("version"))
+                              level_reason=form.level_reason.data, version=request.form.get("version"),
+                              document=request.files.get("document"))
     except RuleError as exc:
         return _after(person.id, error=str(exc), action="visit")
     item = services.open_visit_item(KeyPerson.get_by_id(person.id))
@@ -319,7 +321,8 @@ def request_conclude(request_id):
     try:
         services.conclude_request(req, current_user._get_current_object(), outcome=form.outcome.data,
                                   explanation=form.explanation.data, amount=form.amount.data,
-                                  closed_on=form.closed_on.data, version=request.form.get("version"))
+                                  closed_on=form.closed_on.data, version=request.form.get("version"),
+                                  document=request.files.get("document"))
     except RuleError as exc:
         return _after(req.person_id, error=str(exc), action=action)
     return _after(req.person_id, "诉求已办结。")
