@@ -166,12 +166,15 @@ def cadre_problem(person_unit, candidate):
     return None
 
 
-def cadre_choices(person_unit=None):
-    """[(id, "name（unit）")] of the users who may be cadres (of this unit, when given)."""
+def cadre_choices(person_unit=None, viewer=None):
+    """[(id, "name（unit）")] of the users who may be cadres (of this unit, when given), and of those the
+    ones a unit's user may name (their own unit's line and the bureau: no other unit's people)."""
     users = (User.select(User, Unit).join(Unit).where(User.active == True)  # noqa: E712
              .order_by(Unit.path, User.display_name))
+    local = viewer is not None and not sees_everything(viewer)
     return [(u.id, f"{u.display_name}（{u.unit.name}）") for u in users
-            if can("keypersons.cadre", u) and (person_unit is None or cadre_problem(person_unit, u) is None)]
+            if can("keypersons.cadre", u) and (person_unit is None or cadre_problem(person_unit, u) is None)
+            and (not local or cadre_problem(viewer.unit, u) is None)]
 
 
 def _refuse(person, user, label, message):

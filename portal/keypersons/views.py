@@ -74,7 +74,7 @@ def _register_context(args):
     visible = KeyPerson.visible_to(current_user).where(KeyPerson.state == "active")
     return {"page": page, "rows": _rows(page), "args": args, "levels": LEVELS, "states": STATUSES,
             "categories": services.categories(True), "units": unit_choices(current_user),
-            "cadres": services.cadre_choices() if can("keypersons.assign") else [],
+            "cadres": services.cadre_choices(viewer=current_user) if can("keypersons.assign") else [],
             "unassigned": visible.where(KeyPerson.cadre.is_null()).count(),
             "mask_id": privacy.mask_id}
 
@@ -110,7 +110,7 @@ def _person_form(person=None):
     form = PersonForm(data=data)
     form.unit.choices = choices([(0, "请选择")] + unit_choices(current_user))
     form.categories.choices = choices((c.id, c.name) for c in services.categories())
-    form.cadre.choices = choices([(0, "（暂不指定）")] + services.cadre_choices())
+    form.cadre.choices = choices([(0, "（暂不指定）")] + services.cadre_choices(viewer=current_user))
     return form
 
 
