@@ -134,7 +134,7 @@ def seed():
         kind, content, amount = REQUESTS[k % len(REQUESTS)]
         raised = today - rng.randrange(5, 300) * day
         raised = max(raised, person.registered_on)
-        unit = person.unit if k % 3 else Unit.get(Unit.code == "SWJ-GZ")
+        unit = person.unit if k % 3 else Unit.get(Unit.code == "SWJ-ZG")  # 政工股: on office's 待办
         with clock.frozen(_at(raised)):
             req = services.raise_request(person, office, kind=kind, content=content, unit=unit, raised_on=raised,
                                          due_date=raised + 30 * day)

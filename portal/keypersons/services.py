@@ -48,8 +48,7 @@ VISIT = module.item_type(SourceType(
 # A request: the owner unit handles it and records the outcome on the person's page.
 REQUEST = module.item_type(SourceType(
     REQUEST_ITEM_TYPE, "重点人员诉求", unit_permission="keypersons.edit", max_extensions=1, max_extension_days=30,
-    todo_label="办理重点人员诉求",
-    url=lambda item: person_url(AssistanceRequest.get_by_id(item.source_id).person_id)))
+    todo_label="办理重点人员诉求", url=lambda item: path_for("keypersons.request_page", request_id=item.source_id)))
 
 
 # -- the status (在册 / 已化解 / 迁出 / 去世): the one Workflow; a person is never deleted -------------------

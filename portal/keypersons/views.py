@@ -309,6 +309,14 @@ def request_new(person_id):
     return _after(person.id, "已登记诉求，责任单位已收到待办。")
 
 
+@bp.get("/requests/<int:request_id>")
+@permission("keypersons.view")
+def request_page(request_id):
+    """A request's place on its person's page (where a to-do or the 督办 board links to)."""
+    req = get_or_404(AssistanceRequest, request_id)
+    return redirect(url_for("keypersons.detail", person_id=req.person_id) + f"#request-{req.id}")
+
+
 @bp.post("/requests/<int:request_id>/conclude")
 @permission("keypersons.edit")
 def request_conclude(request_id):
