@@ -188,7 +188,7 @@ def _may_edit(person, user, label):
 def handover(person, user, *, cadre, reason, on=None, version=UNCHECKED):
     """Name or hand over (移交) the responsible cadre; the history keeps who, when and why."""
     on = on or clock.today()
-    if not can("keypersons.assign", user) or not in_scope(user, person.unit):
+    if not may_hand_over(person, user):
         _refuse(person, user, "移交包保", "只有本单位负责人或股室工作人员可以指定或移交包保责任人。")
     problem = (version_problem(person, version) or cadre_problem(person.unit, cadre)
                or ("请选择新的包保责任人。" if cadre is None else None)
@@ -426,6 +426,15 @@ def owner_unit_problem(person, unit):
     return None
 
 
+def may_raise(person, user):
+    """The person's unit subtree (those who edit it) or their cadre raise requests for them."""
+    return (can("keypersons.edit", user) and in_scope(user, person.unit)) or person.cadre_id == user.id
+
+
+def may_hand_over(person, user):
+    return can("keypersons.assign", user) and in_scope(user, person.unit)
+
+
 def raise_request(person, user, *, kind, content, unit, raised_on, due_date):
     """登记 a request; the owner unit answers it by the due date (a supervised item on its 待办)."""
     problems = []
@@ -444,8 +453,7 @@ def raise_request(person, user, *, kind, content, unit, raised_on, due_date):
     problem = owner_unit_problem(person, unit)
     if problem:
         problems.append(problem)
-    allowed = (can("keypersons.edit", user) and in_scope(user, person.unit)) or person.cadre_id == user.id
-    if not allowed:
+    if not may_raise(person, user):
         _refuse(person, user, "登记诉求", "只能为本单位的重点人员或自己包保的人员登记诉求。")
     if not person.is_active:
         problems.append("该人员已不在册。")

@@ -7,7 +7,7 @@ from flask_login import current_user
 from peewee import JOIN, Case
 
 from .. import audit, clock, htmx, privacy
-from ..access import can, get_or_404, in_scope, permission
+from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg
 from ..models import Unit, User
@@ -190,9 +190,8 @@ def _detail_context(person, revealed=False, draft=None, draft_action=None):
         "visits": visits, "requests": [(r, items.get(r.id), urgency(items[r.id]) if r.id in items else None) for r in requests], "cadre_history": history,
         "petitions": services.petitions_of(person, user),
         "may_visit": services.may_visit(person, user) is None,
-        "may_assign": can("keypersons.assign") and person.is_active and in_scope(user, person.unit),
-        "may_request": person.is_active and ((can("keypersons.edit") and in_scope(user, person.unit))
-                                             or person.cadre_id == user.id),
+        "may_assign": person.is_active and services.may_hand_over(person, user),
+        "may_request": person.is_active and services.may_raise(person, user),
         "may_conclude": {r.id: services.may_conclude(r, user) is None for r in requests},
         "actions": services.WORKFLOW.available(user, person), "workflow": services.WORKFLOW,
         "cadres": services.cadre_choices(person.unit) if can("keypersons.assign") else [],
