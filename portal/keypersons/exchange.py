@@ -7,7 +7,7 @@ from .. import audit, clock, excel, pdf, privacy
 from ..access import can, in_scope
 from ..excel import Column, Sheet
 from ..models import Unit, User
-from ..models.keypersons import LEVELS, SEXES, AssistanceRequest, CadreAssignment, KeyPerson, KeyPersonVisit
+from ..models.keypersons import LEVELS, SEXES, AssistanceRequest, CadreAssignment, KeyPersonVisit
 from ..workflow import RuleError
 from . import services, stats
 
