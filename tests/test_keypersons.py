@@ -195,6 +195,16 @@ def test_a_person_without_a_cadre_is_flagged_on_the_register(app, world, login_a
         assert "尚未落实包保责任人" in body and "未落实包保" in body
         body = login_as("office").get("/keypersons/?cadre=none").get_data(as_text=True)
         assert "王建国" in body
+        # A cadre whose account is disabled leaves the person without one.
+        from portal.models import User
+        clerk = world.user("unit_clerk")
+        with app.app_context():
+            other = person(world, id_number=OTHER_ID, name="李秀英")
+            User.update(active=False).where(User.id == clerk.id).execute()
+            assert stats.headline(world.user("office"))[3] == 2
+        body = login_as("office").get("/keypersons/?cadre=none").get_data(as_text=True)
+        assert "李秀英" in body and "账号已停用" in body
+        del other
         unit_page = login_as("unit_head").get(f"/units/{world.shop.id}").get_data(as_text=True)
         assert "重点人员（走访逾期、未落实包保）" in unit_page and "王建国" in unit_page
         assert "在册重点人员" in login_as("office").get("/").get_data(as_text=True)

@@ -213,6 +213,9 @@ def handover(person, user, *, cadre, reason, on=None, version=UNCHECKED):
             versioned_update(item, responsible_name=cadre.display_name)
         notify([cadre], f"您已成为{person.name}的包保责任人", f"{person.unit.name}。请按期走访。", person_url(person.id),
                kind="assign")
+        if previous is not None:
+            notify([previous], f"{person.name}已移交{cadre.display_name}包保", (reason or "").strip(),
+                   person_url(person.id), kind="assign")
     return KeyPerson.get_by_id(person.id)
 
 
@@ -602,6 +605,11 @@ def listed(user):
             .join_from(KeyPerson, VISIT_ITEM, JOIN.LEFT_OUTER, attr="visit_item",
                        on=((VISIT_ITEM.source_type == VISIT_ITEM_TYPE) & (VISIT_ITEM.source_id == KeyPerson.id)
                            & VISIT_ITEM.state.in_(supervision.OPEN_STATES))))
+
+
+def unassigned_sql():
+    """Persons without a working cadre: none named, or one whose account was disabled."""
+    return KeyPerson.cadre.is_null() | KeyPerson.cadre.in_(User.select(User.id).where(User.active == False))  # noqa: E712
 
 
 def open_requests_sql():

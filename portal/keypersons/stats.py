@@ -59,7 +59,7 @@ def headline(user):
     """(persons on the register, of them 重点, with an overdue visit, without a cadre) in the user's scope."""
     row = (services.listed(user).where(KeyPerson.state == "active")
            .select(fn.COUNT(KeyPerson.id), _count_if(KeyPerson.level == "key"),
-                   _count_if(services.VISIT_ITEM.due_date < clock.today()), _count_if(KeyPerson.cadre.is_null()))
+                   _count_if(services.VISIT_ITEM.due_date < clock.today()), _count_if(services.unassigned_sql()))
            .tuples().get())
     return tuple(int(v or 0) for v in row)
 

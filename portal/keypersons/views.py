@@ -52,7 +52,7 @@ def filtered(user, args):
         if unit is not None:
             query = query.where(KeyPerson.unit.in_(unit.subtree().select(Unit.id)))
     if args.get("cadre") == "none":
-        query = query.where(KeyPerson.cadre.is_null())
+        query = query.where(services.unassigned_sql())
     elif int_arg(args, "cadre"):
         query = query.where(KeyPerson.cadre == int_arg(args, "cadre"))
     if args.get("overdue") == "1":
@@ -75,7 +75,7 @@ def _register_context(args):
     return {"page": page, "rows": _rows(page), "args": args, "levels": LEVELS, "states": STATUSES,
             "categories": services.categories(True), "units": unit_choices(current_user),
             "cadres": services.cadre_choices(viewer=current_user) if can("keypersons.assign") else [],
-            "unassigned": visible.where(KeyPerson.cadre.is_null()).count(),
+            "unassigned": visible.where(services.unassigned_sql()).count(),
             "mask_id": privacy.mask_id}
 
 
@@ -392,7 +392,7 @@ def unit_keypersons(unit, user):
         return None
     rows = [(p, _item(p), urgency(_item(p)) if _item(p) else None) for p in services.listed(user).where(
         KeyPerson.unit.in_(unit.subtree().select(Unit.id)), KeyPerson.state == "active",
-        (services.VISIT_ITEM.due_date < clock.today()) | KeyPerson.cadre.is_null()).limit(50)]
+        (services.VISIT_ITEM.due_date < clock.today()) | services.unassigned_sql()).limit(50)]
     if not rows:
         return None
     return "keypersons/_unit_panel.html", {"rows": rows}
