@@ -22,7 +22,8 @@ from peewee import Model
 from .permissions import declare
 
 # The one central list: packages under portal/, in the order their menus, cards and demo come.
-MODULES = ["auth", "dashboard", "inbox", "supervision", "agreements", "veto", "inspections", "legal", "petitions", "governance",
+MODULES = ["auth", "dashboard", "inbox", "supervision", "agreements", "veto", "inspections", "legal", "petitions",
+           "keypersons", "governance",
            "units", "users", "auditlog", "attachments"]
 
 

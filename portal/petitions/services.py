@@ -179,6 +179,16 @@ def intake_problems(*, received_on, channel, headcount, category, title, request
     return problems
 
 
+# Functions (petition, user) called inside the transaction that registers a case, for other modules that
+# watch for their people among the petitioners (the key-person register tells the person's cadre).
+REGISTER_HOOKS = []
+
+
+def on_register(fn):
+    REGISTER_HOOKS.append(fn)
+    return fn
+
+
 def register(*, received_on, channel, headcount, concerned_unit, category, title, request, persons, user,
              escalated=False, escalated_note="", token=None):
     """登记 a case; its acceptance clock starts from the received date. A repeated form submission
@@ -213,6 +223,8 @@ def register(*, received_on, channel, headcount, concerned_unit, category, title
         strong = [c for c in repeat_candidates(p) if c.strong]
         if strong:
             _link(p, strong[0].petition, user, strong[0].reason)
+        for hook in REGISTER_HOOKS:
+            hook(p, user)
     return Petition.get_by_id(p.id), True
 
 

@@ -150,6 +150,11 @@ def _repeats(p, user):
     return {"repeats": visible, "hidden_repeats": linked.count() - len(visible)}
 
 
+# Other modules' notes on a case's petitioners, fn(petition, user) -> [(text, url)]: e.g. the key-person
+# register's "在册重点人员", shown to those who may see the person too.
+CASE_NOTES = []
+
+
 def _detail_context(p, revealed=None, draft=None, draft_action=None):
     user = current_user._get_current_object()
     item = p.handling_item
@@ -169,6 +174,7 @@ def _detail_context(p, revealed=None, draft=None, draft_action=None):
         "veto": services.veto_proposal(p), "item": item, "item_u": item_urgency(item) if item else None,
         "form": step_form, "replies": attachments_of("petition_reply", p, user),
         "history": audit.history("petition", p.id),
+        "case_notes": [note for hook in CASE_NOTES for note in hook(p, user)],
         # A refused step shows its form again with what was typed (files cannot be kept by a browser).
         "draft": draft or {}, "draft_action": draft_action,
     }
