@@ -51,12 +51,13 @@ def _may_send_back(user, d):
     """Sending back stops at the tier where the dispute arose."""
     verdict = _holding_tier(user, d)
     if verdict and d.tier <= d.origin_tier:
-        return "{noun}已在发生单位所在层级，不能再{label}。"
+        return "该{noun}已在发生单位所在层级，不能再{label}。"
     return verdict
 
 
 WORKFLOW = Workflow(Dispute, "dispute", noun="该纠纷", states=DISPUTE_STATES, tiers=TIERS, scopes={
     "holder": _holding_tier, "send_back": _may_send_back,
+    "centre": lambda user, d: d.tier >= CENTRE or "综合会诊在纠纷上报局调处中心后进行。",
 }, scope_messages={"send_back": "{noun}当前由{tier}办理，只有该层级的单位可以{label}。"}, transitions={
     "log": Transition("记录处置情况", ("open",), None, "disputes.handle", scope="holder"),
     "escalate": Transition("上报", ("open",), None, "disputes.handle", scope="holder", tier=+1),
@@ -65,7 +66,7 @@ WORKFLOW = Workflow(Dispute, "dispute", noun="该纠纷", states=DISPUTE_STATES,
     "partly": Transition("部分化解", ("open",), "partly", "disputes.handle", scope="holder"),
     "transfer": Transition("转入其他渠道", ("open",), "transferred", "disputes.handle", scope="holder"),
     "visit": Transition("回访", ("settled", "partly"), "closed", "disputes.handle", scope="subtree"),
-    "consult": Transition("综合会诊", ("open",), None, "disputes.decide",
+    "consult": Transition("综合会诊", ("open",), None, "disputes.decide", scope="centre",
                           state_message="只有调处中的纠纷可以会诊。"),
     "inflame": Transition("标记激化", tuple(DISPUTE_STATES), None, "disputes.decide"),
 })
@@ -334,7 +335,7 @@ def settle(d, user, *, on, note, agreement="", partly=False, version=UNCHECKED):
     due = on + _setting("DISPUTE_VISIT_DAYS") * DAY
     with database.atomic():
         d = WORKFLOW.write(d, action, user, summary=f"{d.number} {on} 于{TIERS[d.tier].label}{WORKFLOW.label(action)}",
-                           outcome=action, outcome_on=on, outcome_tier=d.tier,
+                           outcome="partly" if partly else "settled", outcome_on=on, outcome_tier=d.tier,
                            outcome_note=note.strip(), agreement_text=(agreement or "").strip())
         _resolve_clock(d, user, f"{on} {WORKFLOW.label(action)}")
         supervision.supervise(VISIT.key, source_id=d.id, unit=d.unit, assigned_by=user, start_date=on,
@@ -449,10 +450,7 @@ class ActionInput:
 
 def consult(d, user, *, on, participants, opinion, actions, version=UNCHECKED):
     """综合会诊 at the mediation centre: each action becomes a supervised item of its owner unit."""
-    problems = []
-    if d.tier < CENTRE:
-        problems.append("综合会诊在纠纷上报局调处中心后进行。")
-    problems += [p for p in [date_problem(on, "会诊日期", d.reported_on, "登记日期"),
+    problems = [p for p in [date_problem(on, "会诊日期", d.reported_on, "登记日期"),
                              None if (participants or "").strip() else "请填写参加单位和人员。",
                              None if (opinion or "").strip() else "请填写会诊意见。"] if p]
     actions = [a for a in actions if (a.content or "").strip() or a.unit is not None or a.due_date is not None]
@@ -546,7 +544,8 @@ def file_report(user, *, kind, title, content, place, people, headcount, urgency
         None if (content or "").strip() else "请填写反映的情况。",
         None if headcount is not None and headcount >= 1 else "涉及人数至少为 1。",
         None if urgency in REPORT_URGENCIES else "请选择紧急程度。",
-        None if concerned_unit is None or concerned_unit.active else "涉及单位已停用。"] if p]
+        None if concerned_unit is None or concerned_unit.active else "涉及单位已停用。",
+        None if concerned_unit is None or in_scope(user, concerned_unit) else "只能报送本单位（含下属单位）范围内的信息。"] if p]
     if problems:
         raise RuleError("；".join(problems))
     today = clock.today()

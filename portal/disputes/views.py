@@ -358,7 +358,7 @@ def reports():
 def _report_form():
     form = ReportForm(data={"token": uuid.uuid4().hex, "headcount": 1, "urgency": "normal"}
                       if request.method == "GET" else None)
-    form.concerned_unit.choices = choices([(0, "（不确定）")] + unit_choices())
+    form.concerned_unit.choices = choices([(0, "（不确定）")] + unit_choices(_user()))
     return form
 
 
