@@ -435,3 +435,95 @@ def test_the_table_filters_and_sorts_by_urgency(app, world, login_as):
     assert soon.number not in office.get("/disputes/?year=2026&risk=low", htmx=True).get_data(as_text=True)
     assert settled.number in office.get("/disputes/?year=2026&state=settled", htmx=True).get_data(as_text=True)
     assert late.number not in office.get("/disputes/?year=2026&tier=1", htmx=True).get_data(as_text=True)
+
+
+# -- periodic screening ------------------------------------------------------------------------------
+
+from portal.disputes import screening  # noqa: E402
+from portal.models.disputes import ScreeningReport, ScreeningSchedule  # noqa: E402
+
+
+def test_periods_follow_the_schedule_as_data(app):
+    with app.app_context():
+        plans = screening.schedules()
+        assert [(s.level, s.period) for s in plans.values()] == [(3, "half_month"), (2, "month"), (1, "quarter")]
+        halves = screening.periods(plans[3], 2026)
+        assert len(halves) == 24 and (halves[3].key, halves[3].starts_on, halves[3].ends_on, halves[3].due_on) == (
+            "2026-02下", datetime.date(2026, 2, 16), datetime.date(2026, 2, 28), datetime.date(2026, 3, 3))
+        assert [p.key for p in screening.periods(plans[1], 2026)] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+
+
+def test_zero_reports_late_reports_and_owed_items(app, world, login_as):
+    head, office = world.user("unit_head"), world.user("office")
+    with app.app_context():
+        plans = screening.schedules()
+        first_half = screening.periods(plans[3], 2026)[4]  # 2026-03上, due 03-18
+        with pytest.raises(RuleError, match="尚未开始"):
+            screening.file(world.shop, first_half.key, head, zero=True, note="", signer="甲", today=TODAY - D(10))
+        with clock.frozen(at(datetime.date(2026, 3, 16))):
+            assert screening.issue_owed(datetime.date(2026, 3, 16), office) >= 5  # every level-3 unit, Jan-Mar 上
+            owed = SupervisedItem.get(SupervisedItem.source_type == "screening_report", SupervisedItem.unit == world.shop.id,
+                                      SupervisedItem.start_date == first_half.ends_on)
+            assert owed.due_date == first_half.due_on
+            assert screening.issue_owed(datetime.date(2026, 3, 16), office) == 0  # idempotent
+        with pytest.raises(RuleError, match="请填写签发人"):
+            screening.file(world.shop, first_half.key, head, zero=True, note="", signer=" ")
+        with pytest.raises(RuleError, match="只能填报本单位"):
+            screening.file(world.other_shop, first_half.key, head, zero=True, note="", signer="甲")
+        report = screening.file(world.shop, first_half.key, head, zero=True, note="", signer="甲负责人",
+                                today=first_half.due_on)
+        assert (report.zero, report.note, report.late) == (True, screening.ZERO_TEXT, False)
+        assert SupervisedItem.get_by_id(owed.id).state == "closed"
+        with pytest.raises(RuleError, match="已填报"):
+            screening.file(world.shop, first_half.key, head, zero=True, note="", signer="甲")
+        # A period with a dispute registered cannot be a zero report, and one without cannot be a non-zero one.
+        second_half = screening.periods(plans[3], 2026)[5]
+        register(world, day=datetime.date(2026, 3, 20))
+        with pytest.raises(RuleError, match="不能零报告"):
+            screening.file(world.shop, second_half.key, head, zero=True, note="", signer="甲", today=TODAY + D(40))
+        late = screening.file(world.shop, second_half.key, head, zero=False, note="登记一件", signer="甲",
+                              today=second_half.due_on + D(2))
+        assert (late.new_count, late.late) == (1, True)
+        with clock.frozen(at(datetime.date(2026, 3, 20))):
+            m = screening.matrix(office, 3, 2026, today=datetime.date(2026, 3, 20))
+            shop_cells = dict(zip([p.key for p in m["periods"]], [s for s, _ in dict(
+                (u.id, c) for u, c in m["rows"])[world.shop.id]]))
+            assert shop_cells["2026-03上"] == "zero" and shop_cells["2026-03下"] == "late"
+            assert shop_cells["2026-01上"] == "missing" and shop_cells["2026-04上"] == "pending"
+            other = dict((u.id, c) for u, c in screening.matrix(head, 3, 2026, today=datetime.date(2026, 3, 20))["rows"])
+            assert world.other_shop.id not in other  # a unit sees its own subtree's rows only
+
+
+def test_the_filing_page_and_the_matrix_page(app, world, login_as):
+    head = login_as("unit_head")
+    with app.app_context():
+        key = [p for p in screening.owed_periods(world.shop)][-1].key
+    page = head.get("/disputes/screening/file")
+    assert page.status_code == 200 and key in page.get_data(as_text=True)
+    bad = head.post("/disputes/screening/file", {"unit": str(world.shop.id), "period": key, "zero": "y",
+                                                 "note": "排查了三个门店", "signer": "", "csrf_token": head.token})
+    assert bad.status_code == 422 and "请填写签发人" in bad.get_data(as_text=True)
+    assert "排查了三个门店" in bad.get_data(as_text=True)
+    ok = head.post("/disputes/screening/file", {"unit": str(world.shop.id), "period": key, "zero": "y", "note": "",
+                                                "signer": "甲负责人", "csrf_token": head.token})
+    assert ok.status_code == 302
+    matrix = head.get("/disputes/screening?level=3").get_data(as_text=True)
+    assert 'data-state="zero"' in matrix and world.other_shop.name not in matrix
+    sheet = head.get("/disputes/screening/sheet.pdf")
+    assert sheet.status_code == 200 and sheet.data.startswith(b"%PDF")
+    assert head.get("/disputes/screening/sheet.xlsx").status_code == 200
+    assert head.get(f"/disputes/screening/sheet.pdf?unit={world.other_shop.id}").status_code == 404
+
+
+def test_the_schedule_is_edited_by_the_office_only(app, world, login_as):
+    with app.app_context():
+        grassroots = ScreeningSchedule.get(ScreeningSchedule.level == 3)
+        with pytest.raises(RuleError):
+            screening.update_schedule(grassroots, world.user("unit_head"), period="month", due_days=3)
+    office = login_as("office")
+    office.post(f"/disputes/screening/schedule/{grassroots.id}", {"period": "month", "due_days": "40"}, htmx=True)
+    with app.app_context():
+        assert ScreeningSchedule.get_by_id(grassroots.id).period == "half_month"
+    office.post(f"/disputes/screening/schedule/{grassroots.id}", {"period": "month", "due_days": "5"}, htmx=True)
+    with app.app_context():
+        assert len(screening.periods(ScreeningSchedule.get_by_id(grassroots.id), 2026)) == 12

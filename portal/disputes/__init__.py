@@ -34,4 +34,4 @@ module = Module(
          Nav("disputes.reports", "信息员报告", "disputes.reports", order=17)],
     models="portal.models.disputes", demo="portal.disputes.demo")
 
-from . import printing, views  # noqa: E402,F401
+from . import printing, screening, screening_views, views  # noqa: E402,F401

@@ -91,7 +91,8 @@ def seed():
         day = start + (span * n // 25) * DAY + 1 * DAY if n < 23 else today - (25 - n) * DAY
         kind, title, content = REPORTS[n % len(REPORTS)]
         who = informants[n % 3]
-        unit = Unit.get(Unit.code == GRASSROOTS[(n * 5) % len(GRASSROOTS)])
+        own = list(Unit.select().where(Unit.parent == who.unit_id).order_by(Unit.id))
+        unit = own[n % len(own)]
         with clock.frozen(_at(min(day, today))):
             r, _ = ds.file_report(who, kind=kind, title=f"{unit.name}{title}", content=content, place=unit.name,
                                   people="相关职工", headcount=rng.choice([1, 3, 6, 12]),
@@ -200,7 +201,32 @@ def seed():
             else:
                 settle(d, day + 18 * DAY, office)
             visit(d, day + 30 * DAY, head(unit))
+    _screening(rng, today, office)
     return created + 1
+
+
+def _screening(rng, today, office):
+    """A report of every unit for every period of the year that is due: mostly zero reports, a few
+    late; two grassroots units have not filed the last half month (their items are overdue)."""
+    from . import screening
+
+    plans = screening.schedules()
+    missing = {"ZSHS", "FSPC"}
+    for unit in screening.screening_units():
+        schedule = plans.get(unit.level)
+        user = office if unit.level == 1 else User.get(User.unit == unit, User.role == "unit_head")
+        due = [p for p in screening.periods(schedule, today.year) if p.due_on < today]
+        for n, period in enumerate(due):
+            if unit.code in missing and n == len(due) - 1:
+                continue
+            day = period.due_on + (rng.choice([1, 2, 4]) if rng.random() < 0.06 else -rng.randint(0, 2)) * DAY
+            new, still = screening.counts(unit, period)
+            with clock.frozen(_at(min(day, today))):
+                screening.file(unit, period.key, user, zero=not (new or still), note="" if not (new or still)
+                               else "已按要求登记排查出的矛盾纠纷。", signer=unit.head_name or "负责人",
+                               today=min(day, today))
+    with clock.frozen(_at(today)):
+        screening.issue_owed(today, office)
 
 
 def outside(ctx):
@@ -215,4 +241,6 @@ def outside(ctx):
                             password=DEMO_PASSWORD)
     r, _ = ds.file_report(informant, kind="opinion", title="界外信息", content="界外情况", place="", people="",
                           headcount=1, urgency="normal", concerned_unit=ctx.unit)
-    return {"dispute_id": d.id, "report_id": r.id}
+    from ..models.disputes import ScreeningSchedule
+
+    return {"dispute_id": d.id, "report_id": r.id, "schedule_id": ScreeningSchedule.select().first().id}
