@@ -59,7 +59,7 @@ def test_a_dispute_is_held_by_one_tier_at_a_time_and_its_clock_moves_with_it(app
     with app.app_context():
         d = register(world)
         assert (d.tier, d.origin_tier, ds.holder_unit(d).id) == (0, 0, world.shop.id)
-        assert ds.available(shop_head, d) == ["log", "escalate", "settle", "partly", "transfer"]
+        assert ds.available(shop_head, d) == ["log", "assess", "escalate", "settle", "partly", "transfer"]
         assert ds.available(branch_head, d) == []  # the branch reads, the shop holds
         assert ds.available(office, d) == ["inflame"]
         with clock.frozen(at(TODAY + D(1))):
@@ -527,3 +527,40 @@ def test_the_schedule_is_edited_by_the_office_only(app, world, login_as):
     office.post(f"/disputes/screening/schedule/{grassroots.id}", {"period": "month", "due_days": "5"}, htmx=True)
     with app.app_context():
         assert len(screening.periods(ScreeningSchedule.get_by_id(grassroots.id), 2026)) == 12
+
+
+def test_reassessing_risk_as_high_warns_once(app, world, login_as):
+    head = world.user("unit_head")
+    with app.app_context():
+        d = register(world)
+        with pytest.raises(RuleError, match="高风险纠纷请勾选风险因素"):
+            ds.assess(d, head, risk="high", reasons=[], note="职工情绪激动")
+        d = ds.assess(fresh(d), head, risk="high", reasons=["worsening"], note="职工情绪激动")
+        assert (d.risk, d.reason_keys, d.warned_on is not None) == ("high", ["worsening"], True)
+        with pytest.raises(RuleError, match="已于"):
+            ds.warn(d, world.user("office"))
+    page = login_as("unit_head").get(f"/disputes/{d.id}").get_data(as_text=True)
+    assert "打印预警函" in page and "可能激化" in page
+
+
+def test_categories_are_switched_off_not_deleted(app, world, login_as):
+    office = login_as("office")
+    assert "请填写类别名称" in office.post("/disputes/categories", {"name": " ", "csrf_token": office.token}).get_data(
+        as_text=True)
+    assert office.post("/disputes/categories", {"name": "征地拆迁", "csrf_token": office.token}).status_code == 302
+    with app.app_context():
+        new = DisputeCategory.get(DisputeCategory.name == "征地拆迁")
+    office.post(f"/disputes/categories/{new.id}/toggle", htmx=True)
+    with app.app_context():
+        assert DisputeCategory.get_by_id(new.id).active is False
+        assert "征地拆迁" not in [c.name for c in ds.categories()]
+    assert login_as("unit_head").get("/disputes/categories").status_code == 403
+
+
+def test_the_dashboard_card_and_the_unit_panel(app, world, login_as):
+    with app.app_context():
+        register(world)
+    home = login_as("unit_head").get("/").get_data(as_text=True)
+    assert "年度矛盾纠纷" in home
+    unit_page = login_as("office").get(f"/units/{world.shop.id}").get_data(as_text=True)
+    assert "矛盾纠纷（在调）" in unit_page

@@ -48,6 +48,8 @@ class StepForm(Form):
     kind = SelectField("处置方式", choices=choices(LOG_KINDS.items()), validate_choice=False)
     people = StringField("参与人员", validators=[Optional(), Length(max=300)])
     channel = SelectField("转出渠道", choices=choices(CHANNELS.items()), validate_choice=False)
+    risk = SelectField("风险等级", choices=choices(RISKS.items()), validate_choice=False)
+    reasons = SelectMultipleField("风险因素", choices=choices(RISK_REASONS.items()), validate_choice=False)
 
 
 class ActionForm(Form):

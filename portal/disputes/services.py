@@ -60,6 +60,7 @@ WORKFLOW = Workflow(Dispute, "dispute", noun="该纠纷", states=DISPUTE_STATES,
     "centre": lambda user, d: d.tier >= CENTRE or "综合会诊在纠纷上报局调处中心后进行。",
 }, scope_messages={"send_back": "{noun}当前由{tier}办理，只有该层级的单位可以{label}。"}, transitions={
     "log": Transition("记录处置情况", ("open",), None, "disputes.handle", scope="holder"),
+    "assess": Transition("重新评估风险", ("open",), None, "disputes.handle", scope="holder"),
     "escalate": Transition("上报", ("open",), None, "disputes.handle", scope="holder", tier=+1),
     "send_back": Transition("退回", ("open",), None, "disputes.handle", scope="send_back", tier=-1),
     "settle": Transition("调解成功", ("open",), "settled", "disputes.handle", scope="holder"),
@@ -323,6 +324,23 @@ def add_log(d, user, *, kind, on, people, content, version=UNCHECKED):
                                 content=content.strip(), created_by=user)
         WORKFLOW.write(d, "log", user, summary=f"{d.number} {on} {LOG_KINDS[kind]}：{content.strip()}")
     return log
+
+
+def assess(d, user, *, risk, reasons, note, version=UNCHECKED):
+    """重新评估风险 by the holding tier; turning high raises the warning letter (once)."""
+    reasons = [r for r in reasons if r]
+    problem = guarded(None if risk in RISKS else "请选择风险等级。",
+                      "风险因素无效。" if any(r not in RISK_REASONS for r in reasons) else None,
+                      "高风险纠纷请勾选风险因素。" if risk == "high" and not reasons else None,
+                      None if (note or "").strip() else "请填写评估理由。")
+    WORKFLOW.check("assess", user, d, version, problem)
+    with database.atomic():
+        before = d.risk
+        d = WORKFLOW.write(d, "assess", user, summary=f"{d.number} 风险{RISKS[before]}→{RISKS[risk]}：{note.strip()}",
+                           risk=risk, risk_reasons=",".join(dict.fromkeys(reasons)))
+        if risk == "high" and not d.warned_on:
+            _warn(d, user)
+    return Dispute.get_by_id(d.id)
 
 
 def settle(d, user, *, on, note, agreement="", partly=False, version=UNCHECKED):
@@ -619,3 +637,26 @@ def informant_figures(year):
 def categories(include_inactive=False):
     query = DisputeCategory.select().order_by(DisputeCategory.seq, DisputeCategory.id)
     return list(query if include_inactive else query.where(DisputeCategory.active == True))  # noqa: E712
+
+
+def save_category(category, name, user, active=True):
+    if not can("disputes.manage", user):
+        raise RuleError("只有股室工作人员可以维护纠纷类别。")
+    name = (name or "").strip()
+    if not name:
+        raise RuleError("请填写类别名称。")
+    if len(name) > 50:
+        raise RuleError("类别名称不超过 50 个字。")
+    clash = DisputeCategory.get_or_none(DisputeCategory.name == name)
+    if clash is not None and (category is None or clash.id != category.id):
+        raise RuleError(f"已有类别“{name}”。")
+    from peewee import fn
+
+    with database.atomic():
+        if category is None:
+            seq = (DisputeCategory.select(fn.MAX(DisputeCategory.seq)).scalar() or 0) + 1
+            category = DisputeCategory.create(name=name, seq=seq, active=active)
+        else:
+            DisputeCategory.update(name=name, active=active).where(DisputeCategory.id == category.id).execute()
+        audit.record("update", "dispute", None, actor=user, summary=f"纠纷类别“{name}”{'启用' if active else '停用'}")
+    return category

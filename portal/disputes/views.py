@@ -183,6 +183,7 @@ def _detail_context(d, revealed=None, draft=None, draft_action=None):
         "moves": list(d.moves.order_by(Escalation.id)), "consultations": services.consultations(d),
         "reports": list(d.reports), "veto": services.veto_proposal(d), "outcomes": OUTCOMES,
         "form": form, "consult_form": consult_form, "log_kinds": LOG_KINDS, "channels": CHANNELS,
+        "risks": RISKS, "risk_reasons": RISK_REASONS,
         "history": audit.history("dispute", d.id), "draft": draft or {}, "draft_action": draft_action,
         "owner_type": "dispute", "owner": d, "attachments": attachments_of("dispute", d, user),
     }
@@ -203,7 +204,7 @@ def _after(d, message=None, error=None, action=None):
                         url_for("disputes.detail", dispute_id=d.id), message=message, error=error, trigger=CHANGED)
 
 
-STEP_MESSAGES = {"log": "已记录处置情况。", "escalate": "已上报，上一级已收到待办。", "send_back": "已退回下一级继续调处。",
+STEP_MESSAGES = {"log": "已记录处置情况。", "assess": "已重新评估风险。", "escalate": "已上报，上一级已收到待办。", "send_back": "已退回下一级继续调处。",
                  "settle": "已记录调解成功，请打印调解协议书并按期回访。", "partly": "已记录部分化解，请按期回访。",
                  "transfer": "已转入其他渠道。", "visit": "已回访，纠纷结案。", "inflame": "已标记激化。"}
 
@@ -221,7 +222,9 @@ def step(dispute_id, action):
     user, data, version = _user(), form.data, request.form.get("version")
     on, note = data["on"], data["note"]
     try:
-        if action == "log":
+        if action == "assess":
+            services.assess(d, user, risk=data["risk"], reasons=data["reasons"] or [], note=note, version=version)
+        elif action == "log":
             services.add_log(d, user, kind=data["kind"], on=on, people=data["people"], content=note, version=version)
         elif action == "escalate":
             services.escalate(d, user, note, version)
@@ -424,3 +427,35 @@ def triage(report_id, action):
                         lambda: _report_context(InformantReport.get_by_id(r.id)), url,
                         message="已存档并答复信息员。" if action == "file" else "已交办承办单位督办，并答复信息员。",
                         trigger=CHANGED)
+
+
+# -- the category list (editable, archived never deleted) ---------------------------------------------
+
+@bp.route("/categories", methods=["GET", "POST"])
+@permission("disputes.manage")
+def categories():
+    """纠纷类别: add a category; categories are switched off, never deleted."""
+    error, typed = None, ""
+    if request.method == "POST":
+        typed = (request.form.get("name") or "").strip()
+        try:
+            services.save_category(None, typed, _user())
+        except RuleError as exc:
+            error = str(exc)
+        else:
+            flash(f"已添加类别“{typed}”。", "success")
+            return redirect(url_for("disputes.categories"))
+    return htmx.render("disputes/categories.html", rows=services.categories(True), error=error, typed=typed,
+                       status=422 if error else 200)
+
+
+@bp.post("/categories/<int:category_id>/toggle")
+@permission("disputes.manage")
+def category_toggle(category_id):
+    """Switch a category off (no longer offered) or on again."""
+    category = DisputeCategory.get_or_none(DisputeCategory.id == category_id)
+    if category is None:
+        abort(404)
+    services.save_category(category, category.name, _user(), active=not category.active)
+    flash(f"类别“{category.name}”已{'启用' if not category.active else '停用'}。", "success")
+    return htmx.redirect_to(url_for("disputes.categories"))
