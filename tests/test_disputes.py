@@ -222,6 +222,8 @@ def test_a_dispute_turned_into_a_group_petition_is_inflamed_and_proposes_a_veto(
         assert ds.disputes_of_petition(petition, office)[0].id == d.id
         assert [p.name for p in petition.petitioners] == ["职工0", "职工1", "职工2"]
         assert stats.figures(office, 2026).inflamed == 1
+    petition_page = login_as("office").get(f"/petitions/{petition.id}").get_data(as_text=True)
+    assert "由矛盾纠纷转入" in petition_page and d.number in petition_page  # the link back
     assert login_as("office").post(f"/disputes/{d.id}/veto", htmx=True).status_code == 200
     with app.app_context():
         event = VetoEvent.get(VetoEvent.source_type == "dispute", VetoEvent.source_id == d.id)

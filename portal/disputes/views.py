@@ -459,3 +459,14 @@ def category_toggle(category_id):
     services.save_category(category, category.name, _user(), active=not category.active)
     flash(f"类别“{category.name}”已{'启用' if not category.active else '停用'}。", "success")
     return htmx.redirect_to(url_for("disputes.categories"))
+
+
+@bp.app_context_processor
+def _petition_link():
+    """The link back from a petition to the disputes it came from (read by the petition page)."""
+    def disputes_of_petition(petition):
+        if not can("disputes.view"):
+            return []
+        return services.disputes_of_petition(petition, _user())
+
+    return {"disputes_of_petition": disputes_of_petition}
