@@ -442,7 +442,7 @@ def test_the_table_filters_and_sorts_by_urgency(app, world, login_as):
 # -- periodic screening ------------------------------------------------------------------------------
 
 from portal.disputes import screening  # noqa: E402
-from portal.models.disputes import ScreeningReport, ScreeningSchedule  # noqa: E402
+from portal.models.disputes import ScreeningSchedule  # noqa: E402
 
 
 def test_periods_follow_the_schedule_as_data(app):

@@ -13,7 +13,6 @@ from ..access import can, get_or_404, permission
 from ..forms import Form, choices, int_arg, year_arg
 from ..models import Unit
 from ..models.disputes import PERIODS, RISKS, Dispute, DisputeCategory, ScreeningReport, ScreeningSchedule
-from ..users.services import unit_choices
 from ..workflow import RuleError
 from . import bp, screening
 from .printing import ymd

@@ -12,8 +12,8 @@ from peewee import JOIN
 from .. import audit, clock, numbers, privacy
 from ..access import can, in_scope, users_with
 from ..db import database
-from ..models import Petition, PetitionCategory, SupervisedItem, Unit, User, VetoEvent
-from ..models.disputes import (CHANNELS, COMPLEXITIES, DISPUTE_STATES, GROUP_SIZE, LOG_KINDS, REPORT_KINDS,
+from ..models import PetitionCategory, SupervisedItem, Unit, User, VetoEvent
+from ..models.disputes import (CHANNELS, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS, REPORT_KINDS,
                                REPORT_STATES, REPORT_URGENCIES, RISK_REASONS, RISKS, SOURCES, TIER_ITEM_TYPE,
                                VISIT_ITEM_TYPE, Consultation, ConsultationAction, Dispute, DisputeCategory, DisputeLog,
                                DisputeParty, Escalation, InformantReport)

@@ -11,9 +11,9 @@ from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg, year_arg
 from ..models import Unit
-from ..models.disputes import (CHANNELS, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS, OUTCOMES, REPORT_KINDS,
-                               REPORT_STATES, RISK_REASONS, RISKS, SOURCES, CONCERNED_UNIT, OPEN_ITEM, Dispute,
-                               DisputeCategory, DisputeLog, DisputeParty, Escalation, InformantReport)
+from ..models.disputes import (CHANNELS, DISPUTE_STATES, LOG_KINDS, OPEN_ITEM, OUTCOMES, REPORT_KINDS, REPORT_STATES,
+                               RISK_REASONS, RISKS, Dispute, DisputeCategory, DisputeLog, DisputeParty, Escalation,
+                               InformantReport)
 from ..pagination import paginate
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices

@@ -26,9 +26,6 @@ CHANNELS = {"petition": "转入信访", "litigation": "引导诉讼", "arbitrati
 LOG_KINDS = {"contact": "走访联系", "meeting": "座谈协调", "mediation": "调解", "other": "其他"}
 PARTY_KINDS = {"person": "个人", "org": "组织"}
 
-# A dispute of this many people that turns into a petition is a group petition: 激化.
-GROUP_SIZE = 5
-
 REPORT_KINDS = {"opinion": "社情民意", "hotspot": "热点难点", "instability": "不稳定因素苗头"}
 REPORT_URGENCIES = {"urgent": "紧急", "normal": "一般"}
 REPORT_STATES = {"submitted": "待研判", "dispute": "已转为矛盾纠纷", "task": "已交办督办", "filed": "已存档并答复"}
