@@ -266,6 +266,8 @@ def test_parties_are_masked_and_revealed_only_with_an_audit_row(app, world, logi
     sheet = load_workbook(io.BytesIO(export.data))["矛盾纠纷"]
     cells = [str(c.value) for row in sheet.iter_rows() for c in row]
     assert d.number in cells and GOOD_ID not in "".join(cells)
+    figures = {row[0].value: row[1].value for row in load_workbook(io.BytesIO(export.data))["2026年度指标"].iter_rows()}
+    assert (figures["排查纠纷（件）"], figures["在调（件）"], figures["零报告（份）"]) == (1, 1, 0)
 
 
 def test_bad_input_gets_chinese_messages_and_keeps_what_was_typed(app, world, login_as):
@@ -566,3 +568,24 @@ def test_the_dashboard_card_and_the_unit_panel(app, world, login_as):
     assert "年度矛盾纠纷" in home
     unit_page = login_as("office").get(f"/units/{world.shop.id}").get_data(as_text=True)
     assert "矛盾纠纷（在调）" in unit_page
+
+
+MATRIX = {  # action at the unit's own tier -> roles that may take it (the shop's own users only)
+    "log": {"unit_head", "unit_clerk"}, "assess": {"unit_head", "unit_clerk"}, "escalate": {"unit_head", "unit_clerk"},
+    "send_back": set(), "settle": {"unit_head", "unit_clerk"}, "partly": {"unit_head", "unit_clerk"},
+    "transfer": {"unit_head", "unit_clerk"}, "visit": set(), "consult": set(), "inflame": {"office", "leader"},
+}
+
+
+@pytest.mark.parametrize("role", ["admin", "leader", "office", "inspector", "unit_head", "unit_clerk", "informant"])
+def test_each_step_per_role_at_the_unit_tier_and_at_the_centre(app, world, role):
+    user = world.user(role)
+    with app.app_context():
+        d = register(world)
+        assert {a for a in MATRIX if ds.may(user, d, a) is None} == {a for a, roles in MATRIX.items() if role in roles}
+        d = ds.escalate(ds.escalate(d, world.user("unit_head"), "上报"),
+                        world.user("unit_head", unit=world.branch, username="branch_head"), "上报")
+        at_centre = {a for a in MATRIX if ds.may(user, d, a) is None}
+        expected = {"office": {"log", "assess", "escalate", "send_back", "settle", "partly", "transfer", "consult",
+                               "inflame"}, "leader": {"consult", "inflame"}}.get(role, set())
+        assert at_centre == expected

@@ -317,13 +317,14 @@ def _sheet(rows):
         excel.Column("激化", lambda d: "是" if d.inflamed else "", 6)], rows)
 
 
-def _figures_sheet(f, year):
+def _figures_sheet(f, year, screened):
     rows = [("排查纠纷（件）", f.screened), ("在调（件）", f.open), ("调解成功（件）", f.settled),
             ("化解率（%）", f.settle_rate), ("部分化解（件）", f.partly), ("转入其他渠道（件）", f.transferred)]
     rows += [(f"化解于{t.label}（件）", n) for t, n in zip(services.TIERS, f.by_tier)]
     rows += [("一般矛盾不出二级机构（%）", f.second_level_rate), ("化解不出局系统（%）", f.bureau_rate),
              ("报县级（件）", f.county), ("激化（起）", f.inflamed), ("信息员报告（条）", f.reports),
-             ("采用（条）", f.reports_adopted)]
+             ("采用（条）", f.reports_adopted), ("排查报告（份）", screened[0]), ("按期报送（份）", screened[1]),
+             ("零报告（份）", screened[2])]
     return excel.Sheet(f"{year}年度指标", [excel.Column("指标", lambda r: r[0], 30), excel.Column("数值", lambda r: r[1], 12)],
                        rows)
 
@@ -334,7 +335,10 @@ def export():
     """The filtered disputes and the year's figures as an Excel workbook (personal data not included)."""
     year = selected_year(request.args)
     rows = list(filtered(_user(), request.args))
-    return excel.response(f"矛盾纠纷{year}.xlsx", [_sheet(rows), _figures_sheet(stats.figures(_user(), year), year)])
+    from .screening import on_time_figures
+
+    return excel.response(f"矛盾纠纷{year}.xlsx", [_sheet(rows), _figures_sheet(stats.figures(_user(), year), year,
+                                                                                  on_time_figures(_user(), year))])
 
 
 # -- informant reports ------------------------------------------------------------------------------
