@@ -18,6 +18,8 @@ module = Module(
         # 激化, 预警函, 综合会诊 and the veto proposal: the bureau's staff and leaders.
         "disputes.decide": {"office", "leader"},
         "disputes.reveal": {"office", "leader"},
+        # The warning letter (预警函) of a high-risk dispute goes to the unit's first responsible person.
+        "disputes.warned": {"unit_head"},
         "disputes.manage": {"office"},
         # Informants file hot-issue reports and read their own; the office triages them.
         "disputes.inform": {"informant"},

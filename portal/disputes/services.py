@@ -19,7 +19,7 @@ from ..models.disputes import (CHANNELS, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS
                                DisputeParty, Escalation, InformantReport)
 from ..nav import path_for
 from ..notify import notify
-from ..permissions import sees_everything
+from ..permissions import PERMISSIONS, sees_everything
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
 from ..supervision.urgency import urgency as item_urgency
@@ -258,8 +258,7 @@ def _warn(d, user):
     Dispute.update(warned_on=clock.today(), version=Dispute.version + 1).where(Dispute.id == d.id).execute()
     audit.record("warn", "dispute", d.id, unit=d.unit_id, actor=user,
                  summary=f"{d.number} 高风险，向{d.unit.name}发出预警函")
-    heads = list(User.select().where(User.unit == d.unit_id, User.role == "unit_head", User.active == True))  # noqa: E712
-    notify(heads + users_with("disputes.decide"), f"矛盾纠纷预警：{d.title}",
+    notify(users_with("disputes.warned", unit=d.unit_id) + users_with("disputes.decide"), f"矛盾纠纷预警：{d.title}",
            f"{d.unit.name}的矛盾纠纷 {d.number} 为高风险（{'、'.join(d.reason_labels) or '—'}），请落实稳控措施。",
            dispute_url(d), kind="warning")
 
@@ -617,7 +616,7 @@ def reports_query(user):
 
 
 def informant_figures(year):
-    """Per informant of a year: reports filed, adopted (turned into a dispute or task), into disputes.
+    """Per informant (who holds disputes.inform) of a year: reports filed, adopted (turned into a dispute or task), into disputes.
     One aggregate query."""
     from peewee import Case, fn
 
@@ -629,7 +628,7 @@ def informant_figures(year):
                             count_if(InformantReport.state == "dispute").alias("disputes"))
                 .join(InformantReport, JOIN.LEFT_OUTER,
                       on=((InformantReport.reporter == User.id) & (InformantReport.year == year)))
-                .where(User.role == "informant").group_by(User.id, User.display_name).order_by(User.id).dicts())
+                .where(User.role.in_(tuple(PERMISSIONS["disputes.inform"]))).group_by(User.id, User.display_name).order_by(User.id).dicts())
 
 
 # -- categories -----------------------------------------------------------------------------------
