@@ -589,3 +589,21 @@ def test_each_step_per_role_at_the_unit_tier_and_at_the_centre(app, world, role)
         expected = {"office": {"log", "assess", "escalate", "send_back", "settle", "partly", "transfer", "consult",
                                "inflame"}, "leader": {"consult", "inflame"}}.get(role, set())
         assert at_centre == expected
+
+
+def test_a_report_turned_into_a_petition(app, world, login_as):
+    informant = world.user("informant", unit=world.shop)
+    with app.app_context():
+        r, _ = ds.file_report(informant, kind="hotspot", title="退休职工反映调资", content="调资未落实", place="",
+                              people="退休职工", headcount=6, urgency="normal", concerned_unit=world.shop)
+    office = login_as("office")
+    nameless = office.post(f"/disputes/reports/{r.id}/triage/petition", {"reply": "转信访", "version": "1"}, htmx=True)
+    assert nameless.status_code == 422 and "请填写信访人姓名" in nameless.get_data(as_text=True)
+    assert office.post(f"/disputes/reports/{r.id}/triage/petition",
+                       {"reply": "已转信访办理", "petitioner": "丙代表", "version": "1"}, htmx=True).status_code == 200
+    with app.app_context():
+        r = InformantReport.get_by_id(r.id)
+        petition = Petition.get_by_id(r.petition_id)
+        assert (r.state, petition.is_group, petition.concerned_unit_id) == ("petition", True, world.shop.id)
+        assert r.number in petition.request and petition.number in r.reply
+        assert stats.figures(world.user("office"), clock.today().year).reports_adopted == 1

@@ -105,6 +105,9 @@ def seed():
             continue  # the latest reports wait for the office's triage
         if n % 4 == 0:
             adopted[n] = (r, day + DAY, unit)  # turned into a dispute below
+        elif n == 5:
+            step(day + DAY, lambda r=r: ds.report_to_petition(
+                InformantReport.get_by_id(r.id), office, petitioner=person().name, reply="已登记为信访事项，交有关单位办理。"))
         elif n % 4 == 1:
             step(day + DAY, lambda r=r, unit=unit: ds.assign_task(
                 InformantReport.get_by_id(r.id), office, unit=unit, due_date=clock.today() + 15 * DAY,

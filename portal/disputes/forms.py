@@ -84,5 +84,6 @@ class ReportForm(Form):
 class TriageForm(Form):
     version = HiddenField()
     reply = TextAreaField("答复意见", validators=[Optional(), Length(max=4000)])
+    petitioner = StringField("信访人姓名", validators=[Optional(), Length(max=50)])
     unit = SelectField("承办单位", coerce=int, validate_choice=False, validators=[Optional()])
     due_date = DateField("办理期限", validators=[Optional()])

@@ -13,7 +13,7 @@ from .. import audit, clock, numbers, privacy
 from ..access import can, in_scope, users_with
 from ..db import database
 from ..models import PetitionCategory, SupervisedItem, Unit, User, VetoEvent
-from ..models.disputes import (CHANNELS, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS, REPORT_KINDS,
+from ..models.disputes import (ADOPTED, CHANNELS, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS, REPORT_KINDS,
                                REPORT_STATES, REPORT_URGENCIES, RISK_REASONS, RISKS, SOURCES, TIER_ITEM_TYPE,
                                VISIT_ITEM_TYPE, Consultation, ConsultationAction, Dispute, DisputeCategory, DisputeLog,
                                DisputeParty, Escalation, InformantReport)
@@ -538,6 +538,7 @@ def _bureau_todos(user):
 REPORT_FLOW = Workflow(InformantReport, "informant_report", noun="该报告", states=REPORT_STATES,
                        unit_field="concerned_unit", transitions={
                            "adopt": Transition("转为矛盾纠纷", ("submitted",), "dispute", "disputes.triage"),
+                           "petition": Transition("转为信访事项", ("submitted",), "petition", "disputes.triage"),
                            "task": Transition("交办督办", ("submitted",), "task", "disputes.triage"),
                            "file": Transition("存档答复", ("submitted",), "filed", "disputes.triage"),
                        })
@@ -610,6 +611,29 @@ def assign_task(report, user, *, unit, due_date, reply, version=UNCHECKED):
         return _triage(report, user, "task", reply=reply.strip(), task_item=item.id)
 
 
+def report_to_petition(report, user, *, petitioner, reply, version=UNCHECKED):
+    """转为信访事项: registered in letters and visits with the named petitioner (the informant's report
+    names a group, not a person), linked both ways; the informant told."""
+    from ..petitions import services as petitions
+
+    problem = guarded(None if (petitioner or "").strip() else "请填写信访人姓名。",
+                      None if can("petitions.register", user) else "您的角色不能登记信访事项。",
+                      None if (reply or "").strip() else "请填写答复意见。")
+    REPORT_FLOW.check("petition", user, report, version, problem)
+    category = PetitionCategory.get_or_none(PetitionCategory.name == "其他") or PetitionCategory.select().first()
+    try:
+        with database.atomic():
+            petition, _ = petitions.register(
+                received_on=clock.today(), channel="online", headcount=report.headcount,
+                concerned_unit=report.concerned_unit, category=category, title=report.title,
+                request=f"据信息员报告 {report.number}：{report.content}",
+                persons=[petitions.PersonInput(petitioner.strip()[:50], "", "", report.headcount >= 5)], user=user)
+            return _triage(report, user, "petition", reply=f"{reply.strip()}（信访编号 {petition.number}）",
+                           petition=petition.id)
+    except RuleError as exc:
+        REPORT_FLOW.refuse(report, user, "转为信访事项", str(exc))
+
+
 def reports_query(user):
     return (InformantReport.visible_to(user, InformantReport, User).join(User, on=(InformantReport.reporter == User.id),
                                                                         attr="reporter"))
@@ -624,7 +648,7 @@ def informant_figures(year):
         return fn.COALESCE(fn.SUM(Case(None, [(cond, 1)], 0)), 0)
 
     return list(User.select(User.id, User.display_name, fn.COUNT(InformantReport.id).alias("filed"),
-                            count_if(InformantReport.state.in_(("dispute", "task"))).alias("adopted"),
+                            count_if(InformantReport.state.in_(ADOPTED)).alias("adopted"),
                             count_if(InformantReport.state == "dispute").alias("disputes"))
                 .join(InformantReport, JOIN.LEFT_OUTER,
                       on=((InformantReport.reporter == User.id) & (InformantReport.year == year)))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from peewee import Case, fn
 
-from ..models.disputes import Dispute, InformantReport
+from ..models.disputes import ADOPTED, Dispute, InformantReport
 
 
 def _count_if(condition):
@@ -70,5 +70,5 @@ def figures(user, year, unit_ids=None):
         _count_if(Dispute.risk == "high")).tuples().get()
     row = [int(v or 0) for v in row]
     reports = InformantReport.visible_to(user).where(InformantReport.year == year).select(
-        fn.COUNT(InformantReport.id), _count_if(InformantReport.state.in_(("dispute", "task")))).tuples().get()
+        fn.COUNT(InformantReport.id), _count_if(InformantReport.state.in_(ADOPTED))).tuples().get()
     return Figures(*row[:5], row[5:9], *row[9:], int(reports[0] or 0), int(reports[1] or 0))

@@ -408,9 +408,10 @@ def report(report_id):
 @bp.post("/reports/<int:report_id>/triage/<action>")
 @permission("disputes.triage")
 def triage(report_id, action):
-    """研判: file the report as information with a reply, or hand it to a unit as a supervised task."""
+    """研判: file the report as information with a reply, register it as a petition, or hand it to a unit
+    as a supervised task."""
     r = get_or_404(InformantReport, report_id)
-    if action not in ("file", "task"):
+    if action not in ("file", "task", "petition"):
         abort(404)
     form = TriageForm()
     form.unit.choices = choices([(0, "请选择")] + unit_choices())
@@ -422,6 +423,9 @@ def triage(report_id, action):
     try:
         if action == "file":
             services.file_with_reply(r, _user(), form.reply.data, version)
+        elif action == "petition":
+            services.report_to_petition(r, _user(), petitioner=form.petitioner.data, reply=form.reply.data,
+                                        version=version)
         else:
             services.assign_task(r, _user(), unit=Unit.get_or_none(Unit.id == form.unit.data) if form.unit.data else None,
                                  due_date=form.due_date.data, reply=form.reply.data, version=version)
@@ -429,7 +433,8 @@ def triage(report_id, action):
         return htmx.outcome("disputes/_report_live.html", lambda: _report_context(r, request.form), url, error=str(exc))
     return htmx.outcome("disputes/_report_live.html",
                         lambda: _report_context(InformantReport.get_by_id(r.id)), url,
-                        message="已存档并答复信息员。" if action == "file" else "已交办承办单位督办，并答复信息员。",
+                        message={"file": "已存档并答复信息员。", "task": "已交办承办单位督办，并答复信息员。",
+                                 "petition": "已登记为信访事项，并答复信息员。"}[action],
                         trigger=CHANGED)
 
 

@@ -131,6 +131,7 @@ def up(migrator, db):
         triaged_by = ForeignKeyField(User, null=True, on_delete='RESTRICT')
         triaged_at = DateTimeField(null=True)
         dispute = ForeignKeyField(Dispute, null=True, on_delete='RESTRICT')
+        petition = ForeignKeyField(Petition, null=True, on_delete='RESTRICT')
         task_item = ForeignKeyField(SupervisedItem, null=True, on_delete='RESTRICT')
         submit_token = CharField(null=True, unique=True, max_length=64)
         class Meta:

@@ -28,7 +28,10 @@ PARTY_KINDS = {"person": "个人", "org": "组织"}
 
 REPORT_KINDS = {"opinion": "社情民意", "hotspot": "热点难点", "instability": "不稳定因素苗头"}
 REPORT_URGENCIES = {"urgent": "紧急", "normal": "一般"}
-REPORT_STATES = {"submitted": "待研判", "dispute": "已转为矛盾纠纷", "task": "已交办督办", "filed": "已存档并答复"}
+REPORT_STATES = {"submitted": "待研判", "dispute": "已转为矛盾纠纷", "petition": "已转为信访事项", "task": "已交办督办",
+                 "filed": "已存档并答复"}
+# A report is adopted when it became a dispute, a petition or a supervised task.
+ADOPTED = ("dispute", "petition", "task")
 
 # The supervised item types of a dispute: the holding tier's clock, and the follow-up after settlement.
 TIER_ITEM_TYPE = "dispute_tier"
@@ -213,6 +216,7 @@ class InformantReport(BaseModel):
     triaged_by = ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
     triaged_at = DateTimeField(null=True)
     dispute = ForeignKeyField(Dispute, null=True, backref="reports", on_delete="RESTRICT")
+    petition = ForeignKeyField(Petition, null=True, backref="+", on_delete="RESTRICT")
     task_item = ForeignKeyField(SupervisedItem, null=True, backref="+", on_delete="RESTRICT")
     submit_token = CharField(max_length=64, null=True, unique=True)
 
