@@ -513,6 +513,11 @@ def test_the_filing_page_and_the_matrix_page(app, world, login_as):
     assert ok.status_code == 302
     matrix = head.get("/disputes/screening?level=3").get_data(as_text=True)
     assert 'data-state="zero"' in matrix and world.other_shop.name not in matrix
+    with app.app_context():
+        assert screening.missing_count(world.user("office")) == 0
+        screening.issue_owed(clock.today(), world.user("office"))
+        # every period of the other grassroots unit that ended more than its deadline ago is owed
+        assert screening.missing_count(world.user("office")) > screening.missing_count(world.user("unit_head")) > 0
     sheet = head.get("/disputes/screening/sheet.pdf")
     assert sheet.status_code == 200 and sheet.data.startswith(b"%PDF")
     assert head.get("/disputes/screening/sheet.xlsx").status_code == 200

@@ -229,6 +229,15 @@ def on_time_figures(user, year):
     return tuple(int(v or 0) for v in row)
 
 
+def missing_count(user, today=None):
+    """Screening reports owed past their deadline in the user's scope (their items, still open): one query."""
+    today = today or clock.today()
+    query = SupervisedItem.select().where(SupervisedItem.source_type == OWED.key, SupervisedItem.state != "closed",
+                                          SupervisedItem.due_date < today)
+    scope = Unit.scope_of(user)
+    return (query.where(SupervisedItem.unit.in_(scope)) if scope is not None else query).count()
+
+
 def update_schedule(schedule, user, *, period, due_days):
     if not can("disputes.manage", user):
         raise RuleError("只有股室工作人员可以调整排查周期。")

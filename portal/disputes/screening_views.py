@@ -42,6 +42,9 @@ def _matrix_context(args):
     user = _user()
     filed, on_time, zero = screening.on_time_figures(user, year)
     return {"m": screening.matrix(user, level, year), "level": level, "year": year, "cells": screening.CELL,
+            "sheet_units": [(u.id, u.name) for u in Unit.visible_to(user).where(Unit.active == True, Unit.kind != "office")  # noqa: E712
+                            .order_by(Unit.level, Unit.sort_order, Unit.id)],
+            "this_month": f"{clock.today():%Y-%m}",
             "schedules": list(screening.schedules().values()), "periods": PERIODS, "args": args,
             "figures": {"filed": filed, "on_time": on_time, "zero": zero}}
 

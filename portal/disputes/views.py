@@ -73,7 +73,11 @@ def _table_context(args):
 
 def _index_context(args):
     user = _user()
+    from . import screening
+
+    filed, on_time, zero = screening.on_time_figures(user, selected_year(args))
     return {**_table_context(args), "figures": stats.figures(user, selected_year(args)), "states": DISPUTE_STATES,
+            "screened": {"filed": filed, "on_time": on_time, "zero": zero, "missing": screening.missing_count(user)},
             "risks": RISKS, "categories": services.categories(True), "units": unit_choices(user),
             "limits": services.limits(), "informants": services.informant_figures(selected_year(args))
             if can("disputes.triage") else []}
