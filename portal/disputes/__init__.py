@@ -33,7 +33,8 @@ module = Module(
     settings={"DISPUTE_DAYS_SIMPLE": 3, "DISPUTE_DAYS_ORDINARY": 7, "DISPUTE_DAYS_COMPLEX": 20,
               "DISPUTE_VISIT_DAYS": 15},
     nav=[Nav("disputes.index", "矛盾纠纷", "disputes.view", order=16),
-         Nav("disputes.reports", "信息员报告", "disputes.reports", order=17)],
+         # Informants have no dispute pages: their own reports are their entry (others reach them by the tabs).
+         Nav("disputes.reports", "信息员报告", "disputes.inform", order=17)],
     models="portal.models.disputes", demo="portal.disputes.demo")
 
 from . import printing, screening, screening_views, views  # noqa: E402,F401
