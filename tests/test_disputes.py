@@ -612,3 +612,20 @@ def test_a_report_turned_into_a_petition(app, world, login_as):
         assert (r.state, petition.is_group, petition.concerned_unit_id) == ("petition", True, world.shop.id)
         assert r.number in petition.request and petition.number in r.reply
         assert stats.figures(world.user("office"), clock.today().year).reports_adopted == 1
+
+
+def test_an_owed_report_is_reminded_from_the_board_and_issued_by_the_cli(app, world, runner):
+    from portal.models import Notification
+    from portal.supervision import services as supervision
+
+    head = world.user("unit_head")
+    result = runner.invoke(args=["disputes", "issue-screening"])
+    assert result.exit_code == 0 and "issued" in result.output
+    with app.app_context():
+        owed = (SupervisedItem.select().where(SupervisedItem.source_type == "screening_report",
+                                              SupervisedItem.unit == world.shop.id).order_by(SupervisedItem.id).first())
+        assert owed is not None and owed.due_date < clock.today()
+        assert owed.id in {c.source_id for c in veto.watchlist()}
+        supervision.remind(owed, world.user("office"), "请尽快填报排查报告")
+        assert Notification.select().where(Notification.user == head.id, Notification.kind == "remind").exists()
+    assert "issued 0" in runner.invoke(args=["disputes", "issue-screening"]).output
