@@ -23,7 +23,7 @@ from .permissions import declare
 
 # The one central list: packages under portal/, in the order their menus, cards and demo come.
 MODULES = ["auth", "dashboard", "inbox", "supervision", "agreements", "veto", "inspections", "legal", "petitions",
-           "keypersons", "governance",
+           "disputes", "keypersons", "governance",
            "units", "users", "auditlog", "attachments"]
 
 
