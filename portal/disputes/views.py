@@ -15,6 +15,7 @@ from ..models.disputes import (CHANNELS, DISPUTE_STATES, LOG_KINDS, OPEN_ITEM, O
                                RISK_REASONS, RISKS, Dispute, DisputeCategory, DisputeLog, DisputeParty, Escalation,
                                InformantReport)
 from ..pagination import paginate
+from ..petitions import views as petition_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
 from ..workflow import RuleError
@@ -474,12 +475,12 @@ def category_toggle(category_id):
     return htmx.redirect_to(url_for("disputes.categories"))
 
 
-@bp.app_context_processor
-def _petition_link():
-    """The link back from a petition to the disputes it came from (read by the petition page)."""
-    def disputes_of_petition(petition):
-        if not can("disputes.view"):
-            return []
-        return services.disputes_of_petition(petition, _user())
+def _petition_notes(petition, user):
+    """The link back from a petition to the dispute it came from, on the case page (petitions' CASE_NOTES)."""
+    if not can("disputes.view", user):
+        return []
+    return [(f"由矛盾纠纷转入：{d.number} {d.title}", url_for("disputes.detail", dispute_id=d.id))
+            for d in services.disputes_of_petition(petition, user)]
 
-    return {"disputes_of_petition": disputes_of_petition}
+
+petition_views.CASE_NOTES.append(_petition_notes)

@@ -150,8 +150,8 @@ def _repeats(p, user):
     return {"repeats": visible, "hidden_repeats": linked.count() - len(visible)}
 
 
-# Other modules' notes on a case's petitioners, fn(petition, user) -> [(text, url)]: e.g. the key-person
-# register's "在册重点人员", shown to those who may see the person too.
+# Other modules' notes on a case, fn(petition, user) -> [(text, url)], shown to those who may see what
+# they link to: e.g. the key-person register's "在册重点人员", the dispute a case came from.
 CASE_NOTES = []
 
 
