@@ -104,10 +104,15 @@ def backup_command(path):
 @click.command("remind")
 @with_appcontext
 def remind_command():
-    """Send today's supervision digest to everyone with open to-dos (run daily from cron)."""
+    """The daily run (from cron): each module's daily jobs (deadlines that open by the calendar, such as a
+    quarter's meetings or screening reports owed), then today's supervision digest to everyone with open
+    to-dos."""
+    from . import modules
     from .supervision.services import daily_digest
 
     with db.database.connection_context():
+        for job in modules.collect("daily_jobs"):
+            click.echo(job())
         count = daily_digest()
     click.echo(f"reminded {count} user(s)")
 

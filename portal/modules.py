@@ -61,6 +61,7 @@ class Module:
     todo_providers: list = field(default_factory=list)
     todo_counters: list = field(default_factory=list)
     item_types: list = field(default_factory=list)
+    daily_jobs: list = field(default_factory=list)
 
     def __post_init__(self):
         if isinstance(self.models, str):
@@ -80,6 +81,12 @@ class Module:
     def todo(self, fn):
         """A to-do provider: fn(user) -> [Todo] for work waiting on the user outside supervised items."""
         self.todo_providers.append(fn)
+        return fn
+
+    def daily(self, fn):
+        """A job of the daily run (`flask --app portal remind`, from cron), before the reminders are sent:
+        fn() -> a line saying what it did (e.g. the supervised items of screening reports now owed)."""
+        self.daily_jobs.append(fn)
         return fn
 
     def item_type(self, source_type):

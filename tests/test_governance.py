@@ -77,6 +77,20 @@ def test_a_body_owes_one_meeting_a_quarter_red_the_day_after_quarter_end(app, wo
         assert [c.state for c in dict(sv.quarter_table(office, 2026))[body]][:2] == ["missed", "due"]
 
 
+def test_the_daily_run_opens_a_new_quarter_by_itself(app, world, office, runner):
+    """`flask --app portal remind` (cron, daily) runs every module's daily jobs before the digest: on the
+    first day of a quarter each body's meeting due appears without anybody pressing a button."""
+    with app.app_context():
+        freeze(datetime.date(2026, 2, 10))
+        body = sv.add_body(unit=world.branch, name="测试支部", user=office)
+        freeze(datetime.date(2026, 4, 1))
+    result = runner.invoke(args=["remind"])
+    assert result.exit_code == 0 and "opened 1 meeting due(s)" in result.output, result.output
+    assert [(d.year, d.quarter) for d in MeetingDue.select().where(MeetingDue.body == body.id)
+            .order_by(MeetingDue.quarter)] == [(2026, 1), (2026, 2)]
+    assert "opened 0 meeting due(s)" in runner.invoke(args=["remind"]).output  # again the same day: nothing new
+
+
 def test_the_due_is_in_the_bodys_todo_and_a_meeting_resolves_it(app, world, office, login_as):
     head = world.user("unit_head", unit=world.branch)
     with app.app_context():

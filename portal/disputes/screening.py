@@ -172,9 +172,15 @@ def issue_owed(today=None, user=None):
     return made
 
 
+@module.daily
+def _issue_owed_daily():
+    return f"issued {issue_owed()} screening item(s)"
+
+
 @bp.cli.command("issue-screening")
 def issue_screening_command():
-    """Issue the supervised items of screening reports owed for periods that have ended (run daily)."""
+    """Issue the supervised items of screening reports owed for periods that have ended (also part of the
+    daily run, `flask --app portal remind`)."""
     with database.connection_context():
         click.echo(f"issued {issue_owed()} screening item(s)")
 

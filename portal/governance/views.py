@@ -616,9 +616,16 @@ def check_criticise(check_id):
 
 
 
+@module.daily
+def _open_quarter_daily():
+    """The current quarter's meeting dues, opened on its first day by the daily run (idempotent)."""
+    return f"opened {services.open_quarter(*services.quarter_of(clock.today()), None)} meeting due(s)"
+
+
 @bp.cli.command("open-quarter")
 def open_quarter_command():
-    """Open the current quarter's meeting dues for every active body (run from cron on the 1st of a quarter)."""
+    """Open the current quarter's meeting dues for every active body (also part of the daily run,
+    `flask --app portal remind`)."""
     import click
 
     from ..db import database
