@@ -173,6 +173,17 @@ def test_the_reach_summary_counts_what_the_attendance_says(app, world, staff):
     assert cov.reached_any.get(world.shop.id, 0) == len(set().union(*expected.values()))
 
 
+def test_a_deactivated_unit_leaves_the_coverage_figures(app, world, staff):
+    from portal.models import Unit
+
+    record(app, world, world.shop, [Law.select().first()], [staff[1]])
+    with app.app_context():
+        assert world.shop.id in [u.id for u in sv.coverage(world.user("office"), YEAR).units]
+        Unit.update(active=False).where(Unit.id == world.shop.id).execute()
+        cov = sv.coverage(world.user("office"), YEAR)
+    assert world.shop.id not in [u.id for u in cov.units] and world.shop.id not in cov.headcount
+
+
 def test_coverage_uses_a_few_queries_not_one_per_cell(app, world, staff):
     from portal.db import database
 

@@ -273,7 +273,8 @@ def coverage(user, year, unit_ids=None, law_ids=None, form=None):
     if law_ids:
         laws = [law for law in laws if law.id in law_ids]
     units_q = StaffMember.visible_to(user, StaffMember.unit).where(StaffMember.active == True).distinct()  # noqa: E712
-    units = list(Unit.select().where(Unit.id.in_(units_q)).order_by(Unit.path))
+    # A deactivated unit has left the system: it leaves the coverage figures (and the dashboard's card).
+    units = list(Unit.select().where(Unit.id.in_(units_q), Unit.active == True).order_by(Unit.path))  # noqa: E712
     if unit_ids:
         units = [u for u in units if u.id in unit_ids]
     ids = [u.id for u in units]
