@@ -457,7 +457,34 @@ def test_periods_follow_the_schedule_as_data(app):
         assert [p.key for p in screening.periods(plans[1], 2026)] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
 
 
-def test_zero_reports_late_reports_and_owed_items(app, world, login_as):
+@pytest.fixture
+def screening_since_january(app):
+    """The schedules as a bureau that has screened since the start of 2026 (the migration dates them to the
+    day it ran)."""
+    from portal.models.disputes import ScreeningSchedule
+
+    ScreeningSchedule.update(starts_on=datetime.date(2026, 1, 1)).execute()
+
+
+def test_no_report_is_owed_for_a_period_before_screening_began(app, world):
+    """A portal put into use mid-year does not make every unit owe the year's past reports at once."""
+    from portal.models.disputes import ScreeningSchedule
+
+    ScreeningSchedule.update(starts_on=datetime.date(2026, 3, 10)).execute()
+    with app.app_context():
+        plans = screening.schedules()
+        with clock.frozen(at(datetime.date(2026, 3, 20))):
+            screening.issue_owed(datetime.date(2026, 3, 20), world.user("office"))
+            owed = [i.start_date for i in SupervisedItem.select().where(
+                SupervisedItem.source_type == "screening_report", SupervisedItem.unit == world.shop.id)]
+            assert owed == [datetime.date(2026, 3, 15)]  # 2026-03上 ends after the start; January's do not count
+            assert [p.key for p in screening.owed_periods(world.shop)][0] == "2026-03上"
+            cells = dict((u.id, c) for u, c in screening.matrix(world.user("office"), 3, 2026)["rows"])[world.shop.id]
+            assert [state for state, _ in cells][:5] == ["before"] * 4 + ["missing"]
+        assert plans[3].starts_on == datetime.date(2026, 3, 10)
+
+
+def test_zero_reports_late_reports_and_owed_items(app, world, login_as, screening_since_january):
     head, office = world.user("unit_head"), world.user("office")
     with app.app_context():
         plans = screening.schedules()
@@ -498,7 +525,7 @@ def test_zero_reports_late_reports_and_owed_items(app, world, login_as):
             assert world.other_shop.id not in other  # a unit sees its own subtree's rows only
 
 
-def test_the_filing_page_and_the_matrix_page(app, world, login_as):
+def test_the_filing_page_and_the_matrix_page(app, world, login_as, screening_since_january):
     head = login_as("unit_head")
     with app.app_context():
         key = [p for p in screening.owed_periods(world.shop)][-1].key
@@ -614,7 +641,7 @@ def test_a_report_turned_into_a_petition(app, world, login_as):
         assert stats.figures(world.user("office"), clock.today().year).reports_adopted == 1
 
 
-def test_an_owed_report_is_reminded_from_the_board_and_issued_by_the_cli(app, world, runner):
+def test_an_owed_report_is_reminded_from_the_board_and_issued_by_the_cli(app, world, runner, screening_since_january):
     from portal.models import Notification
     from portal.supervision import services as supervision
 

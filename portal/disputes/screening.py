@@ -95,14 +95,15 @@ def counts(unit, period):
 
 
 def owed_periods(unit, today=None):
-    """The periods of the unit's schedule that have started (this and last year) and have no report."""
+    """The periods of the unit's schedule that have started (this and last year, since screening began)
+    and have no report."""
     today = today or clock.today()
     schedule = schedules().get(unit.level)
     if schedule is None:
         return []
     filed = {r.period for r in ScreeningReport.select(ScreeningReport.period).where(ScreeningReport.unit == unit.id)}
     found = [p for year in (today.year - 1, today.year) for p in periods(schedule, year)
-             if p.starts_on <= today and p.key not in filed]
+             if p.starts_on <= today and p.ends_on >= schedule.starts_on and p.key not in filed]
     return found[-6:]
 
 
@@ -164,7 +165,8 @@ def issue_owed(today=None, user=None):
         issued = {i.start_date for i in SupervisedItem.select(SupervisedItem.start_date).where(
             SupervisedItem.source_type == OWED.key, SupervisedItem.unit == unit.id)}
         for period in periods(schedule, today.year):
-            if period.ends_on <= today and period.key not in filed and period.ends_on not in issued:
+            if schedule.starts_on <= period.ends_on <= today and period.key not in filed \
+                    and period.ends_on not in issued:
                 supervision.supervise(OWED.key, source_id=unit.id, unit=unit, assigned_by=user, start_date=period.ends_on,
                                       due_date=period.due_on, title=f"{unit.name}{period.label}矛盾纠纷排查报告",
                                       description=period.key)
@@ -187,7 +189,8 @@ def issue_screening_command():
 
 # -- the matrix ------------------------------------------------------------------------------------
 
-CELL = {"filed": "已报", "zero": "零报告", "late": "迟报", "missing": "缺报", "pending": "未到期", "open": "填报中"}
+CELL = {"filed": "已报", "zero": "零报告", "late": "迟报", "missing": "缺报", "pending": "未到期", "open": "填报中",
+        "before": "未启用"}
 
 
 def matrix(user, level, year, today=None):
@@ -210,6 +213,8 @@ def matrix(user, level, year, today=None):
             r = reports.get((unit.id, p.key))
             if r is not None:
                 state = "late" if r.late else ("zero" if r.zero else "filed")
+            elif p.ends_on < schedule.starts_on:
+                state = "before"
             elif p.starts_on > today:
                 state = "pending"
             elif today > p.due_on:

@@ -42,7 +42,7 @@ def _matrix_context(args):
     user = _user()
     filed, on_time, zero = screening.on_time_figures(user, year)
     return {"m": screening.matrix(user, level, year), "level": level, "year": year, "cells_label": screening.CELL,
-            "marks": {"filed": "报", "zero": "零", "late": "迟", "missing": "缺", "open": "填", "pending": "·"},
+            "marks": {"filed": "报", "zero": "零", "late": "迟", "missing": "缺", "open": "填", "pending": "·", "before": "—"},
             "sheet_units": [(u.id, u.name) for u in Unit.visible_to(user).where(Unit.active == True, Unit.kind != "office")  # noqa: E712
                             .order_by(Unit.level, Unit.sort_order, Unit.id)],
             "this_month": f"{clock.today():%Y-%m}",

@@ -1,6 +1,8 @@
 """Dispute screening and mediation: categories (the issue's list), disputes held by tiers, parties,
 handling log, tier moves, joint consultations and their actions, informant reports, the screening
 schedule per level (half-monthly, monthly, quarterly) and the screening reports."""
+import datetime
+
 from peewee import *
 
 CATEGORIES = ["改制遗留", "劳动争议", "拖欠工资", "社会保险", "下岗安置", "合同纠纷", "邻里纠纷", "其他"]
@@ -163,6 +165,7 @@ def up(migrator, db):
         label = CharField(max_length=50)
         period = CharField(max_length=16)
         due_days = IntegerField(default=3)
+        starts_on = DateField()
         class Meta:
             database = db
             table_name = 'screening_schedule'
@@ -188,7 +191,8 @@ def up(migrator, db):
     db.create_tables([DisputeParty, DisputeLog, Escalation, InformantReport, Consultation, ConsultationAction,
                       ScreeningSchedule, ScreeningReport])
     for level, label, period, due_days in SCHEDULE:
-        ScreeningSchedule.create(level=level, label=label, period=period, due_days=due_days)
+        ScreeningSchedule.create(level=level, label=label, period=period, due_days=due_days,
+                                 starts_on=datetime.date.today())
 
 
 def down(migrator, db):

@@ -281,6 +281,9 @@ class ScreeningSchedule(BaseModel):
     label = CharField(max_length=50)
     period = CharField(max_length=16)
     due_days = IntegerField(default=3)
+    # Screening is owed for the periods that end on or after this day: a portal put into use in
+    # November does not owe January's reports (the migration sets the day it ran).
+    starts_on = DateField(default=clock.today)
 
     class Meta:
         table_name = "screening_schedule"
