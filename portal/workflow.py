@@ -13,6 +13,21 @@ A module declares its machine once and keeps only its own guards and side effect
 Tiered records (a dispute held by one tier at a time) declare their tiers as data: `tiers` names
 the unit levels from the bottom up, a transition with `tier=+1` escalates to the next tier and
 `tier=-1` sends the record back down, and the scope rule "holder" lets only the holding tier act.
+
+Every step someone must take appears on that person's 待办. A transition says, as data, which to-do
+puts it there (`todo=`): the key of a supervised item type whose item waits on the actor (e.g.
+"agreement_sign"), the key of a `@module.todo` provider ("<module>.<function name>", e.g.
+"veto.leader_todos", see portal/modules.py), or OPTIONAL for a step nobody waits for (a withdrawal,
+a review request registered when one comes in, raising a finding while inspecting), or AUTOMATIC for
+a step the system takes as the effect of another (a supervised item resolved by its module):
+
+    "sign": Transition("签订", ("issued",), "signed", "agreements.sign", scope="own_unit",
+                       todo="agreement_sign"),
+    "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw", todo=OPTIONAL),
+
+Every Workflow registers itself in REGISTRY; tests/test_todo_coverage.py walks every transition of
+every module's workflows and fails when one has no to-do or names a to-do that does not exist, so a
+module added later declares its own.
 """
 from dataclasses import dataclass
 from typing import Optional
@@ -20,6 +35,14 @@ from typing import Optional
 from . import access, audit
 from .db import database
 from .models.org import Unit
+
+
+# Every Workflow declared, in declaration order (the to-do coverage test walks them).
+REGISTRY = []
+# The `todo` of a step nobody has to take: a withdrawal, a request registered when one comes in.
+OPTIONAL = "optional"
+# The `todo` of a step no person takes: the system takes it as the effect of another step.
+AUTOMATIC = "automatic"
 
 
 class RuleError(ValueError):
@@ -94,6 +117,9 @@ class Transition:
     # Overrides of the default refusal texts, when a step has a better way of saying it.
     state_message: Optional[str] = None
     role_message: Optional[str] = None
+    # The to-do that puts this step on its actor's 待办: a supervised item type's key, a to-do provider's
+    # key ("<module>.<function>"), or OPTIONAL (see the module docstring). None is a gap the tests catch.
+    todo: Optional[str] = None
 
 
 def _unit_of(record, field):
@@ -138,6 +164,7 @@ class Workflow:
                 raise KeyError(f"{object_type}.{key}: unknown scope rule {t.scope!r}")
             if t.tier and not self.tiers:
                 raise ValueError(f"{object_type}.{key}: a tier move needs tiers")
+        REGISTRY.append(self)
 
     def __getitem__(self, action):
         return self.transitions[action]

@@ -11,7 +11,7 @@ from ..models import (AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, Ag
 from ..nav import path_for
 from ..supervision import registry
 from ..supervision import services as supervision
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow, versioned_update
+from ..workflow import OPTIONAL, UNCHECKED, RuleError, Transition, Workflow, versioned_update
 from . import grading, module
 
 audit.register_object_type("agreement", "目标责任书")
@@ -34,13 +34,17 @@ TEMPLATE_FIELDS = ["year", "title", "preamble", "rewards", "party_a", "party_a_s
                    "good_min", "pass_min", "bonus_cap", "sign_due", "self_assess_due"]
 
 WORKFLOW = Workflow(Agreement, "agreement", noun="责任书", states=AGREEMENT_STATES, transitions={
-    "issue": Transition("下发", ("draft",), "issued", "agreements.issue"),
+    # The office's own initiative: an agreement is created and issued in one transaction.
+    "issue": Transition("下发", ("draft",), "issued", "agreements.issue", todo=OPTIONAL),
     # An agreement is created and issued in one transaction, so one that is not "issued" is signed.
     "sign": Transition("签订", ("issued",), "signed", "agreements.sign", scope="own_unit",
-                       state_message="该责任书已经签订，不能重复签订。"),
-    "self_assess": Transition("提交自评", ("signed",), "self_assessed", "agreements.sign", scope="own_unit"),
-    "assess": Transition("考核评分", ("self_assessed",), "assessed", "agreements.assess"),
-    "archive": Transition("审定归档", ("assessed",), "archived", "agreements.archive"),
+                       state_message="该责任书已经签订，不能重复签订。", todo=SIGN.key),
+    "self_assess": Transition("提交自评", ("signed",), "self_assessed", "agreements.sign", scope="own_unit",
+                              todo=SELF_ASSESS.key),
+    "assess": Transition("考核评分", ("self_assessed",), "assessed", "agreements.assess",
+                         todo="agreements.assessment_todos"),
+    "archive": Transition("审定归档", ("assessed",), "archived", "agreements.archive",
+                          todo="agreements.assessment_todos"),
 })
 
 
@@ -295,3 +299,37 @@ def ranking(query):
     # Units failed by a veto rank below every other unit, whatever their score.
     rows.sort(key=lambda row: (not row[1].reasons, row[0].total), reverse=True)
     return rows
+
+
+# -- the bureau's to-dos: scoring self-assessed agreements, approving and archiving assessed ones -------
+
+def _waiting_steps(user):
+    """{state: step} of the bureau's steps on agreements waiting for this user: the scoring (考核评分)
+    for those who score but do not approve (the leader's step is the approval that follows), the
+    approval and archiving (审定归档) for those who approve."""
+    steps = {}
+    if can("agreements.archive", user):
+        steps["assessed"] = "archive"
+    elif can("agreements.assess", user):
+        steps["self_assessed"] = "assess"
+    return steps
+
+
+def _waiting(user):
+    return Agreement.select(Agreement, Unit).join(Unit).where(Agreement.state.in_(tuple(_waiting_steps(user))))
+
+
+@module.todo
+def _assessment_todos(user):
+    """Agreements waiting for the bureau's scoring or for the leader's approval and archiving."""
+    steps = _waiting_steps(user)
+    if not steps:
+        return []
+    return [supervision.Todo(WORKFLOW.label(steps[a.state]), path_for("agreements.detail", agreement_id=a.id),
+                             f"《{a.year}年度{a.title}》", a.unit.name,
+                             note=f"自评 {a.self_total} 分" if a.state == "self_assessed" and a.self_total is not None
+                             else (f"考核 {a.total} 分" if a.total is not None else ""))
+            for a in _waiting(user).order_by(Agreement.year, Unit.path)]
+
+
+_assessment_todos.count = lambda user: _waiting(user).count() if _waiting_steps(user) else 0

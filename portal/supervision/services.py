@@ -12,7 +12,8 @@ from ..models import ExtensionRequest, Notice, SupervisedItem, SupervisionEvent,
 from ..models.supervision import OPEN_STATES, STATES
 from ..nav import path_for
 from ..notify import notify
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem, versioned_update
+from ..workflow import (AUTOMATIC, UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem,
+                        versioned_update)
 from . import registry
 from .urgency import urgency
 
@@ -104,6 +105,9 @@ def _closer_side(user, item):
 
 
 UNIT_STATES = ("acknowledged", "in_progress", "returned")
+# The to-dos todo_for() builds itself (a transition's `todo`): items waiting on the user's unit, reports
+# waiting to be closed out, extension requests waiting for a decision.
+OWN_ITEMS, REPORTS, EXTENSIONS = "supervision.own_items", "supervision.reports", "supervision.extensions"
 # The one table of allowed transitions. Who may take a step is decided per item type by the scope
 # rules above; "supervision.act" (every role) only says the step is one of supervision's.
 WORKFLOW = Workflow(SupervisedItem, "supervision", noun="事项", states=STATES, scopes={
@@ -111,13 +115,16 @@ WORKFLOW = Workflow(SupervisedItem, "supervision", noun="事项", states=STATES,
     # Only the module whose work the item follows closes it this way (resolve()), never a page.
     "by_module": lambda user, item: "该事项在业务模块中办理，办理后自动办结。",
 }, transitions={
-    "acknowledge": Transition("签收", ("assigned",), "acknowledged", "supervision.act", scope="item_unit"),
-    "progress": Transition("报告进展", UNIT_STATES, "in_progress", "supervision.act", scope="item_unit"),
-    "report": Transition("提交办结报告", UNIT_STATES, "reported", "supervision.act", scope="item_unit"),
+    "acknowledge": Transition("签收", ("assigned",), "acknowledged", "supervision.act", scope="item_unit",
+                              todo=OWN_ITEMS),
+    "progress": Transition("报告进展", UNIT_STATES, "in_progress", "supervision.act", scope="item_unit",
+                           todo=OWN_ITEMS),
+    "report": Transition("提交办结报告", UNIT_STATES, "reported", "supervision.act", scope="item_unit",
+                         todo=OWN_ITEMS),
     "close": Transition("销号", ("reported",), "closed", "supervision.act", scope="item_closer",
-                        state_message="尚未提交办结报告，不能销号。"),
-    "return": Transition("驳回重办", ("reported",), "returned", "supervision.act", scope="item_closer"),
-    "resolve": Transition("办结", OPEN_STATES, "closed", "supervision.act", scope="by_module"),
+                        state_message="尚未提交办结报告，不能销号。", todo=REPORTS),
+    "return": Transition("驳回重办", ("reported",), "returned", "supervision.act", scope="item_closer", todo=REPORTS),
+    "resolve": Transition("办结", OPEN_STATES, "closed", "supervision.act", scope="by_module", todo=AUTOMATIC),
 })
 # Steps that need a written note, and what to ask for.
 NOTES = {"progress": "请填写办理情况。", "report": "请填写办理情况。", "return": "请填写驳回理由。"}
@@ -408,6 +415,13 @@ def todo_for(user):
         todos.extend(provider(user))
     todos.sort(key=lambda t: (t.urgency.severity if t.urgency else 9, t.due or datetime.date.max))
     return todos
+
+
+def todo_keys():
+    """Every to-do a workflow transition may name in `todo=`: the ones built here, every supervised item
+    type (its item waits on the unit) and every module's `@module.todo` provider."""
+    return ({OWN_ITEMS, REPORTS, EXTENSIONS} | set(registry.TYPES)
+            | {provider.todo_key for provider in modules.collect("todo_providers")})
 
 
 def todo_count(user):

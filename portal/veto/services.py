@@ -18,7 +18,8 @@ from ..nav import path_for
 from ..notify import notify
 from ..supervision import registry
 from ..supervision import services as supervision
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow
+from ..supervision import urgency
+from ..workflow import OPTIONAL, UNCHECKED, RuleError, Transition, Workflow
 from . import module
 
 audit.register_object_type("veto", "一票否决")
@@ -30,7 +31,7 @@ audit.register_actions({"propose": "提出否决", "confirm": "确认否决", "r
 
 def _decision(label, sources, target):
     """A leader's decision on a proposal or an appeal."""
-    return Transition(label, sources, target, "veto.decide",
+    return Transition(label, sources, target, "veto.decide", todo="veto.leader_todos",
                       role_message=f"您的角色不能{label}。只有局领导可以确认、否定、维持或撤销一票否决。")
 
 
@@ -39,10 +40,12 @@ WORKFLOW = Workflow(VetoEvent, "veto", noun="该一票否决", states=VETO_STATE
                     scope_messages={"own_unit": "只能对本单位的{noun}{label}。"}, transitions={
     "confirm": _decision("确认否决", ("proposed",), "confirmed"),
     "reject": _decision("不予确认", ("proposed",), "rejected"),
-    "appeal": Transition("申诉", ("confirmed",), "appealed", "veto.appeal", scope="own_unit"),
+    # Not an obligation, but a right with a deadline: the open window is on the unit head's 待办.
+    "appeal": Transition("申诉", ("confirmed",), "appealed", "veto.appeal", scope="own_unit",
+                         todo="veto.appeal_todos"),
     "uphold": _decision("维持否决", ("appealed",), "upheld"),
     "overturn": _decision("撤销否决", ("appealed",), "overturned"),
-    "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw"),
+    "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw", todo=OPTIONAL),
 })
 # Who took a step, when and why: the fields each step fills.
 STAMPS = {"confirm": ("decided_by", "decided_at", "decision_reason"),
@@ -149,6 +152,27 @@ def _leader_todos(user):
     return [supervision.Todo("确认一票否决" if v.state == "proposed" else "审理申诉", veto_url(v),
                              f"{v.year}年度一票否决：{v.trigger_label}", v.unit.name,
                              note=(v.appeal_reason if v.state == "appealed" else v.description)[:80]) for v in waiting]
+
+
+def _open_appeals(user):
+    """Confirmed vetoes of the user's own unit not appealed yet, whose appeal window is still open."""
+    return (VetoEvent.select(VetoEvent, Unit).join(Unit)
+            .where(VetoEvent.unit == user.unit_id, VetoEvent.state == "confirmed", VetoEvent.appealed_at.is_null(),
+                   VetoEvent.appeal_due >= clock.today()).order_by(VetoEvent.appeal_due))
+
+
+@module.todo
+def _appeal_todos(user):
+    """A unit head: the open appeal window of a confirmed veto on the unit (申诉 is a right, not a duty,
+    but it lapses at its deadline, coloured as it nears)."""
+    if not can("veto.appeal", user):
+        return []
+    return [supervision.Todo("确认或申诉（可选）", veto_url(v), f"{v.year}年度一票否决：{v.trigger_label}", v.unit.name,
+                             v.appeal_due, urgency.window(v.appeal_due),
+                             note=f"如有异议，请于 {v.appeal_due} 前申诉；逾期视为无异议。") for v in _open_appeals(user)]
+
+
+_appeal_todos.count = lambda user: _open_appeals(user).count() if can("veto.appeal", user) else 0
 
 
 @grading.register_override
