@@ -51,4 +51,34 @@
     box.textContent = "网络连接中断，操作未提交，请检查网络后重试。";
     area.replaceChildren(box);
   });
+
+  // Under 600 px the menu collapses behind the 菜单 button.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".navtoggle");
+    if (!toggle) { return; }
+    var open = toggle.closest(".topbar").classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
+  // Tables become stacked cards on phones: each cell carries its column's heading (CSS shows it).
+  function labelCells() {
+    document.querySelectorAll("table.table").forEach(function (table) {
+      var heads = [];
+      table.querySelectorAll(":scope > thead > tr:last-child > th").forEach(function (th) {
+        for (var n = 0; n < (th.colSpan || 1); n++) { heads.push(th.textContent.trim()); }
+      });
+      if (!heads.length) { return; }
+      table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          if (!cell.hasAttribute("data-label") && heads[column] && !cell.classList.contains("empty")) {
+            cell.setAttribute("data-label", heads[column]);
+          }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", labelCells);
+  document.addEventListener("htmx:load", labelCells);
 })();

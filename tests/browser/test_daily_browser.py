@@ -1,0 +1,103 @@
+"""In headless Chromium, on the demo: each role's main pages on a phone (390×844) scroll only
+vertically, the menu collapses behind a button, the field checklist has 44 px touch targets, and on a
+tablet (768) the menu is one row."""
+import pytest
+from playwright.sync_api import expect
+from test_units_browser import shot
+
+from portal.demo import DEMO_PASSWORD
+
+ROLES = ["office", "leader", "inspector", "head_315", "clerk_315", "informant"]
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        from portal.demo import seed
+
+        seed()
+    return app
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="首页")).to_be_visible()
+
+
+def overflow(page):
+    """How many pixels the page is wider than the viewport (0: no horizontal scroll)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def field_sheet(app):
+    with app.app_context():
+        from portal.models import InspectionRound, RoundUnit
+
+        under_way = InspectionRound.get(InspectionRound.state == "in_progress")
+        unit = RoundUnit.select().where(RoundUnit.round == under_way).first()
+        return f"/inspections/rounds/{under_way.id}/units/{unit.unit_id}"
+
+
+def test_no_horizontal_scroll_on_each_roles_main_pages_on_a_phone(demo, live_server, browser):
+    sheet = field_sheet(demo)
+    for role in ROLES:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+        page = context.new_page()
+        sign_in(page, live_server, role)
+        # The menu is behind 菜单; opening it shows every entry, one per row.
+        nav = page.locator("#mainnav")
+        expect(nav).to_be_hidden()
+        page.get_by_role("button", name="菜单").click()
+        expect(nav).to_be_visible()
+        links = nav.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert len(links) >= 5
+        pages = ["/"] + links + (["/inspections/findings", "/petitions/tasks"] if role != "informant" else [])
+        if role == "inspector":
+            pages.append(sheet)
+        too_wide = []
+        for url in pages:
+            page.goto(live_server + url)
+            page.wait_for_load_state("networkidle")
+            if overflow(page) > 0:
+                too_wide.append((url, overflow(page)))
+            # The header's background spans the page.
+            assert page.locator(".topbar").bounding_box()["width"] >= 390 - 1
+        shot(page, f"daily-phone-{role}")
+        assert too_wide == [], f"{role}: {too_wide}"
+        context.close()
+
+
+def test_tables_become_labelled_cards_and_the_checklist_has_44px_targets(demo, live_server, browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in(page, live_server, "inspector")
+    page.goto(live_server + "/todo")
+    cell = page.locator("#todo-table tbody tr").first.locator("td").nth(1)
+    assert cell.get_attribute("data-label") == "需要您"
+    assert page.locator("#todo-table thead").is_hidden()
+    page.goto(live_server + field_sheet(demo))
+    labels = page.locator(".checklist .verdicts label")
+    assert labels.count() >= 9
+    for i in range(3):
+        box = labels.nth(i).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44
+    shot(page, "daily-phone-checklist")
+    context.close()
+
+
+def test_the_menu_is_one_row_on_a_tablet_and_the_desktop(demo, live_server, browser):
+    for width in (768, 1366):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 1024})
+        page = context.new_page()
+        sign_in(page, live_server, "office")
+        for url in ("/", "/petitions/", "/todo"):
+            page.goto(live_server + url)
+            links = page.locator("#mainnav a")
+            tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+            assert len(tops) == 1, f"{width}px {url}: menu on {len(tops)} rows"
+            assert overflow(page) <= 0, f"{width}px {url}"
+        shot(page, f"daily-tablet-{width}")
+        context.close()
