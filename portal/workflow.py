@@ -25,6 +25,9 @@ a step the system takes as the effect of another (a supervised item resolved by 
                        todo="agreement_sign"),
     "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw", todo=OPTIONAL),
 
+A step that cannot be undone says so (`confirm="签订后责任书文本冻结，不能再修改。"`): its buttons carry
+data-confirm="{{ confirm_step('agreement', 'sign', '《…》') }}" and the page asks "确定签订《…》？…" first.
+
 Every Workflow registers itself in REGISTRY; tests/test_todo_coverage.py walks every transition of
 every module's workflows and fails when one has no to-do or names a to-do that does not exist, so a
 module added later declares its own.
@@ -120,6 +123,9 @@ class Transition:
     # The to-do that puts this step on its actor's 待办: a supervised item type's key, a to-do provider's
     # key ("<module>.<function>"), or OPTIONAL (see the module docstring). None is a gap the tests catch.
     todo: Optional[str] = None
+    # What the step does that cannot be undone, asked before it is taken (确定{label}？{confirm}); the
+    # pages' buttons carry it as data-confirm (confirm_text below, static/js/portal.js asks).
+    confirm: Optional[str] = None
 
 
 def _unit_of(record, field):
@@ -279,6 +285,16 @@ class Workflow:
             audit.record(action, self.object_type, record.id, unit=getattr(unit, "id", unit), actor=user,
                          summary=text[:255], before={"state": before}, after=after)
         return model.get_by_id(record.id)
+
+
+def confirm_text(object_type, action, what=""):
+    """The question a page asks before an irreversible step ("确定签订《…》？签订后…"), or "" for a step
+    that needs none; `what` names the record. A template global: data-confirm="{{ confirm_step(...) }}"."""
+    for flow in REGISTRY:
+        if flow.object_type == object_type and action in flow.transitions:
+            t = flow.transitions[action]
+            return f"确定{t.label}{what}？{t.confirm}" if t.confirm else ""
+    raise KeyError(f"no workflow step {object_type}.{action}")
 
 
 def guarded(*problems):

@@ -54,3 +54,63 @@ def test_the_supervision_form_sends_tasks_from_above_to_their_one_place(login_as
     assert response.status_code == 422 and "信访 → 上级交办" in html
     assert "请在期限内答复" in html  # nothing typed is lost
     assert not SupervisedItem.select().where(SupervisedItem.title.contains("人大代表建议")).exists()
+
+
+# -- 确定…？ before irreversible steps ------------------------------------------------------------------
+
+def test_the_irreversible_steps_of_the_issue_declare_what_they_do(app):
+    from portal.workflow import confirm_text
+
+    with app.app_context():
+        from portal import modules
+
+        modules.manifests()
+        for object_type, action, label in [
+                ("agreement", "issue", "下发"), ("agreement", "sign", "签订"), ("agreement", "self_assess", "提交自评"),
+                ("agreement", "assess", "考核评分"), ("agreement", "archive", "审定归档"), ("veto", "confirm", "确认否决"),
+                ("veto", "overturn", "撤销否决"), ("veto", "uphold", "维持否决"), ("supervision", "close", "销号"),
+                ("supervision", "return", "驳回重办")]:
+            text = confirm_text(object_type, action, "《甲》")
+            assert text.startswith(f"确定{label}《甲》？") and len(text) > len(label) + 8, text
+        assert confirm_text("supervision", "progress") == ""  # a progress report is not irreversible
+
+
+def test_step_buttons_carry_the_question(login_as, world, app):
+    from portal.veto.services import propose
+
+    with app.app_context():
+        veto = propose(unit=world.shop, year=2026, trigger="escalated_petition", occurred_on=datetime.date(2026, 3, 1),
+                       description="越级群体访", user=world.user("office"))
+    html = login_as("leader").get(f"/veto/{veto.id}").get_data(as_text=True)
+    assert 'data-confirm="确定确认否决（测试商店2026年度）？确认后该单位本年度考核等次为不合格' in html
+    assert 'data-confirm="确定不予确认' in html
+
+
+# -- notifications ---------------------------------------------------------------------------------------
+
+def test_notifications_newest_first_without_doubled_prefixes_and_settled_when_the_work_is_done(app, world, login_as):
+    from portal import notify
+    from portal.models import Notification
+    from portal.supervision import services as sv
+
+    head = world.user("unit_head")
+    with app.app_context():
+        office = world.user("office")
+        first = sv.supervise("task", unit=world.shop, title="第一件", assigned_by=office,
+                             due_date=clock.today() + datetime.timedelta(days=9))
+        second = sv.supervise("task", unit=world.shop, title="交办事项：第二件", assigned_by=office,
+                              due_date=clock.today() + datetime.timedelta(days=9))
+        titles = [n.title for n in Notification.select().where(Notification.user == head.id)]
+        assert "新的交办事项：第一件" in titles and "新的交办事项：第二件" in titles  # not 交办事项：交办事项：
+        assert notify.unread_count(head) == 2
+        sv.take_step(first, "acknowledge", head)
+        sv.take_step(first, "report", head, "办完了")
+        sv.take_step(first, "close", office)
+        # The message that handed the work down is old news now; the close-out message is new.
+        unread = [n.title for n in Notification.select().where(Notification.user == head.id,
+                                                               Notification.read_at.is_null())]
+        assert sorted(unread) == ["交办事项已销号：第一件", "新的交办事项：第二件"]
+        assert second.state == "assigned"
+    page = login_as(head).get("/notifications").get_data(as_text=True)
+    # Newest first, read or not.
+    assert page.index("交办事项已销号：第一件") < page.index("新的交办事项：第二件") < page.index("新的交办事项：第一件")

@@ -35,16 +35,18 @@ TEMPLATE_FIELDS = ["year", "title", "preamble", "rewards", "party_a", "party_a_s
 
 WORKFLOW = Workflow(Agreement, "agreement", noun="责任书", states=AGREEMENT_STATES, transitions={
     # The office's own initiative: an agreement is created and issued in one transaction.
-    "issue": Transition("下发", ("draft",), "issued", "agreements.issue", todo=OPTIONAL),
+    "issue": Transition("下发", ("draft",), "issued", "agreements.issue", todo=OPTIONAL,
+                        confirm="所选单位将收到责任书并须在期限内签订；下发后模板不能再修改。"),
     # An agreement is created and issued in one transaction, so one that is not "issued" is signed.
     "sign": Transition("签订", ("issued",), "signed", "agreements.sign", scope="own_unit",
-                       state_message="该责任书已经签订，不能重复签订。", todo=SIGN.key),
+                       state_message="该责任书已经签订，不能重复签订。", todo=SIGN.key,
+                       confirm="签订后责任书文本冻结，不能再修改。"),
     "self_assess": Transition("提交自评", ("signed",), "self_assessed", "agreements.sign", scope="own_unit",
-                              todo=SELF_ASSESS.key),
+                              todo=SELF_ASSESS.key, confirm="提交后自评得分不能再修改，交局里考核评分。"),
     "assess": Transition("考核评分", ("self_assessed",), "assessed", "agreements.assess",
-                         todo="agreements.assessment_todos"),
+                         todo="agreements.assessment_todos", confirm="提交后考核得分和等次确定，交局领导审定归档。"),
     "archive": Transition("审定归档", ("assessed",), "archived", "agreements.archive",
-                          todo="agreements.assessment_todos"),
+                          todo="agreements.assessment_todos", confirm="归档后考核结果不再变动。"),
 })
 
 

@@ -35,7 +35,7 @@ def todo_count():
 @bp.get("/notifications")
 @permission("inbox.view")
 def notifications():
-    """The notification centre: the user's messages, unread first."""
+    """The notification centre: the user's messages, newest first (unread ones highlighted)."""
     return _list()
 
 
@@ -65,7 +65,7 @@ def read_all():
 
 def _list(trigger=None):
     rows = list(Notification.visible_to(current_user)
-                .order_by(Notification.read_at.is_null(False), Notification.id.desc())
+                .order_by(Notification.id.desc())
                 .limit(current_app.config["PAGE_SIZE"]))
     return htmx.render("inbox/notifications.html", "inbox/_notifications.html", rows=rows,
                        unread=notify.unread_count(current_user), trigger=trigger)

@@ -43,7 +43,8 @@ ROUNDS = Workflow(InspectionRound, "round", noun="该督查", states=ROUND_STATE
     "start_round": Transition("开始督查", ("planned",), "in_progress", "inspections.manage",
                               todo="inspections.round_todos"),
     "complete_round": Transition("完成督查", ("in_progress",), "completed", "inspections.manage",
-                                 state_message="督查已完成。", todo="inspections.round_todos"),
+                                 state_message="督查已完成。", todo="inspections.round_todos",
+                                 confirm="完成后不能再记录检查结果或提出问题。"),
     # Raised when an item is found wanting while the team records results (their to-do).
     "raise": Transition("提出问题", ("in_progress",), None, "inspections.record", scope="team",
                         role_message="只有本轮督查组成员可以提出问题。",

@@ -41,7 +41,8 @@ def _handling_unit(user, p):
 DESK = "petitions.office_todos"
 WORKFLOW = Workflow(Petition, "petition", noun="该信访事项", states=PETITION_STATES, transitions={
     "accept": Transition("受理", ("registered",), "accepted", "petitions.decide", todo=DESK),
-    "not_accept": Transition("不予受理", ("registered",), "not_accepted", "petitions.decide", todo=DESK),
+    "not_accept": Transition("不予受理", ("registered",), "not_accepted", "petitions.decide", todo=DESK,
+                             confirm="不予受理后须向信访人出具不予受理告知书。"),
     "assign": Transition("交办", ("accepted",), "assigned", "petitions.decide", todo=DESK),
     "start": Transition("签收办理", ("assigned",), "handling", "petitions.handle", scope="handling_unit",
                         todo=HANDLING_ITEM_TYPES[0]),
@@ -49,7 +50,8 @@ WORKFLOW = Workflow(Petition, "petition", noun="该信访事项", states=PETITIO
                         todo=HANDLING_ITEM_TYPES[0]),
     "visit": Transition("回访", ("replied",), "visited", "petitions.reply", scope="handling_unit",
                         todo=VISIT_ITEM_TYPE),
-    "conclude": Transition("办结", ("visited",), "closed", "petitions.decide", todo=DESK),
+    "conclude": Transition("办结", ("visited",), "closed", "petitions.decide", todo=DESK,
+                           confirm="办结后该信访事项结案。"),
     # Registered when the petitioner asks for a review; nobody waits to take this step.
     "request_review": Transition("登记复查申请", ("replied", "visited", "closed"), "review", "petitions.decide",
                                  todo=OPTIONAL),

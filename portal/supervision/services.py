@@ -11,7 +11,7 @@ from ..db import database
 from ..models import ExtensionRequest, Notice, SupervisedItem, SupervisionEvent, Unit, User
 from ..models.supervision import OPEN_STATES, STATES
 from ..nav import path_for
-from ..notify import notify
+from ..notify import notify, settle, titled
 from ..workflow import (AUTOMATIC, UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem,
                         versioned_update)
 from . import registry
@@ -65,7 +65,7 @@ def supervise(source_type, *, unit, title, due_date, start_date=None, source_id=
         audit.record("assign", "supervision", item.id, summary=f"交办“{title}”给{unit.name}，期限 {due_date}",
                      unit=unit, actor=assigned_by,
                      after={"title": title, "unit": unit.id, "due_date": due_date.isoformat(), "state": "assigned"})
-        notify(unit_users(item), f"新的{source.label}：{title}", f"办理期限 {due_date}，请及时签收。",
+        notify(unit_users(item), f"新的{titled(source.label, title)}", f"办理期限 {due_date}，请及时签收。",
                item_url(item), kind="assign")
     return item
 
@@ -120,10 +120,12 @@ WORKFLOW = Workflow(SupervisedItem, "supervision", noun="事项", states=STATES,
     "progress": Transition("报告进展", UNIT_STATES, "in_progress", "supervision.act", scope="item_unit",
                            todo=OWN_ITEMS),
     "report": Transition("提交办结报告", UNIT_STATES, "reported", "supervision.act", scope="item_unit",
-                         todo=OWN_ITEMS),
+                         todo=OWN_ITEMS, confirm="提交后等待销号，不能再报告进展。"),
     "close": Transition("销号", ("reported",), "closed", "supervision.act", scope="item_closer",
-                        state_message="尚未提交办结报告，不能销号。", todo=REPORTS),
-    "return": Transition("驳回重办", ("reported",), "returned", "supervision.act", scope="item_closer", todo=REPORTS),
+                        state_message="尚未提交办结报告，不能销号。", todo=REPORTS,
+                        confirm="销号后该事项办结，不能再办理。"),
+    "return": Transition("驳回重办", ("reported",), "returned", "supervision.act", scope="item_closer", todo=REPORTS,
+                         confirm="驳回后承办单位须重新办理并再次提交办结报告。"),
     "resolve": Transition("办结", OPEN_STATES, "closed", "supervision.act", scope="by_module", todo=AUTOMATIC),
 })
 # Steps that need a written note, and what to ask for.
@@ -167,8 +169,10 @@ def take_step(item, action, user, note="", version=UNCHECKED):
             assigners = [item.assigned_by] if item.assigned_by else []
             notify(assigners, f"{item.unit.name}提交了办结报告：{item.title}", note, item_url(item), kind="report")
         elif action in ("close", "return"):
-            notify(unit_users(item), f"{source.label}已{WORKFLOW.label(action)}：{item.title}", note, item_url(item),
-                   kind=action)
+            if action == "close":
+                settle(item_url(item))  # the messages about the work are old news once it is closed out
+            notify(unit_users(item), f"{source.label}已{WORKFLOW.label(action)}：{item.title.removeprefix(source.label + '：')}",
+                   note, item_url(item), kind=action)
     item.__data__.update(moved.__data__)
     return item
 
@@ -189,6 +193,7 @@ def resolve(source_type, source_id, user, note=""):
                                closed_at=clock.now())
         _event(moved, user, "resolve", note, item.state, "closed")
         _lapse_extensions(moved)
+        settle(item_url(moved))
         closed.append(moved)
     return closed
 
@@ -496,6 +501,7 @@ def daily_digest():
         body = "\n".join(f"[{t.urgency.label} {t.urgency.countdown}] {t.title}（{t.unit_name}）：{t.action}"
                          if t.urgency else f"{t.title}（{t.unit_name}）：{t.action}" for t in todos)
         with database.atomic():
+            settle(path_for("inbox.todo"), user)  # yesterday's reminder is replaced by today's
             reminded.extend(notify([user], title, body, path_for("inbox.todo"), kind="digest"))
     mail_notifications([n.id for n in reminded])
     return len(reminded)

@@ -15,7 +15,7 @@ from ..models import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountab
                       SupervisedItem, Unit, User, VetoEvent)
 from ..models.veto import EFFECTIVE_STATES
 from ..nav import path_for
-from ..notify import notify
+from ..notify import notify, settle
 from ..supervision import registry
 from ..supervision import services as supervision
 from ..supervision import urgency
@@ -29,23 +29,25 @@ audit.register_actions({"propose": "提出否决", "confirm": "确认否决", "r
                         "uphold": "维持否决", "overturn": "撤销否决", "withdraw": "撤回"})
 
 
-def _decision(label, sources, target):
+def _decision(label, sources, target, confirm):
     """A leader's decision on a proposal or an appeal."""
-    return Transition(label, sources, target, "veto.decide", todo="veto.leader_todos",
+    return Transition(label, sources, target, "veto.decide", todo="veto.leader_todos", confirm=confirm,
                       role_message=f"您的角色不能{label}。只有局领导可以确认、否定、维持或撤销一票否决。")
 
 
 # A veto is never deleted: it is withdrawn with a reason.
 WORKFLOW = Workflow(VetoEvent, "veto", noun="该一票否决", states=VETO_STATES,
                     scope_messages={"own_unit": "只能对本单位的{noun}{label}。"}, transitions={
-    "confirm": _decision("确认否决", ("proposed",), "confirmed"),
-    "reject": _decision("不予确认", ("proposed",), "rejected"),
+    "confirm": _decision("确认否决", ("proposed",), "confirmed",
+                         "确认后该单位本年度考核等次为不合格、取消评优资格；单位可在申诉期内申诉一次。"),
+    "reject": _decision("不予确认", ("proposed",), "rejected", "不予确认后该提议结束，不影响考核等次。"),
     # Not an obligation, but a right with a deadline: the open window is on the unit head's 待办.
     "appeal": Transition("申诉", ("confirmed",), "appealed", "veto.appeal", scope="own_unit",
-                         todo="veto.appeal_todos"),
-    "uphold": _decision("维持否决", ("appealed",), "upheld"),
-    "overturn": _decision("撤销否决", ("appealed",), "overturned"),
-    "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw", todo=OPTIONAL),
+                         todo="veto.appeal_todos", confirm="每项一票否决只能申诉一次，由局领导审理。"),
+    "uphold": _decision("维持否决", ("appealed",), "upheld", "维持后否决生效，单位不能再申诉。"),
+    "overturn": _decision("撤销否决", ("appealed",), "overturned", "撤销后该单位本年度考核等次恢复按得分评定。"),
+    "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw", todo=OPTIONAL,
+                         confirm="撤回后该否决不再生效（记录保留）。"),
 })
 # Who took a step, when and why: the fields each step fills.
 STAMPS = {"confirm": ("decided_by", "decided_at", "decision_reason"),
@@ -132,6 +134,7 @@ def act(veto, action, user, reason, version=UNCHECKED):
 
 def _notify_step(veto, action, reason):
     url = veto_url(veto)
+    settle(url)  # each step answers the messages that asked for it
     heads = users_with("veto.appeal", unit=veto.unit_id)
     if action == "confirm":
         notify(heads, f"{veto.year}年度一票否决已确认",

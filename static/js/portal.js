@@ -81,4 +81,22 @@
   }
   document.addEventListener("DOMContentLoaded", labelCells);
   document.addEventListener("htmx:load", labelCells);
+
+  // "确定…？" before a step that cannot be undone: data-confirm on a submit button, on a form, or on an
+  // htmx button outside a form (templates fill it from the workflow: confirm_step(...)). Asked in the
+  // capture phase, so a refusal stops both a plain submit and htmx's own listener.
+  function confirmed(element) {
+    var text = element && element.getAttribute("data-confirm");
+    return !text || window.confirm(text);
+  }
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var asking = submitter && submitter.hasAttribute("data-confirm") ? submitter : event.target;
+    if (!confirmed(asking)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var asking = event.target.closest && event.target.closest("[data-confirm]");
+    if (!asking || asking.tagName === "FORM" || (asking.type === "submit" && asking.form)) { return; }
+    if (!confirmed(asking)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
 })();

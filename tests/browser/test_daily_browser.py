@@ -101,3 +101,52 @@ def test_the_menu_is_one_row_on_a_tablet_and_the_desktop(demo, live_server, brow
             assert overflow(page) <= 0, f"{width}px {url}"
         shot(page, f"daily-tablet-{width}")
         context.close()
+
+
+def test_irreversible_steps_ask_first_and_naming_what_happens(demo, live_server, browser):
+    from portal.models import Agreement, SupervisedItem, Unit
+
+    with demo.app_context():
+        agreement = Agreement.get(Agreement.unit == Unit.get(Unit.code == "DWMY").id, Agreement.state == "issued")
+        reported = SupervisedItem.get(SupervisedItem.source_type == "task", SupervisedItem.state == "reported")
+    asked = []
+
+    def answer(accept):
+        def handler(dialog):
+            asked.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handler
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, "head_waimao")
+    page.goto(f"{live_server}/agreements/{agreement.id}")
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="签订责任书").click()
+    page.wait_for_timeout(500)
+    assert asked and asked[-1].startswith("确定签订《") and "不能再修改" in asked[-1]
+    with demo.app_context():
+        assert Agreement.get_by_id(agreement.id).state == "issued"  # refused: nothing happened
+    page.once("dialog", answer(True))
+    page.get_by_role("button", name="签订责任书").click()
+    expect(page.locator("#agreement-live")).to_contain_text("已签订")
+    with demo.app_context():
+        assert Agreement.get_by_id(agreement.id).state == "signed"
+    context.close()
+
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, "office")
+    page.goto(f"{live_server}/supervision/{reported.id}")
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="销号").click()
+    page.wait_for_timeout(500)
+    assert asked[-1] == f"确定销号“{reported.title}”？销号后该事项办结，不能再办理。"
+    with demo.app_context():
+        assert SupervisedItem.get_by_id(reported.id).state == "reported"
+    # 驳回 asks too.
+    page.once("dialog", answer(False))
+    page.get_by_role("button", name="驳回重办").click()
+    page.wait_for_timeout(300)
+    assert asked[-1].startswith("确定驳回重办") and len(asked) == 4
+    context.close()

@@ -6,7 +6,7 @@ import os
 from playwright.sync_api import expect
 from test_units_browser import shot, sign_in
 
-from portal.petitions import privacy
+from portal import privacy
 from portal.units.services import create_unit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
