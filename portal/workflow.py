@@ -50,7 +50,20 @@ AUTOMATIC = "automatic"
 
 class RuleError(ValueError):
     """A rule was broken; the (Chinese) message is shown to the user. The one error type every module
-    raises for a refused action; htmx.outcome answers it the same way everywhere."""
+    raises for a refused action; htmx.outcome answers it the same way everywhere. A form's several
+    problems travel together in `fields` ({field name: message}, in the form's order), so a page can
+    show each beside its field at once (raise_all below)."""
+
+    def __init__(self, message="", fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})
+
+
+def raise_all(problems):
+    """Raise one RuleError naming every problem of a form ({field: message or None}), if there is any."""
+    found = {name: message for name, message in problems.items() if message}
+    if found:
+        raise RuleError("；".join(found.values()), fields=found)
 
 
 STALE = "页面已过期：该记录已被他人修改，请刷新页面查看最新内容后再操作。"

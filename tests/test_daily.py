@@ -114,3 +114,52 @@ def test_notifications_newest_first_without_doubled_prefixes_and_settled_when_th
     page = login_as(head).get("/notifications").get_data(as_text=True)
     # Newest first, read or not.
     assert page.index("交办事项已销号：第一件") < page.index("新的交办事项：第二件") < page.index("新的交办事项：第一件")
+
+
+# -- forms keep what was typed and say everything at once -------------------------------------------------
+
+def test_a_finding_with_fields_missing_keeps_what_was_typed_and_marks_each_problem(app, login_as, world):
+    from portal.inspections import services as isv
+    from portal.models import Finding
+
+    inspector = world.user("inspector")
+    with app.app_context():
+        checklist = isv.save_checklist(None, "清单", "一把手负责制 | 领导小组成立 | 查阅文件 | 10", world.user("office"))
+        round_ = isv.create_round(title="第四季度督查", start_date=clock.today(), end_date=clock.today(),
+                                  template=checklist, inspectors=[inspector], units=[world.shop], user=world.user("office"))
+        isv.advance(round_, world.user("office"))
+        item = checklist.items.get()
+    client = login_as(inspector)
+    sheet = f"/inspections/rounds/{round_.id}/units/{world.shop.id}"
+    response = client.post(f"{sheet}/findings", {"check": str(item.id), "severity": "serious", "deadline": "",
+                                                 "responsible_person": "丙主任", "description": "",
+                                                 "requirement": "一周内补齐值班记录"}, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="raise-finding" open' in html  # the form stays open
+    assert 'value="丙主任"' in html and "一周内补齐值班记录</textarea>" in html
+    assert f'<option value="{item.id}" selected' in html and '<option value="serious" selected' in html
+    assert html.count('class="error"') == 1 and "请填写发现的问题。" in html
+    response = client.post(f"{sheet}/findings", {"severity": "minor", "description": "", "requirement": "",
+                                                 "deadline": "2001-01-01"}, htmx=True)
+    html = response.get_data(as_text=True)
+    assert "请填写发现的问题。" in html and "请填写整改要求。" in html  # both at once
+    assert Finding.select().count() == 0
+
+    # An item marked 不符合 offers to raise a finding on it; the link opens the form on that item.
+    row = client.post(f"{sheet}/checks/{item.id}", {"verdict": "no", "score": "0", "version": "0"}, htmx=True)
+    assert f"raise={item.id}#raise-finding" in row.get_data(as_text=True)
+    page = client.get(f"{sheet}?raise={item.id}").get_data(as_text=True)
+    assert 'id="raise-finding" open' in page and f'<option value="{item.id}" selected' in page
+
+
+def test_a_new_legal_session_says_every_problem_at_once_beside_its_field(login_as, world, app):
+    clerk = login_as("unit_clerk")
+    response = clerk.post("/legal/sessions/new", {"unit": world.shop.id, "held_on": "2026-13-40", "form": "lecture",
+                                                  "title": "", "speaker": "乙老师", "notes": "带好笔记本"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("请填写正确的活动日期。", "请填写活动名称。", "请至少选择一部学习的法律。"):
+        assert message in html
+    assert html.count("has-error") == 3
+    assert 'value="乙老师"' in html and "带好笔记本</textarea>" in html and 'value="2026-13-40"' in html

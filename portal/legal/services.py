@@ -13,7 +13,7 @@ from ..db import database
 from ..forms import decimal_value, int_arg, int_list
 from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, PlanLaw, SessionLaw,
                       StaffMember, Unit)
-from ..workflow import RuleError, guarded
+from ..workflow import RuleError, guarded, raise_all
 
 audit.register_object_type("staff", "职工花名册")
 audit.register_object_type("legal_session", "普法活动")
@@ -131,16 +131,17 @@ def roster(unit):
 
 # -- sessions -----------------------------------------------------------------------------------------
 
+def session_problems(*, held_on, form, title, laws):
+    """{field: message or None} of a session's own fields, all at once (the form shows each beside it)."""
+    return {"held_on": None if held_on is not None and held_on <= clock.today() else "请填写活动日期（不能晚于今天）。",
+            "form": None if form in FORMS else "请选择活动形式。",
+            "title": None if (title or "").strip() else "请填写活动名称。",
+            "law": None if laws else "请至少选择一部学习的法律。"}
+
+
 def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendees, user):
     """A session with its laws and attendees; a unit's session admits only its own subtree's staff."""
-    if form not in FORMS:
-        raise RuleError("请选择活动形式。")
-    if not (title or "").strip():
-        raise RuleError("请填写活动名称。")
-    if held_on is None or held_on > clock.today():
-        raise RuleError("请填写活动日期（不能晚于今天）。")
-    if not laws:
-        raise RuleError("请至少选择一部学习的法律。")
+    raise_all(session_problems(held_on=held_on, form=form, title=title, laws=laws))
     bureau_wide = unit.level == 1
     if bureau_wide and not can("legal.bureau_sessions", user):
         raise RuleError("只有股室工作人员可以登记全系统的普法活动。")
@@ -148,9 +149,10 @@ def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendee
         raise RuleError(f"只能登记本单位（含下属单位）的普法活动，不能登记{unit.name}的。")
     for n, staff in enumerate(attendees, start=1):
         if not staff.active:
-            raise RuleError(f"第 {n} 位参加人员“{staff.name}”已不在职。")
+            raise RuleError(f"第 {n} 位参加人员“{staff.name}”已不在职。", fields={"attendee": f"“{staff.name}”已不在职。"})
         if not bureau_wide and not staff.unit.path.startswith(unit.path):
-            raise RuleError(f"第 {n} 位参加人员“{staff.name}”（{staff.unit.name}）不属于{unit.name}，不能计入本单位的活动。")
+            message = f"第 {n} 位参加人员“{staff.name}”（{staff.unit.name}）不属于{unit.name}，不能计入本单位的活动。"
+            raise RuleError(message, fields={"attendee": message})
     with database.atomic():
         session = LegalSession.create(unit=unit, held_on=held_on, form=form, title=title.strip(),
                                       speaker=(speaker or "").strip(), notes=(notes or "").strip(), created_by=user)

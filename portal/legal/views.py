@@ -190,26 +190,36 @@ def session_new():
     if can("legal.bureau_sessions"):
         units = list(Unit.select().where(Unit.level == 1)) + units
     laws = list(Law.select().where(Law.active == True).order_by(Law.sort_order, Law.id))  # noqa: E712
-    form, error = request.form, None
+    form, error, errors = request.form, None, {}
     if request.method == "POST":
+        unit = Unit.get_or_none(Unit.id == int_arg(form, "unit")) if int_arg(form, "unit") else None
         try:
-            unit = get_or_404(Unit, form.get("unit", type=int)) if form.get("unit") else None
-            if unit is None or unit.id not in {u.id for u in units}:
-                raise RuleError("请选择组织单位。")
-            attendees = [get_or_404(StaffMember, i) for i in int_list(form.getlist("attendee"))]
             held_on = datetime.date.fromisoformat(form["held_on"]) if form.get("held_on") else None
-            session = services.record_session(
-                unit=unit, held_on=held_on, form=form.get("form"), title=form.get("title"), speaker=form.get("speaker"),
-                notes=form.get("notes"), laws=[law for law in laws if str(law.id) in form.getlist("law")],
-                attendees=attendees, user=current_user._get_current_object())
-        except ValueError as exc:
-            error = str(exc) if isinstance(exc, RuleError) else "请填写正确的活动日期。"
-        else:
-            flash("已登记普法活动。", "success")
-            return htmx.redirect_to(url_for("legal.session", session_id=session.id))
+        except ValueError:
+            held_on, errors["held_on"] = None, "请填写正确的活动日期。"
+        chosen_laws = [law for law in laws if str(law.id) in form.getlist("law")]
+        # Every problem of the form at once, each beside its field; nothing typed is lost.
+        errors = {"unit": None if unit is not None and unit.id in {u.id for u in units} else "请选择组织单位。",
+                  **services.session_problems(held_on=held_on, form=form.get("form"), title=form.get("title"),
+                                              laws=chosen_laws), **errors}
+        errors = {k: v for k, v in errors.items() if v}
+        if not errors:
+            try:
+                attendees = [get_or_404(StaffMember, i) for i in int_list(form.getlist("attendee"))]
+                session = services.record_session(
+                    unit=unit, held_on=held_on, form=form.get("form"), title=form.get("title"),
+                    speaker=form.get("speaker"), notes=form.get("notes"), laws=chosen_laws, attendees=attendees,
+                    user=current_user._get_current_object())
+            except RuleError as exc:
+                errors = exc.fields or {}
+                error = None if exc.fields else str(exc)
+            else:
+                flash("已登记普法活动。", "success")
+                return htmx.redirect_to(url_for("legal.session", session_id=session.id))
     picked = [StaffMember.get_or_none(StaffMember.id == i) for i in int_list(form.getlist("attendee"))] if form else []
     return htmx.render("legal/session_new.html", units=units, laws=laws, forms=FORMS, form=form, error=error,
-                       picked=[p for p in picked if p], today=clock.today(), status=422 if error else 200)
+                       errors=errors, picked=[p for p in picked if p], today=clock.today(),
+                       status=422 if error or errors else 200)
 
 
 @bp.get("/sessions/<int:session_id>")

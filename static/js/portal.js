@@ -99,4 +99,18 @@
     if (!asking || asking.tagName === "FORM" || (asking.type === "submit" && asking.form)) { return; }
     if (!confirmed(asking)) { event.preventDefault(); event.stopImmediatePropagation(); }
   }, true);
+
+  // A form answered with problems: focus the first field marked wrong (every problem is shown beside its
+  // field), on a full page and after an htmx swap alike.
+  function focusFirstError() {
+    var field = document.querySelector(".has-error input:not([type=hidden]), .has-error select, .has-error textarea");
+    if (field) {
+      field.focus({ preventScroll: true });
+      field.scrollIntoView({ block: "center" });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", focusFirstError);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 422) { focusFirstError(); }
+  });
 })();

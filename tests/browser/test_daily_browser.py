@@ -150,3 +150,32 @@ def test_irreversible_steps_ask_first_and_naming_what_happens(demo, live_server,
     page.wait_for_timeout(300)
     assert asked[-1].startswith("确定驳回重办") and len(asked) == 4
     context.close()
+
+
+def test_a_finding_form_with_a_field_missing_stays_open_keeps_the_text_and_focuses_the_problem(demo, live_server,
+                                                                                                browser):
+    sheet = field_sheet(demo)
+    for width in (1366, 390):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 844})
+        page = context.new_page()
+        sign_in(page, live_server, "inspector")
+        page.goto(live_server + sheet)
+        # Mark the first item 不符合: the row offers to raise a finding on it.
+        first = page.locator("tr.check-row").first
+        first.locator(".verdicts label", has_text="不符合").click()
+        offer = first.get_by_role("link", name="就此项提出问题")
+        expect(offer).to_be_visible()
+        offer.click()
+        form = page.locator("#raise-finding")
+        expect(form).to_have_attribute("open", "")
+        form.get_by_label("责任人", exact=True).fill("丙主任")
+        form.get_by_label("整改要求", exact=True).fill("一周内补齐值班记录")
+        form.get_by_role("button", name="提出问题并交办整改").click()
+        expect(form.locator(".error")).to_have_text("请填写发现的问题。")
+        expect(form).to_have_attribute("open", "")
+        expect(form.get_by_label("整改要求", exact=True)).to_have_value("一周内补齐值班记录")
+        expect(form.get_by_label("责任人", exact=True)).to_have_value("丙主任")
+        assert page.evaluate("document.activeElement.name") == "description"
+        shot(page, f"daily-finding-error-{width}")
+        assert overflow(page) <= 0
+        context.close()
