@@ -163,3 +163,76 @@ def test_a_new_legal_session_says_every_problem_at_once_beside_its_field(login_a
         assert message in html
     assert html.count("has-error") == 3
     assert 'value="乙老师"' in html and "带好笔记本</textarea>" in html and 'value="2026-13-40"' in html
+
+
+# -- bulk work and smaller things --------------------------------------------------------------------------
+
+def demo_client(app, username):
+    """A client signed in as a demo account."""
+    from conftest import PortalClient, login
+    from portal.demo import DEMO_PASSWORD
+
+    client = app.test_client()
+    assert login(client, username, DEMO_PASSWORD).status_code == 302
+    return PortalClient(client, None)
+
+
+def test_the_petition_ledger_finds_a_case_by_number_or_petitioner_name(demo):
+    from portal.models import Petition, Petitioner
+
+    with demo.app_context():
+        office = User.get(User.username == "office")
+        person = Petitioner.select().join(Petition).where(Petition.is_group == False).first()  # noqa: E712
+        case = person.petition
+        others = [p.number for p in Petition.select().where(Petition.id != case.id, Petition.id.not_in(
+            Petitioner.select(Petitioner.petition).where(Petitioner.name.contains(person.name))))]
+    client = demo_client(demo, office.username)
+    by_name = client.get(f"/petitions/?q={person.name}", htmx=True).get_data(as_text=True)
+    assert case.number in by_name and not [n for n in others if f">{n}<" in by_name]
+    by_number = client.get(f"/petitions/?q={case.number}", htmx=True).get_data(as_text=True)
+    assert f">{case.number}<" in by_number and "共 1 件" in by_number
+    page = client.get(f"/petitions/?q={person.name}").get_data(as_text=True)
+    assert f'name="q" value="{person.name}"' in page
+
+
+def test_scores_round_half_up_refuse_extra_decimals_and_name_the_items_range(app, world):
+    from decimal import Decimal
+
+    from portal.inspections.services import _result_value
+    from portal.models import ChecklistItem
+
+    item = ChecklistItem(seq=3, points=Decimal("2.5"))
+    assert _result_value(item, "partly", "") == (Decimal("1.3"), None)  # half up, not to even
+    assert _result_value(item, "", "2.50") == (Decimal("2.5"), None)  # a trailing zero is no extra decimal
+    value, problem = _result_value(item, "", "1.25")
+    assert value is None and "最多保留一位小数" in problem
+    value, problem = _result_value(item, "", "-1")
+    assert value is None and "0 到 2.5 分" in problem
+
+    from portal.agreements.services import _parse_scores
+    from portal.workflow import RuleError
+
+    class Item:
+        id, seq, category, kind, points = 1, 2, "矛盾纠纷排查", "score", Decimal("10")
+
+    class Agreement:
+        items = [Item()]
+
+    assert _parse_scores(Agreement(), {1: {"score": "6.0"}})[1][0] == Decimal("6.0")
+    with pytest.raises(RuleError, match="最多保留一位小数"):
+        _parse_scores(Agreement(), {1: {"score": "6.04"}})
+    with pytest.raises(RuleError, match="第 2 条“矛盾纠纷排查”得分应在 0 到 10 分之间"):
+        _parse_scores(Agreement(), {1: {"score": "-1"}})
+
+
+def test_a_draft_bureau_score_shows_no_grade_until_submitted(app):
+    from decimal import Decimal
+
+    from portal.agreements import grading
+    from portal.models import Agreement
+
+    with app.app_context():
+        draft = Agreement(state="self_assessed", total=Decimal("95"), excellent_min=90, good_min=80, pass_min=60)
+        assert grading.grade(draft, items=[], overrides=[]).grade is None
+        draft.state = "assessed"
+        assert grading.grade(draft, items=[], overrides=[]).grade == "优秀"

@@ -56,17 +56,20 @@ def _named(agreement):
 
 # -- templates -------------------------------------------------------------------------------------
 
-def _decimal(value, label):
-    """A score or points value in 0..1000 to one decimal place; anything else is refused in Chinese
-    (NaN and Infinity are Decimals too, and a NaN cannot even be compared)."""
+def _decimal(value, label, upper=Decimal("1000"), range_text=None):
+    """A score or points value in 0..upper with at most one decimal place; anything else is refused in
+    Chinese, never silently rounded (NaN and Infinity are Decimals too, and a NaN cannot be compared).
+    `range_text` says the allowed range when it is not simply 0 to upper."""
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise RuleError(f"{label}必须是数字。") from None
     if not number.is_finite():
         raise RuleError(f"{label}必须是数字。")
-    if number < 0 or number > 1000:
-        raise RuleError(f"{label}应在 0 到 1000 之间。")
+    if number < 0 or number > upper:
+        raise RuleError(range_text or f"{label}应在 0 到 {upper.normalize():f} 之间。")
+    if number != number.quantize(Decimal("0.1")):
+        raise RuleError(f"{label}最多保留一位小数（填写的是 {value}）。")
     return number.quantize(Decimal("0.1"))
 
 
@@ -244,9 +247,8 @@ def _parse_scores(agreement, scores):
         if raw == "":
             parsed[item.id] = (None, note, False)
             continue
-        value = _decimal(raw, f"第 {item.seq} 条得分")
-        if value > item.points:
-            raise RuleError(f"第 {item.seq} 条“{item.category}”得分应在 0 到 {item.points.normalize():f} 分之间。")
+        value = _decimal(raw, f"第 {item.seq} 条“{item.category}”得分", item.points,
+                         f"第 {item.seq} 条“{item.category}”得分应在 0 到 {item.points.normalize():f} 分之间。")
         parsed[item.id] = (value, note, False)
     return parsed
 

@@ -1,7 +1,7 @@
 """Rules of inspections: versioned checklists, rounds and their teams on the one workflow, results
 saved item by item with a version check, and findings whose rectification runs on the supervision core."""
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from peewee import Case, fn
@@ -196,11 +196,15 @@ def _result_value(item, verdict, score):
         value = decimal_value(score)
         if value is None:
             return None, f"第 {item.seq} 项得分必须是数字。"
-        if not Decimal("0") <= value <= item.points:
+        if not Decimal("0") <= Decimal(score.strip()) <= item.points:
             return None, f"第 {item.seq} 项得分应在 0 到 {item.points.normalize():f} 分之间。"
+        if Decimal(score.strip()) != value:
+            return None, f"第 {item.seq} 项得分最多保留一位小数（填写的是 {score.strip()}）。"
         return value, None
     if verdict:
-        return {"yes": item.points, "partly": (item.points / 2).quantize(Decimal("0.1")), "no": Decimal("0")}[verdict], None
+        # 基本符合 is half the points, rounded half up as people count (2.5 points: 1.3, not 1.2).
+        half = (item.points / 2).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return {"yes": item.points, "partly": half, "no": Decimal("0")}[verdict], None
     return None, None
 
 
