@@ -236,3 +236,30 @@ def test_a_draft_bureau_score_shows_no_grade_until_submitted(app):
         assert grading.grade(draft, items=[], overrides=[]).grade is None
         draft.state = "assessed"
         assert grading.grade(draft, items=[], overrides=[]).grade == "优秀"
+
+
+def test_a_used_up_extension_is_not_offered_again_and_a_signing_notice_says_sign(app, world):
+    from portal.models import Notification
+    from portal.supervision import services as sv
+
+    head, office, leader = world.user("unit_head"), world.user("office"), world.user("leader")
+    with app.app_context():
+        item = sv.supervise("task", unit=world.shop, title="整改", assigned_by=office,
+                            due_date=clock.today() + datetime.timedelta(days=5))
+        assert sv.extension_panel(head, item)["may_request"]
+        ext = sv.request_extension(item, head, item.due_date + datetime.timedelta(days=3), "材料未齐")
+        assert not sv.extension_panel(head, item)["may_request"]  # one is waiting
+        sv.decide_extension(ext, leader, True)
+        item = SupervisedItem.get_by_id(item.id)
+        assert sv.extension_panel(head, item)["may_request"]  # the type allows two
+        ext = sv.request_extension(item, head, item.due_date + datetime.timedelta(days=3), "仍需时间")
+        sv.decide_extension(ext, leader, True)
+        item = SupervisedItem.get_by_id(item.id)
+        assert not sv.extension_panel(head, item)["may_request"]  # both used
+
+        from portal.agreements.services import SIGN
+
+        sv.supervise(SIGN.key, unit=world.shop, title="签订2026年度综治维稳目标管理责任书", assigned_by=office,
+                     due_date=clock.today() + datetime.timedelta(days=15), source_id=1)
+        body = Notification.select().where(Notification.user == head.id).order_by(Notification.id.desc()).get().body
+        assert "签订目标责任书" in body and "签收" not in body

@@ -65,7 +65,10 @@ def supervise(source_type, *, unit, title, due_date, start_date=None, source_id=
         audit.record("assign", "supervision", item.id, summary=f"交办“{title}”给{unit.name}，期限 {due_date}",
                      unit=unit, actor=assigned_by,
                      after={"title": title, "unit": unit.id, "due_date": due_date.isoformat(), "state": "assigned"})
-        notify(unit_users(item), f"新的{titled(source.label, title)}", f"办理期限 {due_date}，请及时签收。",
+        # An item done in its module is not acknowledged (签收): the notice names the module's own step
+        # (e.g. 签订目标责任书).
+        ask = f"请在期限内{source.todo_label}。" if source.module_driven else "请及时签收。"
+        notify(unit_users(item), f"新的{titled(source.label, title)}", f"办理期限 {due_date}，{ask}",
                item_url(item), kind="assign")
     return item
 
@@ -294,9 +297,15 @@ def extension_panel(user, item):
             .switch(ExtensionRequest)
             .join(decider, JOIN.LEFT_OUTER, on=(ExtensionRequest.decided_by == decider.id), attr="decided_by")
             .where(ExtensionRequest.item == item.id).order_by(ExtensionRequest.id.desc()))
-    return {"item": item, "source": source, "rows": list(rows), "limits": (max_count, max_days), "next": item_url(item),
-            "latest": item.original_due_date + datetime.timedelta(days=max_days),
-            "may_request": max_count > 0 and extension_problem(user, item) is None,
+    rows = list(rows)
+    latest = item.original_due_date + datetime.timedelta(days=max_days)
+    # Not offered when it could only be refused: the extensions are used up, one is waiting, the
+    # deadline has passed or cannot move any later.
+    spent = (sum(1 for r in rows if r.state == "approved") >= max_count
+             or any(r.state == "pending" for r in rows) or clock.today() > item.due_date or latest <= item.due_date)
+    return {"item": item, "source": source, "rows": rows, "limits": (max_count, max_days), "next": item_url(item),
+            "latest": latest,
+            "may_request": max_count > 0 and not spent and extension_problem(user, item) is None,
             "may_decide": can(source.extension_permission, user)}
 
 
