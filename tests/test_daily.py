@@ -263,3 +263,28 @@ def test_a_used_up_extension_is_not_offered_again_and_a_signing_notice_says_sign
                      due_date=clock.today() + datetime.timedelta(days=15), source_id=1)
         body = Notification.select().where(Notification.user == head.id).order_by(Notification.id.desc()).get().body
         assert "签订目标责任书" in body and "签收" not in body
+
+
+def test_a_whole_roster_is_added_to_a_session_in_one_step_then_unticked(app, world, login_as):
+    from portal.models import Attendance, Law, LegalSession, StaffMember
+
+    with app.app_context():
+        here = [StaffMember.create(unit=world.shop, name=f"职工{n}", employee_no=f"A{n:03d}") for n in range(12)]
+        StaffMember.create(unit=world.shop, name="已离职", employee_no="X001", active=False)
+        StaffMember.create(unit=world.other_shop, name="界外职工", employee_no="B001")
+        law = Law.select().first()
+    clerk = login_as("unit_clerk")
+    chips = clerk.get(f"/legal/staff/roster?unit={world.shop.id}", htmx=True).get_data(as_text=True)
+    assert chips.count('name="attendee"') == 12 and "已离职" not in chips and "界外职工" not in chips
+    assert "全体在职 12 人" in chips
+    # Someone else's unit gives nobody.
+    other = clerk.get(f"/legal/staff/roster?unit={world.other_shop.id}", htmx=True).get_data(as_text=True)
+    assert 'name="attendee"' not in other
+    # Untick two, register: ten attend.
+    came = [str(m.id) for m in here[2:]]
+    response = clerk.post("/legal/sessions/new", {"unit": world.shop.id, "held_on": clock.today().isoformat(),
+                                                  "form": "lecture", "title": "宪法学习", "law": str(law.id),
+                                                  "attendee": came})
+    assert response.status_code in (302, 204), response.get_data(as_text=True)[:500]
+    with app.app_context():
+        assert Attendance.select().where(Attendance.session == LegalSession.get().id).count() == 10

@@ -165,6 +165,20 @@ def staff_search():
     return htmx.fragment("legal/_search_results.html", people=people, term=term)
 
 
+@bp.get("/staff/roster")
+@permission("legal.record")
+def staff_roster():
+    """The whole active roster of the session's unit (its subtree) as picked attendees in one step
+    (全体在职): the clerk then unticks who did not come. Only people the user may see."""
+    unit = Unit.get_or_none(Unit.id == int_arg(request.args, "unit")) if int_arg(request.args, "unit") else None
+    people = []
+    if unit is not None:
+        people = list(StaffMember.visible_to(current_user, StaffMember, Unit).join(Unit)
+                      .where(StaffMember.active == True, Unit.path.startswith(unit.path))  # noqa: E712
+                      .order_by(Unit.path, StaffMember.employee_no, StaffMember.id))
+    return htmx.fragment("legal/_roster_chips.html", people=people, unit=unit)
+
+
 @bp.get("/staff/<int:staff_id>/chip")
 @permission("legal.record")
 def staff_chip(staff_id):
