@@ -288,3 +288,28 @@ def test_a_whole_roster_is_added_to_a_session_in_one_step_then_unticked(app, wor
     assert response.status_code in (302, 204), response.get_data(as_text=True)[:500]
     with app.app_context():
         assert Attendance.select().where(Attendance.session == LegalSession.get().id).count() == 10
+
+
+def test_the_roster_templates_sample_row_is_marked_and_never_imported(app, world, login_as):
+    import io
+
+    from openpyxl import load_workbook
+
+    from portal.models import StaffMember
+
+    head = login_as("unit_head")
+    data = head.get("/legal/staff/template.xlsx").data
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.active.cell(2, 1).value.startswith("（示例）")
+    wb.active.append(["李四", "会计", "0002", "是"])
+    out = io.BytesIO()
+    wb.save(out)
+    response = head.post(f"/legal/staff/{world.shop.id}/import", {"file": (io.BytesIO(out.getvalue()), "花名册.xlsx")},
+                         content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert "示例行，未导入" in html
+    token = html.split("/import/")[1].split('"')[0] if "/import/" in html else None
+    assert token
+    head.post(f"/legal/staff/{world.shop.id}/import/{token}")
+    with app.app_context():
+        assert [s.name for s in StaffMember.select()] == ["李四"]

@@ -71,6 +71,10 @@ def save_plan(year, *, target_rate, planned_sessions, notes, law_ids, user):
 
 # -- rosters --------------------------------------------------------------------------------------------
 
+# The template's sample row starts with this mark; a row that does is never imported.
+SAMPLE_MARK = "（示例）"
+
+
 class RosterImport(excel.Import):
     """A unit's staff roster from Excel: rows matched to the roster by employee number; added,
     changed (the fields named) or unchanged."""
@@ -80,6 +84,8 @@ class RosterImport(excel.Import):
 
     def read_row(self, preview, line, cells, *, unit):
         name, post, number, active = (str(v).strip() if v is not None else "" for v in cells.values())
+        if name.startswith(SAMPLE_MARK):
+            return preview.note(line, "模板中的示例行，未导入")
         if number.endswith(".0"):
             number = number[:-2]  # a number typed into an Excel cell
         if not name:

@@ -115,8 +115,9 @@ def staff():
 @bp.get("/staff/template.xlsx")
 @permission("legal.view")
 def roster_template():
-    """An empty roster workbook with the expected headers."""
-    sample = StaffMember(name="张某某", post="营业员", employee_no="0001")
+    """An empty roster workbook with the expected headers and one sample row, marked as a sample (the
+    import skips it, so a template uploaded as it is imports nobody)."""
+    sample = StaffMember(name=f"{services.SAMPLE_MARK}张某某（此行可保留或删除，不会导入）", post="营业员", employee_no="0001")
     return excel.response("花名册导入模板.xlsx", [Sheet("花名册", ROSTER_COLUMNS, rows=[sample])])
 
 
