@@ -313,3 +313,19 @@ def test_the_roster_templates_sample_row_is_marked_and_never_imported(app, world
     head.post(f"/legal/staff/{world.shop.id}/import/{token}")
     with app.app_context():
         assert [s.name for s in StaffMember.select()] == ["李四"]
+
+
+def test_a_vetos_occurrence_falls_in_its_year_or_before_that_years_assessment(app, world):
+    from portal.veto.services import propose
+    from portal.workflow import RuleError
+
+    office = world.user("office")
+    clock.set_frozen(datetime.datetime(2027, 1, 20, 2, 0))
+    with app.app_context():
+        kwargs = dict(unit=world.shop, trigger="escalated_petition", description="越级访", user=office)
+        with pytest.raises(RuleError, match="不在 2027 年度内"):
+            propose(year=2027, occurred_on=datetime.date(2026, 12, 30), **kwargs)
+        with pytest.raises(RuleError, match="考核之后"):
+            propose(year=2025, occurred_on=datetime.date(2027, 1, 5), **kwargs)
+        assert propose(year=2026, occurred_on=datetime.date(2027, 1, 5), **kwargs).year == 2026  # not assessed yet
+        assert propose(year=2026, occurred_on=datetime.date(2026, 6, 1), **kwargs).year == 2026

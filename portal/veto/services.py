@@ -11,8 +11,8 @@ from .. import audit, clock
 from ..access import can, users_with
 from ..agreements import grading
 from ..db import database
-from ..models import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Sanction,
-                      SupervisedItem, Unit, User, VetoEvent)
+from ..models import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Agreement,
+                      Sanction, SupervisedItem, Unit, User, VetoEvent)
 from ..models.veto import EFFECTIVE_STATES
 from ..nav import path_for
 from ..notify import notify, settle
@@ -87,6 +87,20 @@ def may(user, veto):
     return {action: refusal(action, user, veto) is None for action in WORKFLOW}
 
 
+def occurrence_problem(unit, year, occurred_on):
+    """A veto counts against the year its event happened in; an event early in the next year still counts
+    for that year while the unit's assessment of it is not done (考核评分 not yet given)."""
+    if occurred_on.year == year:
+        return None
+    if occurred_on.year < year:
+        return f"发生日期 {occurred_on} 不在 {year} 年度内：一票否决计入事件发生的年度。"
+    assessed = Agreement.select().where(Agreement.unit == unit.id, Agreement.year == year,
+                                        Agreement.state.in_(("assessed", "archived"))).exists()
+    if occurred_on.year > year + 1 or assessed:
+        return f"发生日期 {occurred_on} 在{unit.name} {year} 年度考核之后，不能计入 {year} 年度。"
+    return None
+
+
 def propose(*, unit, year, trigger, occurred_on, description, user, source_type="", source_id=None):
     """提出一票否决 (office or leaders); leaders are asked to confirm it."""
     if not can("veto.propose", user):
@@ -97,6 +111,9 @@ def propose(*, unit, year, trigger, occurred_on, description, user, source_type=
         raise RuleError("请填写事件经过。")
     if occurred_on > clock.today():
         raise RuleError("发生日期不能晚于今天。")
+    problem = occurrence_problem(unit, year, occurred_on)
+    if problem:
+        raise RuleError(problem)
     with database.atomic():
         veto = VetoEvent.create(unit=unit, year=year, trigger=trigger, occurred_on=occurred_on,
                                 description=description.strip(), source_type=source_type, source_id=source_id,
