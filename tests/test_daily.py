@@ -329,3 +329,44 @@ def test_a_vetos_occurrence_falls_in_its_year_or_before_that_years_assessment(ap
             propose(year=2025, occurred_on=datetime.date(2027, 1, 5), **kwargs)
         assert propose(year=2026, occurred_on=datetime.date(2027, 1, 5), **kwargs).year == 2026  # not assessed yet
         assert propose(year=2026, occurred_on=datetime.date(2026, 6, 1), **kwargs).year == 2026
+
+
+# -- printouts -----------------------------------------------------------------------------------------
+
+def pdf_text(data, tmp_path, layout=False):
+    import subprocess
+
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    args = ["pdftotext"] + (["-layout"] if layout else []) + [str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_checklist_printout_has_a_total_room_for_findings_and_numbers_pages_per_unit(app, world, login_as,
+                                                                                         tmp_path):
+    import re
+
+    from portal.inspections import services as isv
+
+    office, inspector = world.user("office"), world.user("inspector")
+    text = "\n".join(f"类别{n} | 检查内容第{n}项，检查制度是否健全、记录是否完整 | 查阅台账 | 2.5" for n in range(1, 41))
+    with app.app_context():
+        checklist = isv.save_checklist(None, "四十项清单", text, office)
+        round_ = isv.create_round(title="年终督查", start_date=clock.today(), end_date=clock.today(), template=checklist,
+                                  inspectors=[inspector], units=[world.shop, world.other_shop], user=office)
+        round_ = isv.advance(round_, office)
+        first = checklist.items.order_by(checklist.items.model.seq).first()
+        isv.record_result(round_, world.shop, first, inspector, verdict="partly", score="", note="", version=0)
+    client = login_as("office")
+    raw = client.get(f"/inspections/rounds/{round_.id}/units/{world.shop.id}/checklist.pdf").data
+    one = pdf_text(raw, tmp_path,
+                   layout=True)
+    assert re.search(r"合计\s+100\s+1\.3", one)  # the 合计 row: the points and the score so far (1.25 half up)
+    assert "发现的问题及整改要求" in one
+    for line in [l for l in one.splitlines() if "（签字）" in l]:
+        assert re.search(r"年\s+月\s+日", line), line  # the date stays on its signature's line
+    pages_one = len(re.findall(r"—\s*\d+\s*—", one))
+    assert pages_one <= 4  # 40 items of a dense form, not a page per six items
+    both = pdf_text(client.get(f"/inspections/rounds/{round_.id}/checklists.pdf").data, tmp_path)
+    numbers = [int(n) for n in re.findall(r"—\s*(\d+)\s*—", both)]
+    assert numbers == list(range(1, pages_one + 1)) * 2  # each unit's sheet is numbered from 1

@@ -255,8 +255,14 @@ def checklists_pdf(round_id):
 
 
 def _pdf_sheet(round_, unit, blank=False):
-    return {"unit": unit, "items": list(round_.template.items.order_by(ChecklistItem.seq)),
-            "results": {} if blank else services.results_for(round_, unit)}
+    """One unit's printed sheet: the items, its results and findings (none on a blank one), the 合计."""
+    items = list(round_.template.items.order_by(ChecklistItem.seq))
+    results = {} if blank else services.results_for(round_, unit)
+    scores = [r.score for r in results.values() if r.score is not None]
+    findings = [] if blank else list(Finding.select().where(Finding.round == round_, Finding.unit == unit)
+                                     .order_by(Finding.id))
+    return {"unit": unit, "items": items, "results": results, "total": sum(i.points for i in items),
+            "score": sum(scores) if scores else None, "findings": findings}
 
 
 @bp.get("/rounds/<int:round_id>/report.pdf")
