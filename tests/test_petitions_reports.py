@@ -235,3 +235,25 @@ def test_the_slip_marks_a_representative_only_on_a_group_petition(ledger, login_
         Petitioner.update(is_leader=True).where(Petitioner.petition == b.id).execute()
     text = pdf_text(login_as("office").get(f"/petitions/{b.id}/slip.pdf").data, tmp_path)
     assert "赵五" in text and "（代表）" not in text
+
+
+def test_the_unit_prints_the_reply_to_stamp_before_uploading_its_scan(ledger, login_as, app, world, tmp_path):
+    d = ledger["D"]
+    assert d.state in ("assigned", "handling") and d.replied_on is None
+    clerk = login_as(world.user("unit_clerk", unit=world.other_shop))
+    page = clerk.get(f"/petitions/{d.id}").get_data(as_text=True)
+    assert f"/petitions/{d.id}/reply-draft.pdf" in page and "data-native-submit" in page
+    response = clerk.post(f"/petitions/{d.id}/reply-draft.pdf",
+                          {"note": "经核实，已为你补办社保转移手续。", "on": "2026-06-20", "version": str(d.version)})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data, tmp_path)
+    for part in ("信访事项处理（答复）意见书", "经核实，已为你补办社保转移手续。", "界外总公司", "2026年6月20日",
+                 "向测试商务局提出复查申请"):
+        assert part in text, part
+    with app.app_context():
+        unchanged = type(d).get_by_id(d.id)
+        assert unchanged.state == d.state and unchanged.reply_text == "" and unchanged.replied_on is None
+    # Nothing typed: nothing to print; someone who may not reply: refused.
+    assert clerk.post(f"/petitions/{d.id}/reply-draft.pdf", {"note": " "}).status_code == 302
+    other = login_as("unit_clerk")
+    assert other.post(f"/petitions/{d.id}/reply-draft.pdf", {"note": "x"}).status_code in (302, 404)

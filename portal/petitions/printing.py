@@ -1,6 +1,6 @@
 """Printables of letters and visits in the official layout: the handling slip (交办单), the written
 reply (处理（答复）意见书) and the notice of non-acceptance (不予受理告知书)."""
-from .. import pdf
+from .. import clock, pdf
 from ..models import Petitioner, Unit
 from .. import privacy
 from . import clocks
@@ -55,6 +55,17 @@ def reply_opinion(p):
     been replied."""
     if p.replied_on is None:
         raise NotPrintable(f"信访事项 {p.number} 尚未书面答复，还没有答复意见书。")
+    issuer, reviewer = deciding_body(p)
+    return pdf.render("petitions/pdf/reply.html", **_context(p), review_days=clocks.REVIEW_REQUEST_DAYS,
+                      issuer=issuer, reviewer=reviewer)
+
+
+def reply_draft(p, text, on):
+    """The written reply as typed, before it is submitted: the unit prints it, has it stamped and uploads
+    the scan with the reply (print → stamp → scan → upload). Nothing is stored."""
+    if not (text or "").strip():
+        raise NotPrintable("请先填写答复意见，再打印答复意见书。")
+    p.reply_text, p.replied_on = text.strip(), on or clock.today()
     issuer, reviewer = deciding_body(p)
     return pdf.render("petitions/pdf/reply.html", **_context(p), review_days=clocks.REVIEW_REQUEST_DAYS,
                       issuer=issuer, reviewer=reviewer)

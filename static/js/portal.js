@@ -92,7 +92,10 @@
   document.addEventListener("submit", function (event) {
     var submitter = event.submitter;
     var asking = submitter && submitter.hasAttribute("data-confirm") ? submitter : event.target;
-    if (!confirmed(asking)) { event.preventDefault(); event.stopImmediatePropagation(); }
+    if (!confirmed(asking)) { event.preventDefault(); event.stopImmediatePropagation(); return; }
+    // A submit button marked data-native-submit posts the form the ordinary way, to its formaction (e.g. a
+    // draft to print in a new tab), not through the form's htmx request.
+    if (submitter && submitter.hasAttribute("data-native-submit")) { event.stopImmediatePropagation(); }
   }, true);
   document.addEventListener("click", function (event) {
     var asking = event.target.closest && event.target.closest("[data-confirm]");

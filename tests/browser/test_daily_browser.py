@@ -179,3 +179,25 @@ def test_a_finding_form_with_a_field_missing_stays_open_keeps_the_text_and_focus
         shot(page, f"daily-finding-error-{width}")
         assert overflow(page) <= 0
         context.close()
+
+
+def test_the_reply_is_printed_to_stamp_before_its_scan_is_uploaded(demo, live_server, browser):
+    from portal.models import Petition, User
+
+    with demo.app_context():
+        case = Petition.select().where(Petition.state == "handling").first()
+        head = User.get(User.unit == case.unit_id, User.role == "unit_head")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, live_server, head.username)
+    page.goto(f"{live_server}/petitions/{case.id}")
+    page.get_by_label("答复意见", exact=True).fill("经核实，已按政策补发拖欠工资。")
+    # It opens in a new tab (formtarget=_blank): the context sees its response.
+    with context.expect_event("response", lambda r: r.url.endswith("/reply-draft.pdf")) as printed:
+        page.get_by_role("button", name="打印答复意见书（盖章用）").click()
+    assert printed.value.status == 200 and printed.value.headers["content-type"] == "application/pdf"
+    # The reply itself is not submitted: the case still waits for the stamped scan.
+    expect(page.get_by_label("答复意见", exact=True)).to_have_value("经核实，已按政策补发拖欠工资。")
+    with demo.app_context():
+        assert Petition.get_by_id(case.id).state == "handling"
+    context.close()
