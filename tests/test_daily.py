@@ -370,3 +370,35 @@ def test_the_checklist_printout_has_a_total_room_for_findings_and_numbers_pages_
     both = pdf_text(client.get(f"/inspections/rounds/{round_.id}/checklists.pdf").data, tmp_path)
     numbers = [int(n) for n in re.findall(r"—\s*(\d+)\s*—", both)]
     assert numbers == list(range(1, pages_one + 1)) * 2  # each unit's sheet is numbered from 1
+
+
+def test_veto_documents_are_official_with_a_number_an_imprint_and_no_date_before_the_act(app, world, login_as,
+                                                                                          tmp_path):
+    from portal.veto import services as vs
+    from portal.workflow import RuleError
+
+    office, leader = world.user("office"), world.user("leader")
+    clock.set_frozen(datetime.datetime(2026, 5, 10, 2, 0))
+    with app.app_context():
+        veto = vs.propose(unit=world.shop, year=2026, trigger="escalated_petition", occurred_on=datetime.date(2026, 5, 1),
+                          description="职工越级上访。", user=office)
+        assert login_as("leader").get(f"/veto/{veto.id}/decision.pdf").status_code == 302  # not confirmed yet
+        veto = vs.act(veto, "confirm", leader, "事实清楚。")
+        criticism = vs.issue_sanction(unit=world.shop, kind="criticism", reason="未按期报送排查情况。", user=office)
+        with pytest.raises(RuleError, match="不能早于所依据的一票否决确认日期（2026-05-10）"):
+            vs.record_accountability(veto=veto, persons=[{"name": "丙经理"}], measure="admonition",
+                                     decided_on=datetime.date(2026, 5, 9), decision="诫勉谈话", follow_up="", user=leader)
+        record = vs.record_accountability(veto=veto, persons=[{"name": "丙经理"}], measure="admonition",
+                                          decided_on=datetime.date(2026, 5, 10), decision="诫勉谈话", follow_up="",
+                                          user=leader)
+    client = login_as("leader")
+    raw = client.get(f"/veto/{veto.id}/decision.pdf").data
+    decision = "".join(pdf_text(raw, tmp_path).split())
+    for part in ("测试商务局文件", "县商务综否〔2026〕1号", "关于对测试商店2026年度", "实行一票否决的决定",
+                 "年度目标管理考核等次为不合格", "2026年5月25日前", "抄送：", "2026年5月10日印发"):
+        assert part in decision, part
+    notice = "".join(pdf_text(client.get(f"/veto/sanctions/{criticism.id}/notice.pdf").data, tmp_path).split())
+    for part in ("县商务综通〔2026〕1号", "关于对测试商店的通报批评", "局属各单位：", "未按期报送排查情况。", "印发"):
+        assert part in notice, part
+    investigation = "".join(pdf_text(client.get(f"/veto/accountability/{record.id}/notice.pdf").data, tmp_path).split())
+    assert "县商务综查〔2026〕1号" in investigation and "抄送：" in investigation and "2026年5月10日印发" in investigation

@@ -303,6 +303,13 @@ def record_accountability(*, veto=None, sanction=None, persons, measure, decided
         raise RuleError("请至少填写一名被查究责任人。")
     if not (decision or "").strip():
         raise RuleError("请填写查究决定。")
+    # The decision cites the act it rests on: it is never dated before it, nor after today.
+    act_on, act = ((clock.to_local(veto.decided_at).date() if veto.decided_at else veto.occurred_on), "一票否决确认")\
+        if veto is not None else (sanction.issued_on, sanction.kind_label)
+    if decided_on is None or decided_on > clock.today():
+        raise RuleError("请填写决定日期（不能晚于今天）。")
+    if decided_on < act_on:
+        raise RuleError(f"决定日期不能早于所依据的{act}日期（{act_on}）。")
     unit = (veto or sanction).unit
     with database.atomic():
         record = Accountability.create(unit=unit, veto=veto, sanction=sanction, measure=measure, decided_on=decided_on,
