@@ -272,7 +272,8 @@ def report_pdf(round_id):
     round_ = get_or_404(InspectionRound, round_id)
     findings = list(services.findings(current_user, {"round": str(round_.id)}).order_by(Finding.id))
     data = pdf.render("inspections/pdf/report.html", r=round_, rows=services.round_rows(round_, current_user),
-                      findings=findings, total=sum(i.points for i in round_.template.items))
+                      findings=findings, total=sum(i.points for i in round_.template.items),
+                      bureau=Unit.get(Unit.parent.is_null()).name, today=clock.today())
     return pdf.response(data, f"督查情况报告-{round_.title}.pdf")
 
 

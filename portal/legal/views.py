@@ -328,6 +328,10 @@ def export():
     ])
 
 
+# How each form of session is counted in a summary: 讲座三场, 培训两期, 考试一次, 宣传栏四期, 发放资料两次.
+MEASURE_WORDS = {"lecture": "场", "training": "期", "contest": "场", "exam": "次", "board": "期", "leaflet": "次"}
+
+
 @bp.get("/summary.pdf")
 @permission("legal.view")
 def summary_pdf():
@@ -335,8 +339,11 @@ def summary_pdf():
     year = _year(request.args)
     counts = dict(_sessions({"year": str(year)}).select(LegalSession.form, fn.COUNT(LegalSession.id)).order_by()
                   .group_by(LegalSession.form).tuples())
-    by_form = {label: counts[form] for form, label in FORMS.items() if form in counts}
+    by_form = [(label, counts[form], MEASURE_WORDS[form]) for form, label in FORMS.items() if form in counts]
     cov = services.coverage(current_user, year)
-    data = pdf.render("legal/pdf/summary.html", year=year, held=sum(by_form.values()), cov=cov, by_form=by_form,
-                      heads=sum(cov.headcount.values()), reached=sum(cov.reached_any.values()))
+    # Signed by the user's own body: the bureau for its staff, the unit for a unit's summary of its subtree.
+    issuer = current_user.unit.name if not sees_everything(current_user) else Unit.get(Unit.parent.is_null()).name
+    data = pdf.render("legal/pdf/summary.html", year=year, held=sum(n for _, n, _ in by_form), cov=cov,
+                      by_form=by_form, heads=sum(cov.headcount.values()), reached=sum(cov.reached_any.values()),
+                      issuer=issuer, today=clock.today())
     return pdf.response(data, f"{year}年度普法工作情况.pdf")
