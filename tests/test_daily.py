@@ -402,3 +402,33 @@ def test_veto_documents_are_official_with_a_number_an_imprint_and_no_date_before
         assert part in notice, part
     investigation = "".join(pdf_text(client.get(f"/veto/accountability/{record.id}/notice.pdf").data, tmp_path).split())
     assert "县商务综查〔2026〕1号" in investigation and "抄送：" in investigation and "2026年5月10日印发" in investigation
+
+
+def test_a_sign_in_sheet_adds_the_people_found_and_lists_the_rest(app, world, login_as):
+    import io
+
+    from openpyxl import Workbook
+
+    from portal.models import StaffMember
+
+    with app.app_context():
+        a = StaffMember.create(unit=world.shop, name="王甲", employee_no="001")
+        b = StaffMember.create(unit=world.shop, name="李乙", employee_no="002")
+        StaffMember.create(unit=world.other_shop, name="界外丙", employee_no="003")
+    wb = Workbook()
+    for row in (("姓名", "工号"), ("王甲", "001"), ("李乙", None), ("界外丙", "003"), ("查无此人", "999")):
+        wb.active.append(row)
+    data = io.BytesIO()
+    wb.save(data)
+    clerk = login_as("unit_clerk")
+    response = clerk.post("/legal/sessions/sign-in", {"unit": str(world.shop.id), "sheet": (io.BytesIO(data.getvalue()),
+                                                                                             "签到表.xlsx")},
+                          content_type="multipart/form-data", htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'value="{a.id}" checked' in html and f'value="{b.id}" checked' in html  # by number, and by a unique name
+    assert "找到 2 人" in html and "第 4 行：工号 003不在测试商店在职人员名单中" in html and "第 5 行" in html
+    assert "界外丙" not in html.split("hx-swap-oob")[-1]
+    bad = clerk.post("/legal/sessions/sign-in", {"unit": str(world.shop.id), "sheet": (io.BytesIO(b"not excel"), "x.xlsx")},
+                     content_type="multipart/form-data", htmx=True)
+    assert "不是有效的 Excel" in bad.get_data(as_text=True)

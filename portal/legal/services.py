@@ -130,6 +130,41 @@ class RosterImport(excel.Import):
 ROSTER = RosterImport()
 
 
+class SignInImport(excel.Import):
+    """A session's sign-in sheet (签到表) from Excel: each row matched to the organising unit's active roster
+    by employee number (or by name when the number is blank and the name is unique there). The matched
+    people become ticked attendees on the session form, which the clerk still checks and submits; nothing
+    is stored by the import itself."""
+
+    headers = ("姓名", "工号")
+    ignored_when_blank = ()
+    noun = "签到人员"
+    header_hint = "第一行应为“姓名”“工号”两列"
+
+    def read_row(self, preview, line, cells, *, unit, user):
+        name, number = (str(v).strip() if v is not None else "" for v in cells.values())
+        number = number[:-2] if number.endswith(".0") else number
+        people = StaffMember.visible_to(user).join(Unit).where(StaffMember.active == True,  # noqa: E712
+                                                                 Unit.path.startswith(unit.path))
+        if number:
+            found = list(people.where(StaffMember.employee_no == number))
+        else:
+            found = list(people.where(StaffMember.name == name)) if name else []
+        if len(found) != 1:
+            what = f"工号 {number}" if number else f"“{name}”"
+            reason = "有重名，请填写工号" if len(found) > 1 else f"不在{unit.name}在职人员名单中"
+            return preview.reject(line, f"{what}{reason}")
+        if name and found[0].name != name:
+            preview.note(line, f"工号 {number} 在名册中是“{found[0].name}”，不是“{name}”")
+        if found[0].id in preview.seen:
+            return preview.note(line, f"“{found[0].name}”与第 {preview.seen[found[0].id]} 行重复")
+        preview.seen[found[0].id] = line
+        preview.added.append(found[0])
+
+
+SIGN_IN = SignInImport()
+
+
 
 def roster(unit):
     return StaffMember.select().where(StaffMember.unit == unit.id).order_by(StaffMember.employee_no)

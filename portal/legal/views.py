@@ -180,6 +180,29 @@ def staff_roster():
     return htmx.fragment("legal/_roster_chips.html", people=people, unit=unit)
 
 
+@bp.post("/sessions/sign-in")
+@permission("legal.record")
+def sign_in_sheet():
+    """A sign-in sheet (Excel: 姓名, 工号) read against the organising unit's roster: the people found are
+    added to the session form as ticked attendees, the rows not found are listed with their reason. The
+    upload is forgotten at once (it names people); the session is saved only when the form is."""
+    unit = Unit.get_or_none(Unit.id == int_arg(request.form, "unit")) if int_arg(request.form, "unit") else None
+    people, preview, error = [], None, None
+    if unit is None:
+        error = "请先选择组织单位。"
+    else:
+        try:
+            token = excel.stash(request.files.get("sheet"))
+            try:
+                preview = services.SIGN_IN.preview(token, unit=unit, user=current_user._get_current_object())
+            finally:
+                excel.discard(token)
+            people = preview.added
+        except RuleError as exc:
+            error = str(exc)
+    return htmx.fragment("legal/_sign_in_result.html", people=people, preview=preview, error=error, unit=unit)
+
+
 @bp.get("/staff/<int:staff_id>/chip")
 @permission("legal.record")
 def staff_chip(staff_id):

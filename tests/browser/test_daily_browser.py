@@ -201,3 +201,36 @@ def test_the_reply_is_printed_to_stamp_before_its_scan_is_uploaded(demo, live_se
     with demo.app_context():
         assert Petition.get_by_id(case.id).state == "handling"
     context.close()
+
+
+def test_attendance_from_the_whole_roster_or_a_sign_in_sheet(app, live_server, browser, world, tmp_path):
+    from openpyxl import Workbook
+    from test_units_browser import sign_in as sign_in_test_user
+
+    from portal.models import StaffMember
+
+    with app.app_context():
+        people = [StaffMember.create(unit=world.shop, name=f"职工{n}", employee_no=f"{n:03d}") for n in range(1, 8)]
+    clerk = world.user("unit_clerk")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    sign_in_test_user(page, live_server, clerk.username)
+    page.goto(f"{live_server}/legal/sessions/new")
+    page.get_by_role("button", name="添加组织单位全体在职人员").click()
+    expect(page.locator("#picked input[name=attendee]")).to_have_count(7)
+    page.locator("#picked label", has_text="职工3").locator("input").uncheck()
+    expect(page.locator("#picked input[name=attendee]:checked")).to_have_count(6)
+    # A sign-in sheet instead: its people join the picked ones, the rows not found are listed.
+    wb = Workbook()
+    for row in (("姓名", "工号"), ("职工1", "001"), ("无名氏", "404")):
+        wb.active.append(row)
+    sheet = tmp_path / "签到表.xlsx"
+    wb.save(sheet)
+    page.get_by_label("签到表").set_input_files(str(sheet))
+    page.get_by_role("button", name="读取签到表").click()
+    expect(page.locator("#sign-in-result")).to_contain_text("找到 1 人")
+    expect(page.locator("#sign-in-result")).to_contain_text("第 3 行")
+    expect(page.locator("#picked input[name=attendee]")).to_have_count(8)
+    assert overflow(page) <= 0
+    shot(page, "daily-legal-attendance-390")
+    context.close()
