@@ -197,7 +197,9 @@ def sign_in_sheet():
                 preview = services.SIGN_IN.preview(token, unit=unit, user=current_user._get_current_object())
             finally:
                 excel.discard(token)
-            people = preview.added
+            # Only people not on the form already (ticked or not) are added.
+            on_form = set(int_list(request.form.getlist("attendee")))
+            people = [p for p in preview.added if p.id not in on_form]
         except RuleError as exc:
             error = str(exc)
     return htmx.fragment("legal/_sign_in_result.html", people=people, preview=preview, error=error, unit=unit)
