@@ -432,3 +432,23 @@ def test_a_sign_in_sheet_adds_the_people_found_and_lists_the_rest(app, world, lo
     bad = clerk.post("/legal/sessions/sign-in", {"unit": str(world.shop.id), "sheet": (io.BytesIO(b"not excel"), "x.xlsx")},
                      content_type="multipart/form-data", htmx=True)
     assert "不是有效的 Excel" in bad.get_data(as_text=True)
+
+
+def test_the_petition_ledger_sorts_by_a_clicked_column_header(demo):
+    import re
+
+    client = demo_client(demo, "office")
+    page = client.get("/petitions/").get_data(as_text=True)
+    assert 'aria-sort="none"><a class="sort" href="/petitions/?sort=number"' in page
+
+    def numbers(url):
+        html = client.get(url, htmx=True).get_data(as_text=True)
+        return re.findall(r'id="petition-\d+"[^>]*>.*?>(\d{4}-\d{4})</a>', html, re.S)
+
+    ascending = numbers("/petitions/?sort=number")
+    assert ascending == sorted(ascending) and len(ascending) > 5
+    descending = numbers("/petitions/?sort=-number")
+    assert descending[0] == max(ascending + descending)
+    assert numbers("/petitions/?sort=no_such_column")  # an unknown key keeps the ledger's own order
+    second = client.get("/petitions/?sort=number", htmx=True).get_data(as_text=True)
+    assert 'aria-sort="ascending"' in second and 'href="/petitions/?sort=-number"' in second
