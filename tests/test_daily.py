@@ -452,3 +452,20 @@ def test_the_petition_ledger_sorts_by_a_clicked_column_header(demo):
     assert numbers("/petitions/?sort=no_such_column")  # an unknown key keeps the ledger's own order
     second = client.get("/petitions/?sort=number", htmx=True).get_data(as_text=True)
     assert 'aria-sort="ascending"' in second and 'href="/petitions/?sort=-number"' in second
+
+
+def test_opening_a_message_reads_it_in_one_click(app, world, login_as):
+    from portal import notify
+    from portal.models import Notification
+
+    head = world.user("unit_head")
+    with app.app_context():
+        mine = notify.notify([head], "新的交办事项：甲", url="/supervision/1")[0]
+        other = notify.notify([world.user("unit_clerk", unit=world.other_shop)], "界外", url="/supervision/2")[0]
+    client = login_as(head)
+    assert f'href="/notifications/{mine.id}/open"' in client.get("/notifications").get_data(as_text=True)
+    response = client.get(f"/notifications/{mine.id}/open")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/supervision/1")
+    assert Notification.get_by_id(mine.id).read_at is not None
+    assert client.get(f"/notifications/{other.id}/open").status_code == 404  # someone else's
+    assert Notification.get_by_id(other.id).read_at is None

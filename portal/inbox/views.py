@@ -1,5 +1,5 @@
 """Views: 待办 / 已办, the notification centre, and the two count badges polled by the nav."""
-from flask import current_app, request
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from .. import htmx, notify
@@ -53,6 +53,15 @@ def read(notification_id):
     get_or_404(Notification, notification_id)
     notify.mark_read(current_user, notification_id)
     return _list("notificationsChanged")
+
+
+@bp.get("/notifications/<int:notification_id>/open")
+@permission("inbox.view")
+def open_message(notification_id):
+    """Open what a message is about, marking it read on the way: one click reads it."""
+    message = get_or_404(Notification, notification_id)
+    notify.mark_read(current_user, message.id)
+    return redirect(htmx.safe_next(message.url) or url_for("inbox.notifications"))
 
 
 @bp.post("/notifications/read-all")
