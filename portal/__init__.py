@@ -2,7 +2,7 @@
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import access, audit, cli, clock, db, errors, forms, htmx, modules, nav, notify, security, settings
+from . import access, audit, cli, clock, db, errors, forms, htmx, modules, nav, notify, security, settings, workflow
 
 
 def create_app(test_config=None):
@@ -32,6 +32,7 @@ def create_app(test_config=None):
     app.add_template_filter(clock.format_local, "localtime")
     app.add_template_filter(filesize)
     app.add_template_filter(points)
+    app.add_template_global(workflow.confirm_text, "confirm_step")
 
     modules.init_app(app)
     return app

@@ -79,7 +79,10 @@ class Module:
         return fn
 
     def todo(self, fn):
-        """A to-do provider: fn(user) -> [Todo] for work waiting on the user outside supervised items."""
+        """A to-do provider: fn(user) -> [Todo] for work waiting on the user outside supervised items.
+        Its key, which workflow transitions name in `todo=`, is "<module>.<function name without a
+        leading underscore>"; give it `fn.count = counter(user) -> int` (one COUNT query) for the nav badge."""
+        fn.todo_key = f"{self.name}.{fn.__name__.lstrip('_')}"
         self.todo_providers.append(fn)
         return fn
 

@@ -21,6 +21,22 @@ def notify(users, title, body="", url="", kind="info"):
     return created
 
 
+def settle(url, user=None):
+    """Mark the unread messages about a record (its page's URL) read, for everyone or one user: called
+    when the record's work is done, so old messages about closed work leave the unread count."""
+    if not url:
+        return 0
+    query = Notification.update(read_at=clock.now()).where(Notification.url == url[:255], Notification.read_at.is_null())
+    if user is not None:
+        query = query.where(Notification.user == user.id)
+    return query.execute()
+
+
+def titled(label, title):
+    """"督查整改：…" under the label 督查整改 stays as it is; another title gets the label in front."""
+    return title if title.startswith(f"{label}：") else f"{label}：{title}"
+
+
 def unread_count(user):
     return Notification.visible_to(user).where(Notification.read_at.is_null()).count()
 

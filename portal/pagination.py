@@ -80,3 +80,15 @@ def paginate_list(rows, args=None, size=None):
     page.number = min(max(page.number, 1), page.pages)
     page.items = rows[(page.number - 1) * size: page.number * size]
     return page
+
+
+def sort_order(args, columns):
+    """The ORDER BY a list's clicked column header asks for: `?sort=key` (ascending) or `?sort=-key`
+    (descending) among `columns` ({key: field or expression}); None when absent or unknown, so the list
+    keeps its own order. The headers: the `sort_th` macro in templates/_macros.html."""
+    value = (args.get("sort") or "").strip()
+    descending = value.startswith("-")
+    column = columns.get(value.lstrip("-"))
+    if column is None:
+        return None
+    return [column.desc() if descending else column.asc()]

@@ -13,6 +13,24 @@ A module declares its machine once and keeps only its own guards and side effect
 Tiered records (a dispute held by one tier at a time) declare their tiers as data: `tiers` names
 the unit levels from the bottom up, a transition with `tier=+1` escalates to the next tier and
 `tier=-1` sends the record back down, and the scope rule "holder" lets only the holding tier act.
+
+Every step someone must take appears on that person's 待办. A transition says, as data, which to-do
+puts it there (`todo=`): the key of a supervised item type whose item waits on the actor (e.g.
+"agreement_sign"), the key of a `@module.todo` provider ("<module>.<function name>", e.g.
+"veto.leader_todos", see portal/modules.py), or OPTIONAL for a step nobody waits for (a withdrawal,
+a review request registered when one comes in, raising a finding while inspecting), or AUTOMATIC for
+a step the system takes as the effect of another (a supervised item resolved by its module):
+
+    "sign": Transition("签订", ("issued",), "signed", "agreements.sign", scope="own_unit",
+                       todo="agreement_sign"),
+    "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw", todo=OPTIONAL),
+
+A step that cannot be undone says so (`confirm="签订后责任书文本冻结，不能再修改。"`): its buttons carry
+data-confirm="{{ confirm_step('agreement', 'sign', '《…》') }}" and the page asks "确定签订《…》？…" first.
+
+Every Workflow registers itself in REGISTRY; tests/test_todo_coverage.py walks every transition of
+every module's workflows and fails when one has no to-do or names a to-do that does not exist, so a
+module added later declares its own.
 """
 from dataclasses import dataclass
 from typing import Optional
@@ -22,9 +40,30 @@ from .db import database
 from .models.org import Unit
 
 
+# Every Workflow declared, in declaration order (the to-do coverage test walks them).
+REGISTRY = []
+# The `todo` of a step nobody has to take: a withdrawal, a request registered when one comes in.
+OPTIONAL = "optional"
+# The `todo` of a step no person takes: the system takes it as the effect of another step.
+AUTOMATIC = "automatic"
+
+
 class RuleError(ValueError):
     """A rule was broken; the (Chinese) message is shown to the user. The one error type every module
-    raises for a refused action; htmx.outcome answers it the same way everywhere."""
+    raises for a refused action; htmx.outcome answers it the same way everywhere. A form's several
+    problems travel together in `fields` ({field name: message}, in the form's order), so a page can
+    show each beside its field at once (raise_all below)."""
+
+    def __init__(self, message="", fields=None):
+        super().__init__(message)
+        self.fields = dict(fields or {})
+
+
+def raise_all(problems):
+    """Raise one RuleError naming every problem of a form ({field: message or None}), if there is any."""
+    found = {name: message for name, message in problems.items() if message}
+    if found:
+        raise RuleError("；".join(found.values()), fields=found)
 
 
 STALE = "页面已过期：该记录已被他人修改，请刷新页面查看最新内容后再操作。"
@@ -94,6 +133,12 @@ class Transition:
     # Overrides of the default refusal texts, when a step has a better way of saying it.
     state_message: Optional[str] = None
     role_message: Optional[str] = None
+    # The to-do that puts this step on its actor's 待办: a supervised item type's key, a to-do provider's
+    # key ("<module>.<function>"), or OPTIONAL (see the module docstring). None is a gap the tests catch.
+    todo: Optional[str] = None
+    # What the step does that cannot be undone, asked before it is taken (确定{label}？{confirm}); the
+    # pages' buttons carry it as data-confirm (confirm_text below, static/js/portal.js asks).
+    confirm: Optional[str] = None
 
 
 def _unit_of(record, field):
@@ -138,6 +183,7 @@ class Workflow:
                 raise KeyError(f"{object_type}.{key}: unknown scope rule {t.scope!r}")
             if t.tier and not self.tiers:
                 raise ValueError(f"{object_type}.{key}: a tier move needs tiers")
+        REGISTRY.append(self)
 
     def __getitem__(self, action):
         return self.transitions[action]
@@ -252,6 +298,16 @@ class Workflow:
             audit.record(action, self.object_type, record.id, unit=getattr(unit, "id", unit), actor=user,
                          summary=text[:255], before={"state": before}, after=after)
         return model.get_by_id(record.id)
+
+
+def confirm_text(object_type, action, what=""):
+    """The question a page asks before an irreversible step ("确定签订《…》？签订后…"), or "" for a step
+    that needs none; `what` names the record. A template global: data-confirm="{{ confirm_step(...) }}"."""
+    for flow in REGISTRY:
+        if flow.object_type == object_type and action in flow.transitions:
+            t = flow.transitions[action]
+            return f"确定{t.label}{what}？{t.confirm}" if t.confirm else ""
+    raise KeyError(f"no workflow step {object_type}.{action}")
 
 
 def guarded(*problems):

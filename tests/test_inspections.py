@@ -335,6 +335,8 @@ def test_checklist_pdfs_and_report(app, login_as, world, round_, finding, tmp_pa
     assert len(bulk.pages) >= 2 and "界外基层单位乙" in bulk.pages[-1].extract_text()
     report = pdf_text(office.get(f"/inspections/rounds/{round_.id}/report.pdf").data, tmp_path)
     assert "值班记录缺失" in report and "整改率" in report
+    today = clock.today()
+    assert f"测试商务局{today.year}年{today.month}月{today.day}日" in "".join(report.split())  # 落款 and date
     assert login_as("unit_head").get(f"/inspections/rounds/{round_.id}/checklists.pdf").status_code == 403
 
 

@@ -234,6 +234,11 @@ def test_summary_pdf(app, login_as, world, staff, tmp_path):
     path.write_bytes(login_as("office").get(f"/legal/summary.pdf?year={YEAR}").data)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert f"{YEAR}年度普法工作情况" in text and "中华人民共和国公司法" in text and "测试商店" in text
+    flat = "".join(text.split())
+    # One lecture: 讲座1场, the total in 次 (forms are counted in their own measure words); 落款 and date.
+    today = clock.today()
+    assert "讲座1场" in flat and "共开展活动1次" in flat
+    assert f"测试商务局{today.year}年{today.month}月{today.day}日" in flat
 
 
 def test_saving_the_plan_is_one_audited_transaction(app, login_as, world, monkeypatch):
@@ -369,4 +374,5 @@ def test_the_workbook_and_the_roster_template(app, login_as, world, staff):
     attended = list(wb["签到与成绩"].iter_rows(values_only=True))
     assert [r[2:5] for r in attended[1:]] == [("测试商店", "职工1", "001")]
     template = load_workbook(io.BytesIO(head.get("/legal/staff/template.xlsx").data)).active
-    assert list(template.iter_rows(values_only=True)) == [("姓名", "职务", "工号", "在职"), ("张某某", "营业员", "0001", "是")]
+    rows = list(template.iter_rows(values_only=True))
+    assert rows[0] == ("姓名", "职务", "工号", "在职") and rows[1][0].startswith("（示例）张某某") and rows[1][1:] == ("营业员", "0001", "是")

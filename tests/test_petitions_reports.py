@@ -116,22 +116,23 @@ def test_handling_slip_names_unit_number_and_due_date_with_masked_ids(ledger, lo
     text = pdf_text(response.data, tmp_path)
     for part in ("测试商务局", "信访事项交办单", "2026-0001", "测试商店", "王承办", "来访", "6人（群体访）", "改制遗留",
                  "张三（代表）", privacy.mask_id(LEADER_ID), "138****5678", "李四",
-                 "请于2026年3月16日前办结并书面答复信访人，同时将答复意见书报送局信访办。", "节假日不另行扣除",
+                 "请于2026年3月16日前办结并书面答复信访人，同时将答复意见书报送测试商务局。", "节假日不另行扣除",
                  "交办机关测试商务局（盖章）", "交办日期2026年1月16日", "签收人（签字）"):
         assert part in text, part
-    assert LEADER_ID not in text and "13812345678" not in text
+    assert LEADER_ID not in text and "13812345678" not in text and "信访办" not in text
     assert re.search(r"—1—", text)
 
 
 def test_reply_opinion_has_the_reply_and_the_review_right(ledger, login_as, tmp_path):
     text = pdf_text(login_as("unit_clerk").get(f"/petitions/{ledger['A'].id}/reply.pdf").data, tmp_path)
     for part in ("信访编号：2026-0001", "信访事项处理（答复）意见书", "张三（等6人）：",
-                 "你们于2026年1月10日反映的“原百货公司改制职工要求补缴养老保险”问题，经调查核实，现答复如下：",
+                 "你们于2026年1月10日反映的“原百货公司改制职工要求补缴养老保险”问题，现答复如下：",
                  "经核实，已协调社保部门为你们补缴。", "请于三月底前到社保大厅办理。",
-                 "如对本答复意见不服，可自收到本意见书之日起30日内向测试商务局（或其上一级机关）提出复查申请。",
-                 "测试商店", "2026年2月20日"):
+                 "如对本答复意见不服，可自收到本意见书之日起30日内向测试商务局提出复查申请。",
+                 "测试行办2026年2月20日"):
         assert part in text, part
-    assert LEADER_ID not in text
+    # Issued by the deciding body over the shop (测试行办), not by the grassroots shop itself.
+    assert LEADER_ID not in text and "测试商店" not in text
 
 
 def test_not_accepted_notice(ledger, login_as, tmp_path):
@@ -224,3 +225,35 @@ def test_stats_page_and_dashboard_card(ledger, login_as, world):
     informant = login_as(world.user("informant", unit=world.branch))
     assert informant.get("/petitions/stats").status_code == 403
     assert "年度信访" not in informant.get("/").get_data(as_text=True)
+
+
+def test_the_slip_marks_a_representative_only_on_a_group_petition(ledger, login_as, app, tmp_path):
+    from portal.models import Petitioner
+
+    b = ledger["B"]
+    with app.app_context():
+        Petitioner.update(is_leader=True).where(Petitioner.petition == b.id).execute()
+    text = pdf_text(login_as("office").get(f"/petitions/{b.id}/slip.pdf").data, tmp_path)
+    assert "赵五" in text and "（代表）" not in text
+
+
+def test_the_unit_prints_the_reply_to_stamp_before_uploading_its_scan(ledger, login_as, app, world, tmp_path):
+    d = ledger["D"]
+    assert d.state in ("assigned", "handling") and d.replied_on is None
+    clerk = login_as(world.user("unit_clerk", unit=world.other_shop))
+    page = clerk.get(f"/petitions/{d.id}").get_data(as_text=True)
+    assert f"/petitions/{d.id}/reply-draft.pdf" in page and "data-native-submit" in page
+    response = clerk.post(f"/petitions/{d.id}/reply-draft.pdf",
+                          {"note": "经核实，已为你补办社保转移手续。", "on": "2026-06-20", "version": str(d.version)})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data, tmp_path)
+    for part in ("信访事项处理（答复）意见书", "经核实，已为你补办社保转移手续。", "界外总公司", "2026年6月20日",
+                 "向测试商务局提出复查申请"):
+        assert part in text, part
+    with app.app_context():
+        unchanged = type(d).get_by_id(d.id)
+        assert unchanged.state == d.state and unchanged.reply_text == "" and unchanged.replied_on is None
+    # Nothing typed: nothing to print; someone who may not reply: refused.
+    assert clerk.post(f"/petitions/{d.id}/reply-draft.pdf", {"note": " "}).status_code == 302
+    other = login_as("unit_clerk")
+    assert other.post(f"/petitions/{d.id}/reply-draft.pdf", {"note": "x"}).status_code in (302, 404)

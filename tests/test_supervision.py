@@ -377,14 +377,14 @@ def test_board_filters_by_colour_unit_type_and_person(app, login_as, world, make
 
 def test_office_hands_down_a_task_through_the_page(login_as, world):
     office = login_as("office")
-    response = office.post("/supervision/new", {"title": "县政协提案第 8 号答复", "unit": world.shop.id,
+    response = office.post("/supervision/new", {"title": "县安委会交办第 8 号整改", "unit": world.shop.id,
                                                 "start_date": "2026-03-02", "due_date": "2026-03-01"})
     assert response.status_code == 422 and "办理期限不能早于交办日期" in response.get_data(as_text=True)
-    response = office.post("/supervision/new", {"title": "县政协提案第 8 号答复", "unit": world.shop.id,
+    response = office.post("/supervision/new", {"title": "县安委会交办第 8 号整改", "unit": world.shop.id,
                                                 "responsible_name": "丙主任", "start_date": "2026-03-02",
                                                 "due_date": "2026-04-01"})
     assert response.status_code == 302
-    item = SupervisedItem.get(SupervisedItem.title == "县政协提案第 8 号答复")
+    item = SupervisedItem.get(SupervisedItem.title == "县安委会交办第 8 号整改")
     assert item.assigned_by_id == office.user.id and item.state == "assigned"
 
 

@@ -74,9 +74,12 @@ def by_thresholds(total, agreement):
 
 def grade(agreement, items=None, overrides=None):
     """The grade of an assessed agreement, with the reasons when it is failed regardless of score.
-    `items` and `overrides` (the override reasons) are looked up when not given."""
+    `items` and `overrides` (the override reasons) are looked up when not given. Scores saved as a draft
+    (暂存) before the assessment is submitted have a total but no grade yet."""
     if agreement.total is None:
         return Result(None, None)
+    if agreement.state not in ("assessed", "archived"):
+        return Result(agreement.total, None)
     items = list(agreement.items) if items is None else items
     reasons = [f"否决项“{item.content[:30]}”未达标" for item in items if item.kind == "veto" and item.failed]
     reasons += override_reasons([agreement]).get(agreement.id, []) if overrides is None else overrides

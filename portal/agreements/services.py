@@ -11,7 +11,7 @@ from ..models import (AGREEMENT_STATES, ITEM_KINDS, Agreement, AgreementItem, Ag
 from ..nav import path_for
 from ..supervision import registry
 from ..supervision import services as supervision
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow, versioned_update
+from ..workflow import OPTIONAL, UNCHECKED, RuleError, Transition, Workflow, versioned_update
 from . import grading, module
 
 audit.register_object_type("agreement", "目标责任书")
@@ -34,13 +34,19 @@ TEMPLATE_FIELDS = ["year", "title", "preamble", "rewards", "party_a", "party_a_s
                    "good_min", "pass_min", "bonus_cap", "sign_due", "self_assess_due"]
 
 WORKFLOW = Workflow(Agreement, "agreement", noun="责任书", states=AGREEMENT_STATES, transitions={
-    "issue": Transition("下发", ("draft",), "issued", "agreements.issue"),
+    # The office's own initiative: an agreement is created and issued in one transaction.
+    "issue": Transition("下发", ("draft",), "issued", "agreements.issue", todo=OPTIONAL,
+                        confirm="所选单位将收到责任书并须在期限内签订；下发后模板不能再修改。"),
     # An agreement is created and issued in one transaction, so one that is not "issued" is signed.
     "sign": Transition("签订", ("issued",), "signed", "agreements.sign", scope="own_unit",
-                       state_message="该责任书已经签订，不能重复签订。"),
-    "self_assess": Transition("提交自评", ("signed",), "self_assessed", "agreements.sign", scope="own_unit"),
-    "assess": Transition("考核评分", ("self_assessed",), "assessed", "agreements.assess"),
-    "archive": Transition("审定归档", ("assessed",), "archived", "agreements.archive"),
+                       state_message="该责任书已经签订，不能重复签订。", todo=SIGN.key,
+                       confirm="签订后责任书文本冻结，不能再修改。"),
+    "self_assess": Transition("提交自评", ("signed",), "self_assessed", "agreements.sign", scope="own_unit",
+                              todo=SELF_ASSESS.key, confirm="提交后自评得分不能再修改，交局里考核评分。"),
+    "assess": Transition("考核评分", ("self_assessed",), "assessed", "agreements.assess",
+                         todo="agreements.assessment_todos", confirm="提交后考核得分和等次确定，交局领导审定归档。"),
+    "archive": Transition("审定归档", ("assessed",), "archived", "agreements.archive",
+                          todo="agreements.assessment_todos", confirm="归档后考核结果不再变动。"),
 })
 
 
@@ -50,17 +56,20 @@ def _named(agreement):
 
 # -- templates -------------------------------------------------------------------------------------
 
-def _decimal(value, label):
-    """A score or points value in 0..1000 to one decimal place; anything else is refused in Chinese
-    (NaN and Infinity are Decimals too, and a NaN cannot even be compared)."""
+def _decimal(value, label, upper=Decimal("1000"), range_text=None):
+    """A score or points value in 0..upper with at most one decimal place; anything else is refused in
+    Chinese, never silently rounded (NaN and Infinity are Decimals too, and a NaN cannot be compared).
+    `range_text` says the allowed range when it is not simply 0 to upper."""
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise RuleError(f"{label}必须是数字。") from None
     if not number.is_finite():
         raise RuleError(f"{label}必须是数字。")
-    if number < 0 or number > 1000:
-        raise RuleError(f"{label}应在 0 到 1000 之间。")
+    if number < 0 or number > upper:
+        raise RuleError(range_text or f"{label}应在 0 到 {upper.normalize():f} 之间。")
+    if number != number.quantize(Decimal("0.1")):
+        raise RuleError(f"{label}最多保留一位小数（填写的是 {value}）。")
     return number.quantize(Decimal("0.1"))
 
 
@@ -238,9 +247,8 @@ def _parse_scores(agreement, scores):
         if raw == "":
             parsed[item.id] = (None, note, False)
             continue
-        value = _decimal(raw, f"第 {item.seq} 条得分")
-        if value > item.points:
-            raise RuleError(f"第 {item.seq} 条“{item.category}”得分应在 0 到 {item.points.normalize():f} 分之间。")
+        value = _decimal(raw, f"第 {item.seq} 条“{item.category}”得分", item.points,
+                         f"第 {item.seq} 条“{item.category}”得分应在 0 到 {item.points.normalize():f} 分之间。")
         parsed[item.id] = (value, note, False)
     return parsed
 
@@ -295,3 +303,37 @@ def ranking(query):
     # Units failed by a veto rank below every other unit, whatever their score.
     rows.sort(key=lambda row: (not row[1].reasons, row[0].total), reverse=True)
     return rows
+
+
+# -- the bureau's to-dos: scoring self-assessed agreements, approving and archiving assessed ones -------
+
+def _waiting_steps(user):
+    """{state: step} of the bureau's steps on agreements waiting for this user: the scoring (考核评分)
+    for those who score but do not approve (the leader's step is the approval that follows), the
+    approval and archiving (审定归档) for those who approve."""
+    steps = {}
+    if can("agreements.archive", user):
+        steps["assessed"] = "archive"
+    elif can("agreements.assess", user):
+        steps["self_assessed"] = "assess"
+    return steps
+
+
+def _waiting(user):
+    return Agreement.select(Agreement, Unit).join(Unit).where(Agreement.state.in_(tuple(_waiting_steps(user))))
+
+
+@module.todo
+def _assessment_todos(user):
+    """Agreements waiting for the bureau's scoring or for the leader's approval and archiving."""
+    steps = _waiting_steps(user)
+    if not steps:
+        return []
+    return [supervision.Todo(WORKFLOW.label(steps[a.state]), path_for("agreements.detail", agreement_id=a.id),
+                             f"《{a.year}年度{a.title}》", a.unit.name,
+                             note=f"自评 {a.self_total} 分" if a.state == "self_assessed" and a.self_total is not None
+                             else (f"考核 {a.total} 分" if a.total is not None else ""))
+            for a in _waiting(user).order_by(Agreement.year, Unit.path)]
+
+
+_assessment_todos.count = lambda user: _waiting(user).count() if _waiting_steps(user) else 0

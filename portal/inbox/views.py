@@ -1,5 +1,5 @@
 """Views: 待办 / 已办, the notification centre, and the two count badges polled by the nav."""
-from flask import current_app, request
+from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 
 from .. import htmx, notify
@@ -35,7 +35,7 @@ def todo_count():
 @bp.get("/notifications")
 @permission("inbox.view")
 def notifications():
-    """The notification centre: the user's messages, unread first."""
+    """The notification centre: the user's messages, newest first (unread ones highlighted)."""
     return _list()
 
 
@@ -55,6 +55,15 @@ def read(notification_id):
     return _list("notificationsChanged")
 
 
+@bp.get("/notifications/<int:notification_id>/open")
+@permission("inbox.view")
+def open_message(notification_id):
+    """Open what a message is about, marking it read on the way: one click reads it."""
+    message = get_or_404(Notification, notification_id)
+    notify.mark_read(current_user, message.id)
+    return redirect(htmx.safe_next(message.url) or url_for("inbox.notifications"))
+
+
 @bp.post("/notifications/read-all")
 @permission("inbox.view")
 def read_all():
@@ -65,7 +74,7 @@ def read_all():
 
 def _list(trigger=None):
     rows = list(Notification.visible_to(current_user)
-                .order_by(Notification.read_at.is_null(False), Notification.id.desc())
+                .order_by(Notification.id.desc())
                 .limit(current_app.config["PAGE_SIZE"]))
     return htmx.render("inbox/notifications.html", "inbox/_notifications.html", rows=rows,
                        unread=notify.unread_count(current_user), trigger=trigger)

@@ -1,7 +1,7 @@
 """Rules of inspections: versioned checklists, rounds and their teams on the one workflow, results
 saved item by item with a version check, and findings whose rectification runs on the supervision core."""
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from peewee import Case, fn
@@ -15,7 +15,9 @@ from ..models import (ROUND_STATES, SEVERITIES, VERDICTS, Attachment, ChecklistI
 from ..nav import path_for
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem, versioned_update
+from ..supervision import urgency
+from ..workflow import (OPTIONAL, UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem,
+                        versioned_update)
 from . import module
 
 audit.register_object_type("checklist", "督查清单")
@@ -38,19 +40,22 @@ NOT_UNDER_WAY = "督查尚未开始或已经完成，不能{label}。"
 
 # Office and leaders plan, start and complete rounds; only the round's own team records and raises.
 ROUNDS = Workflow(InspectionRound, "round", noun="该督查", states=ROUND_STATES, **TEAM, transitions={
-    "start_round": Transition("开始督查", ("planned",), "in_progress", "inspections.manage"),
+    "start_round": Transition("开始督查", ("planned",), "in_progress", "inspections.manage",
+                              todo="inspections.round_todos"),
     "complete_round": Transition("完成督查", ("in_progress",), "completed", "inspections.manage",
-                                 state_message="督查已完成。"),
+                                 state_message="督查已完成。", todo="inspections.round_todos",
+                                 confirm="完成后不能再记录检查结果或提出问题。"),
+    # Raised when an item is found wanting while the team records results (their to-do).
     "raise": Transition("提出问题", ("in_progress",), None, "inspections.record", scope="team",
                         role_message="只有本轮督查组成员可以提出问题。",
-                        state_message=NOT_UNDER_WAY.format(label="提出问题")),
+                        state_message=NOT_UNDER_WAY.format(label="提出问题"), todo=OPTIONAL),
 })
 # A result has no states of its own: it is saved while its round is under way (ItemResult.round_state).
 RESULTS = Workflow(ItemResult, "item_result", noun="该检查结果", states=ROUND_STATES, state_field="round_state",
                    **TEAM, transitions={
     "record": Transition("记录检查结果", ("in_progress",), None, "inspections.record", scope="team",
                          role_message="只有本轮督查组成员可以记录检查结果。",
-                         state_message=NOT_UNDER_WAY.format(label="记录检查结果")),
+                         state_message=NOT_UNDER_WAY.format(label="记录检查结果"), todo="inspections.round_todos"),
 })
 
 
@@ -191,11 +196,15 @@ def _result_value(item, verdict, score):
         value = decimal_value(score)
         if value is None:
             return None, f"第 {item.seq} 项得分必须是数字。"
-        if not Decimal("0") <= value <= item.points:
+        if not Decimal("0") <= Decimal(score.strip()) <= item.points:
             return None, f"第 {item.seq} 项得分应在 0 到 {item.points.normalize():f} 分之间。"
+        if Decimal(score.strip()) != value:
+            return None, f"第 {item.seq} 项得分最多保留一位小数（填写的是 {score.strip()}）。"
         return value, None
     if verdict:
-        return {"yes": item.points, "partly": (item.points / 2).quantize(Decimal("0.1")), "no": Decimal("0")}[verdict], None
+        # 基本符合 is half the points, rounded half up as people count (2.5 points: 1.3, not 1.2).
+        half = (item.points / 2).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return {"yes": item.points, "partly": half, "no": Decimal("0")}[verdict], None
     return None, None
 
 
@@ -339,3 +348,46 @@ def open_findings(user):
     query = findings(user, {"status": "open"})
     total, late = query.select(fn.COUNT(Finding.id), _count(_overdue())).order_by().tuples().get()
     return total or 0, int(late or 0)
+
+
+# -- to-dos: the team's round under way, the rounds office and leaders start and complete ---------------
+
+def _team_rounds(user):
+    """Rounds under way whose team the user is on."""
+    if not can("inspections.record", user):
+        return InspectionRound.select().where(False)
+    return InspectionRound.select().where(InspectionRound.state == "in_progress", InspectionRound.id.in_(
+        RoundMember.select(RoundMember.round).where(RoundMember.user == user.id)))
+
+
+def _rounds_to_advance(user, today=None):
+    """Rounds waiting on those who run them: planned ones whose start date has come (or is days away, as
+    蓝牌 warns), rounds under way whose last day has come."""
+    if not can("inspections.manage", user):
+        return InspectionRound.select().where(False)
+    today = today or clock.today()
+    soon = today + datetime.timedelta(days=current_app.config.get("SUPERVISION_BLUE_DAYS", 3))
+    return InspectionRound.select().where(
+        ((InspectionRound.state == "planned") & (InspectionRound.start_date <= soon))
+        | ((InspectionRound.state == "in_progress") & (InspectionRound.end_date <= today)))
+
+
+@module.todo
+def _round_todos(user):
+    """An inspector: record results on the round under way (by its last day); office and leaders: start a
+    planned round, complete one whose last day has come."""
+    todos = []
+    for r in _team_rounds(user).order_by(InspectionRound.end_date):
+        todos.append(supervision.Todo(RESULTS.label("record"), path_for("inspections.round_detail", round_id=r.id),
+                                      r.title, "督查组", r.end_date, urgency.deadline(r.end_date, r.start_date),
+                                      note=f"督查时间 {r.start_date} 至 {r.end_date}"))
+    for r in _rounds_to_advance(user).order_by(InspectionRound.start_date):
+        planned = r.state == "planned"
+        due = r.start_date if planned else r.end_date
+        todos.append(supervision.Todo(ROUNDS.label("start_round" if planned else "complete_round"),
+                                      path_for("inspections.round_detail", round_id=r.id), r.title, "督查组", due,
+                                      urgency.deadline(due, None if planned else r.start_date)))
+    return todos
+
+
+_round_todos.count = lambda user: _team_rounds(user).count() + _rounds_to_advance(user).count()

@@ -10,6 +10,7 @@ from .. import clock, excel, htmx, pdf
 from ..access import get_or_404, permission, users_with
 from ..attachments.services import attachments_of
 from ..excel import Column, Sheet
+from ..forms import int_arg
 from ..models import (SEVERITIES, VERDICTS, ChecklistItem, ChecklistTemplate, Finding, InspectionRound, RoundUnit,
                       SupervisedItem, SupervisionEvent, Unit, User)
 from ..pagination import paginate
@@ -18,6 +19,7 @@ from ..supervision.urgency import urgency
 from ..supervision.views import _item_context
 from ..workflow import RuleError
 from . import bp, module, services
+from .forms import FindingForm
 
 FINDINGS_CHANGED = "findingsChanged itemChanged"
 
@@ -161,10 +163,15 @@ def _sheet_context(round_, unit):
 @bp.get("/rounds/<int:round_id>/units/<int:unit_id>")
 @permission("inspections.view")
 def sheet(round_id, unit_id):
-    """The checklist of one unit: inspectors fill it item by item, each saved as it is set."""
+    """The checklist of one unit: inspectors fill it item by item, each saved as it is set; `?raise=<item>`
+    (offered beside an item marked 不符合) opens the finding form on that item."""
     round_ = get_or_404(InspectionRound, round_id)
     unit = _unit_in_round(round_, unit_id)
-    return htmx.render("inspections/sheet.html", **_sheet_context(round_, unit))
+    context = _sheet_context(round_, unit)
+    raise_on = int_arg(request.args, "raise")
+    if raise_on is not None and any(i.id == raise_on for i in context["items"]):
+        context["open_check"] = raise_on
+    return htmx.render("inspections/sheet.html", **context)
 
 
 @bp.post("/rounds/<int:round_id>/units/<int:unit_id>/checks/<int:check_id>")
@@ -193,23 +200,38 @@ def raise_finding(round_id, unit_id):
     """Raise a finding (from an item or in general); rectification starts at once."""
     round_ = get_or_404(InspectionRound, round_id)
     unit = _unit_in_round(round_, unit_id)
-    form = request.form
-    item = ChecklistItem.get_or_none(ChecklistItem.id == form.get("check", type=int)) if form.get("check") else None
-    severity = form.get("severity", "minor")
-
-    def raise_it():
+    form = FindingForm()
+    form.severity.choices = list(SEVERITIES.items())
+    items = list(round_.template.items.order_by(ChecklistItem.seq))
+    form.check.choices = [("", "（不限）")] + [(i.id, f"{i.seq}. {i.what[:24]}") for i in items]
+    form.validate()
+    item = next((i for i in items if i.id == form.check.data), None)
+    severity = form.severity.data if form.severity.data in SEVERITIES else None
+    if form.check.data and item is None:
+        form.check.errors = list(form.check.errors) + ["该检查项不属于本轮督查清单。"]
+    if severity is None:
+        form.severity.errors = list(form.severity.errors) + ["请选择问题严重程度。"]
+    if not any(f.errors for f in form):
+        deadline = form.deadline.data or services.default_deadline(severity)
         try:
-            deadline = datetime.date.fromisoformat(form["deadline"]) if form.get("deadline") else \
-                (services.default_deadline(severity) if severity in SEVERITIES else None)
-        except ValueError:
-            raise RuleError("请填写正确的整改期限。") from None
-        return services.raise_finding(round_, unit, current_user._get_current_object(), description=form.get("description"),
-                                      severity=severity, requirement=form.get("requirement"), deadline=deadline,
-                                      responsible_person=form.get("responsible_person", ""), item=item)
-
-    return htmx.attempt(raise_it, "inspections/_sheet_findings.html", lambda: _sheet_context(round_, unit),
-                        url_for("inspections.sheet", round_id=round_.id, unit_id=unit.id),
-                        message="已提出问题，整改任务已交办该单位。", trigger=FINDINGS_CHANGED)
+            services.raise_finding(round_, unit, current_user._get_current_object(),
+                                   description=form.description.data, severity=severity,
+                                   requirement=form.requirement.data, deadline=deadline,
+                                   responsible_person=form.responsible_person.data or "", item=item)
+        except RuleError as exc:
+            form.place(str(exc))
+        else:
+            return htmx.outcome("inspections/_sheet_findings.html", lambda: _sheet_context(round_, unit),
+                                url_for("inspections.sheet", round_id=round_.id, unit_id=unit.id),
+                                message="已提出问题，整改任务已交办该单位。", trigger=FINDINGS_CHANGED)
+    # Every problem beside its field, everything typed kept, the form left open (portal.js focuses the first).
+    if not htmx.is_htmx():
+        flash("；".join([e for f in form for e in f.errors] + list(form.form_errors)), "error")
+        return redirect(url_for("inspections.sheet", round_id=round_.id, unit_id=unit.id))
+    context = _sheet_context(round_, unit)
+    if not context["can_record"]:
+        flash("；".join(form.form_errors) or "不能提出问题。", "error")  # no form on this user's page to show it in
+    return htmx.fragment("inspections/_sheet_findings.html", status=422, **context, finding_form=form)
 
 
 @bp.get("/rounds/<int:round_id>/units/<int:unit_id>/checklist.pdf")
@@ -233,8 +255,14 @@ def checklists_pdf(round_id):
 
 
 def _pdf_sheet(round_, unit, blank=False):
-    return {"unit": unit, "items": list(round_.template.items.order_by(ChecklistItem.seq)),
-            "results": {} if blank else services.results_for(round_, unit)}
+    """One unit's printed sheet: the items, its results and findings (none on a blank one), the 合计."""
+    items = list(round_.template.items.order_by(ChecklistItem.seq))
+    results = {} if blank else services.results_for(round_, unit)
+    scores = [r.score for r in results.values() if r.score is not None]
+    findings = [] if blank else list(Finding.select().where(Finding.round == round_, Finding.unit == unit)
+                                     .order_by(Finding.id))
+    return {"unit": unit, "items": items, "results": results, "total": sum(i.points for i in items),
+            "score": sum(scores) if scores else None, "findings": findings}
 
 
 @bp.get("/rounds/<int:round_id>/report.pdf")
@@ -244,7 +272,8 @@ def report_pdf(round_id):
     round_ = get_or_404(InspectionRound, round_id)
     findings = list(services.findings(current_user, {"round": str(round_.id)}).order_by(Finding.id))
     data = pdf.render("inspections/pdf/report.html", r=round_, rows=services.round_rows(round_, current_user),
-                      findings=findings, total=sum(i.points for i in round_.template.items))
+                      findings=findings, total=sum(i.points for i in round_.template.items),
+                      bureau=Unit.get(Unit.parent.is_null()).name, today=clock.today())
     return pdf.response(data, f"督查情况报告-{round_.title}.pdf")
 
 

@@ -13,7 +13,7 @@ from ..db import database
 from ..forms import decimal_value, int_arg, int_list
 from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LawReach, LegalPlan, LegalSession, PlanLaw, SessionLaw,
                       StaffMember, Unit)
-from ..workflow import RuleError, guarded
+from ..workflow import RuleError, guarded, raise_all
 
 audit.register_object_type("staff", "职工花名册")
 audit.register_object_type("legal_session", "普法活动")
@@ -71,6 +71,10 @@ def save_plan(year, *, target_rate, planned_sessions, notes, law_ids, user):
 
 # -- rosters --------------------------------------------------------------------------------------------
 
+# The template's sample row starts with this mark; a row that does is never imported.
+SAMPLE_MARK = "（示例）"
+
+
 class RosterImport(excel.Import):
     """A unit's staff roster from Excel: rows matched to the roster by employee number; added,
     changed (the fields named) or unchanged."""
@@ -80,6 +84,8 @@ class RosterImport(excel.Import):
 
     def read_row(self, preview, line, cells, *, unit):
         name, post, number, active = (str(v).strip() if v is not None else "" for v in cells.values())
+        if name.startswith(SAMPLE_MARK):
+            return preview.note(line, "模板中的示例行，未导入")
         if number.endswith(".0"):
             number = number[:-2]  # a number typed into an Excel cell
         if not name:
@@ -124,6 +130,41 @@ class RosterImport(excel.Import):
 ROSTER = RosterImport()
 
 
+class SignInImport(excel.Import):
+    """A session's sign-in sheet (签到表) from Excel: each row matched to the organising unit's active roster
+    by employee number (or by name when the number is blank and the name is unique there). The matched
+    people become ticked attendees on the session form, which the clerk still checks and submits; nothing
+    is stored by the import itself."""
+
+    headers = ("姓名", "工号")
+    ignored_when_blank = ()
+    noun = "签到人员"
+    header_hint = "第一行应为“姓名”“工号”两列"
+
+    def read_row(self, preview, line, cells, *, unit, user):
+        name, number = (str(v).strip() if v is not None else "" for v in cells.values())
+        number = number[:-2] if number.endswith(".0") else number
+        people = StaffMember.visible_to(user).join(Unit).where(StaffMember.active == True,  # noqa: E712
+                                                                 Unit.path.startswith(unit.path))
+        if number:
+            found = list(people.where(StaffMember.employee_no == number))
+        else:
+            found = list(people.where(StaffMember.name == name)) if name else []
+        if len(found) != 1:
+            what = f"工号 {number}" if number else f"“{name}”"
+            reason = "有重名，请填写工号" if len(found) > 1 else f"不在{unit.name}在职人员名单中"
+            return preview.reject(line, f"{what}{reason}")
+        if name and found[0].name != name:
+            preview.note(line, f"工号 {number} 在名册中是“{found[0].name}”，不是“{name}”")
+        if found[0].id in preview.seen:
+            return preview.note(line, f"“{found[0].name}”与第 {preview.seen[found[0].id]} 行重复")
+        preview.seen[found[0].id] = line
+        preview.added.append(found[0])
+
+
+SIGN_IN = SignInImport()
+
+
 
 def roster(unit):
     return StaffMember.select().where(StaffMember.unit == unit.id).order_by(StaffMember.employee_no)
@@ -131,16 +172,17 @@ def roster(unit):
 
 # -- sessions -----------------------------------------------------------------------------------------
 
+def session_problems(*, held_on, form, title, laws):
+    """{field: message or None} of a session's own fields, all at once (the form shows each beside it)."""
+    return {"held_on": None if held_on is not None and held_on <= clock.today() else "请填写活动日期（不能晚于今天）。",
+            "form": None if form in FORMS else "请选择活动形式。",
+            "title": None if (title or "").strip() else "请填写活动名称。",
+            "law": None if laws else "请至少选择一部学习的法律。"}
+
+
 def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendees, user):
     """A session with its laws and attendees; a unit's session admits only its own subtree's staff."""
-    if form not in FORMS:
-        raise RuleError("请选择活动形式。")
-    if not (title or "").strip():
-        raise RuleError("请填写活动名称。")
-    if held_on is None or held_on > clock.today():
-        raise RuleError("请填写活动日期（不能晚于今天）。")
-    if not laws:
-        raise RuleError("请至少选择一部学习的法律。")
+    raise_all(session_problems(held_on=held_on, form=form, title=title, laws=laws))
     bureau_wide = unit.level == 1
     if bureau_wide and not can("legal.bureau_sessions", user):
         raise RuleError("只有股室工作人员可以登记全系统的普法活动。")
@@ -148,9 +190,10 @@ def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendee
         raise RuleError(f"只能登记本单位（含下属单位）的普法活动，不能登记{unit.name}的。")
     for n, staff in enumerate(attendees, start=1):
         if not staff.active:
-            raise RuleError(f"第 {n} 位参加人员“{staff.name}”已不在职。")
+            raise RuleError(f"第 {n} 位参加人员“{staff.name}”已不在职。", fields={"attendee": f"“{staff.name}”已不在职。"})
         if not bureau_wide and not staff.unit.path.startswith(unit.path):
-            raise RuleError(f"第 {n} 位参加人员“{staff.name}”（{staff.unit.name}）不属于{unit.name}，不能计入本单位的活动。")
+            message = f"第 {n} 位参加人员“{staff.name}”（{staff.unit.name}）不属于{unit.name}，不能计入本单位的活动。"
+            raise RuleError(message, fields={"attendee": message})
     with database.atomic():
         session = LegalSession.create(unit=unit, held_on=held_on, form=form, title=title.strip(),
                                       speaker=(speaker or "").strip(), notes=(notes or "").strip(), created_by=user)

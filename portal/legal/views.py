@@ -115,8 +115,9 @@ def staff():
 @bp.get("/staff/template.xlsx")
 @permission("legal.view")
 def roster_template():
-    """An empty roster workbook with the expected headers."""
-    sample = StaffMember(name="张某某", post="营业员", employee_no="0001")
+    """An empty roster workbook with the expected headers and one sample row, marked as a sample (the
+    import skips it, so a template uploaded as it is imports nobody)."""
+    sample = StaffMember(name=f"{services.SAMPLE_MARK}张某某（此行可保留或删除，不会导入）", post="营业员", employee_no="0001")
     return excel.response("花名册导入模板.xlsx", [Sheet("花名册", ROSTER_COLUMNS, rows=[sample])])
 
 
@@ -165,6 +166,45 @@ def staff_search():
     return htmx.fragment("legal/_search_results.html", people=people, term=term)
 
 
+@bp.get("/staff/roster")
+@permission("legal.record")
+def staff_roster():
+    """The whole active roster of the session's unit (its subtree) as picked attendees in one step
+    (全体在职): the clerk then unticks who did not come. Only people the user may see."""
+    unit = Unit.get_or_none(Unit.id == int_arg(request.args, "unit")) if int_arg(request.args, "unit") else None
+    people = []
+    if unit is not None:
+        people = list(StaffMember.visible_to(current_user, StaffMember, Unit).join(Unit)
+                      .where(StaffMember.active == True, Unit.path.startswith(unit.path))  # noqa: E712
+                      .order_by(Unit.path, StaffMember.employee_no, StaffMember.id))
+    return htmx.fragment("legal/_roster_chips.html", people=people, unit=unit)
+
+
+@bp.post("/sessions/sign-in")
+@permission("legal.record")
+def sign_in_sheet():
+    """A sign-in sheet (Excel: 姓名, 工号) read against the organising unit's roster: the people found are
+    added to the session form as ticked attendees, the rows not found are listed with their reason. The
+    upload is forgotten at once (it names people); the session is saved only when the form is."""
+    unit = Unit.get_or_none(Unit.id == int_arg(request.form, "unit")) if int_arg(request.form, "unit") else None
+    people, preview, error = [], None, None
+    if unit is None:
+        error = "请先选择组织单位。"
+    else:
+        try:
+            token = excel.stash(request.files.get("sheet"))
+            try:
+                preview = services.SIGN_IN.preview(token, unit=unit, user=current_user._get_current_object())
+            finally:
+                excel.discard(token)
+            # Only people not on the form already (ticked or not) are added.
+            on_form = set(int_list(request.form.getlist("attendee")))
+            people = [p for p in preview.added if p.id not in on_form]
+        except RuleError as exc:
+            error = str(exc)
+    return htmx.fragment("legal/_sign_in_result.html", people=people, preview=preview, error=error, unit=unit)
+
+
 @bp.get("/staff/<int:staff_id>/chip")
 @permission("legal.record")
 def staff_chip(staff_id):
@@ -190,26 +230,36 @@ def session_new():
     if can("legal.bureau_sessions"):
         units = list(Unit.select().where(Unit.level == 1)) + units
     laws = list(Law.select().where(Law.active == True).order_by(Law.sort_order, Law.id))  # noqa: E712
-    form, error = request.form, None
+    form, error, errors = request.form, None, {}
     if request.method == "POST":
+        unit = Unit.get_or_none(Unit.id == int_arg(form, "unit")) if int_arg(form, "unit") else None
         try:
-            unit = get_or_404(Unit, form.get("unit", type=int)) if form.get("unit") else None
-            if unit is None or unit.id not in {u.id for u in units}:
-                raise RuleError("请选择组织单位。")
-            attendees = [get_or_404(StaffMember, i) for i in int_list(form.getlist("attendee"))]
             held_on = datetime.date.fromisoformat(form["held_on"]) if form.get("held_on") else None
-            session = services.record_session(
-                unit=unit, held_on=held_on, form=form.get("form"), title=form.get("title"), speaker=form.get("speaker"),
-                notes=form.get("notes"), laws=[law for law in laws if str(law.id) in form.getlist("law")],
-                attendees=attendees, user=current_user._get_current_object())
-        except ValueError as exc:
-            error = str(exc) if isinstance(exc, RuleError) else "请填写正确的活动日期。"
-        else:
-            flash("已登记普法活动。", "success")
-            return htmx.redirect_to(url_for("legal.session", session_id=session.id))
+        except ValueError:
+            held_on, errors["held_on"] = None, "请填写正确的活动日期。"
+        chosen_laws = [law for law in laws if str(law.id) in form.getlist("law")]
+        # Every problem of the form at once, each beside its field; nothing typed is lost.
+        errors = {"unit": None if unit is not None and unit.id in {u.id for u in units} else "请选择组织单位。",
+                  **services.session_problems(held_on=held_on, form=form.get("form"), title=form.get("title"),
+                                              laws=chosen_laws), **errors}
+        errors = {k: v for k, v in errors.items() if v}
+        if not errors:
+            try:
+                attendees = [get_or_404(StaffMember, i) for i in int_list(form.getlist("attendee"))]
+                session = services.record_session(
+                    unit=unit, held_on=held_on, form=form.get("form"), title=form.get("title"),
+                    speaker=form.get("speaker"), notes=form.get("notes"), laws=chosen_laws, attendees=attendees,
+                    user=current_user._get_current_object())
+            except RuleError as exc:
+                errors = exc.fields or {}
+                error = None if exc.fields else str(exc)
+            else:
+                flash("已登记普法活动。", "success")
+                return htmx.redirect_to(url_for("legal.session", session_id=session.id))
     picked = [StaffMember.get_or_none(StaffMember.id == i) for i in int_list(form.getlist("attendee"))] if form else []
     return htmx.render("legal/session_new.html", units=units, laws=laws, forms=FORMS, form=form, error=error,
-                       picked=[p for p in picked if p], today=clock.today(), status=422 if error else 200)
+                       errors=errors, picked=[p for p in picked if p], today=clock.today(),
+                       status=422 if error or errors else 200)
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -303,6 +353,10 @@ def export():
     ])
 
 
+# How each form of session is counted in a summary: 讲座三场, 培训两期, 考试一次, 宣传栏四期, 发放资料两次.
+MEASURE_WORDS = {"lecture": "场", "training": "期", "contest": "场", "exam": "次", "board": "期", "leaflet": "次"}
+
+
 @bp.get("/summary.pdf")
 @permission("legal.view")
 def summary_pdf():
@@ -310,8 +364,11 @@ def summary_pdf():
     year = _year(request.args)
     counts = dict(_sessions({"year": str(year)}).select(LegalSession.form, fn.COUNT(LegalSession.id)).order_by()
                   .group_by(LegalSession.form).tuples())
-    by_form = {label: counts[form] for form, label in FORMS.items() if form in counts}
+    by_form = [(label, counts[form], MEASURE_WORDS[form]) for form, label in FORMS.items() if form in counts]
     cov = services.coverage(current_user, year)
-    data = pdf.render("legal/pdf/summary.html", year=year, held=sum(by_form.values()), cov=cov, by_form=by_form,
-                      heads=sum(cov.headcount.values()), reached=sum(cov.reached_any.values()))
+    # Signed by the user's own body: the bureau for its staff, the unit for a unit's summary of its subtree.
+    issuer = current_user.unit.name if not sees_everything(current_user) else Unit.get(Unit.parent.is_null()).name
+    data = pdf.render("legal/pdf/summary.html", year=year, held=sum(n for _, n, _ in by_form), cov=cov,
+                      by_form=by_form, heads=sum(cov.headcount.values()), reached=sum(cov.reached_any.values()),
+                      issuer=issuer, today=clock.today())
     return pdf.response(data, f"{year}年度普法工作情况.pdf")

@@ -43,7 +43,8 @@ def _at(day):
 
 def seed():
     """About 30 group petitions this year, individual cases in every state, a long backlog case at
-    315商店 resolved this year, and the year's NPC/CPPCC proposals and leaders' letters, all replied on time.
+    315商店 resolved this year, and the year's NPC/CPPCC proposals and leaders' letters (上级交办, their one
+    record: the supervision demo has none), answered on time but for one overdue letter.
     Fictional people only."""
     import random
 
@@ -160,7 +161,7 @@ def seed():
         if received > today:
             break
         unit = Unit.get(Unit.code == GROUP_UNITS[n % len(GROUP_UNITS)])
-        ref = {"npc": f"建议第 {10 + n} 号", "cppcc": f"提案第 {n} 号", "leading_group": f"县信访交〔{received.year}〕{n - 7} 号",
+        ref = {"npc": f"建议第 {20 + n} 号", "cppcc": f"提案第 {n} 号", "leading_group": f"县信访交〔{received.year}〕{n - 7} 号",
                "county_leader": f"县领导批办〔{received.year}〕{n - 13} 号"}[source]
         subject = subjects[n % len(subjects)] if n < 8 else f"{unit.name}职工来信反映问题"
         with clock.frozen(_at(received)):
@@ -172,6 +173,17 @@ def seed():
             with clock.frozen(_at(answered)):
                 ps.reply_task(AssignedTask.get_by_id(task.id), head(unit), on=answered, document=_Document("书面答复.pdf"),
                               text="已认真研究并落实，具体办理情况见书面答复。")
+    # Still open: an NPC suggestion and a CPPCC proposal within their time, and a letter passed down by the
+    # county petition leading group that is two days overdue (the on-time rate counts it).
+    for source, ref, title, code, received_ago, due_in in (
+            ("npc", "建议第 12 号", "关于改制企业下岗职工安置情况的建议", "DWMY", 5, 10),
+            ("cppcc", "提案第 3 号", "关于外贸系统退休职工调资政策解释的提案", "DWMY", 25, 5),
+            ("leading_group", f"县信访交〔{today.year}〕12 号", "关于原315商店职工养老保险接续问题的交办件", "SD315", 40, -2)):
+        received = today - received_ago * day
+        with clock.frozen(_at(received)):
+            ps.create_task(source=source, ref_number=ref, title=title, content="请认真研究办理，并在期限内书面答复。",
+                           received_on=received, due_date=today + due_in * day, unit=Unit.get(Unit.code == code),
+                           user=office)
     # And this week's letter from a county leader, still within its time.
     received = today - 6 * day
     with clock.frozen(_at(received)):

@@ -1,6 +1,6 @@
 """Printables of letters and visits in the official layout: the handling slip (交办单), the written
 reply (处理（答复）意见书) and the notice of non-acceptance (不予受理告知书)."""
-from .. import pdf
+from .. import clock, pdf
 from ..models import Petitioner, Unit
 from .. import privacy
 from . import clocks
@@ -37,11 +37,38 @@ def handling_slip(p):
                       extension_days=clocks.EXTENSION_DAYS)
 
 
+def deciding_body(p):
+    """Who issues the written reply: the body with the power to decide (信访工作条例 第三十二条), i.e. the
+    bureau or the second-level body over the handling unit, never a grassroots shop; and where a review
+    is asked for: the issuer's next level up (the bureau for a second-level body)."""
+    bureau = Unit.get(Unit.parent.is_null())
+    unit = p.unit
+    if unit is None or unit.level <= 1:
+        return bureau, None
+    ids = [int(i) for i in unit.path.strip("/").split("/") if i]
+    issuer = unit if unit.level == 2 else Unit.get_by_id(ids[1])
+    return issuer, bureau
+
+
 def reply_opinion(p):
-    """信访事项处理（答复）意见书, issued by the handling unit; the case must have been replied."""
+    """信访事项处理（答复）意见书, issued by the deciding body over the handling unit; the case must have
+    been replied."""
     if p.replied_on is None:
         raise NotPrintable(f"信访事项 {p.number} 尚未书面答复，还没有答复意见书。")
-    return pdf.render("petitions/pdf/reply.html", **_context(p), review_days=clocks.REVIEW_REQUEST_DAYS)
+    issuer, reviewer = deciding_body(p)
+    return pdf.render("petitions/pdf/reply.html", **_context(p), review_days=clocks.REVIEW_REQUEST_DAYS,
+                      issuer=issuer, reviewer=reviewer)
+
+
+def reply_draft(p, text, on):
+    """The written reply as typed, before it is submitted: the unit prints it, has it stamped and uploads
+    the scan with the reply (print → stamp → scan → upload). Nothing is stored."""
+    if not (text or "").strip():
+        raise NotPrintable("请先填写答复意见，再打印答复意见书。")
+    p.reply_text, p.replied_on = text.strip(), on or clock.today()
+    issuer, reviewer = deciding_body(p)
+    return pdf.render("petitions/pdf/reply.html", **_context(p), review_days=clocks.REVIEW_REQUEST_DAYS,
+                      issuer=issuer, reviewer=reviewer)
 
 
 def not_accepted_notice(p):

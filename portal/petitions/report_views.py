@@ -1,5 +1,7 @@
 """Views of letters and visits' printables (交办单, 答复意见书, 不予受理告知书), the yearly statistics
 page and the dashboard card."""
+import datetime
+
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -7,7 +9,7 @@ from .. import clock, htmx, pdf
 from ..access import can, get_or_404, permission, sees_everything
 from ..forms import year_arg
 from ..models import Petition
-from . import bp, module, printing, stats
+from . import bp, module, printing, services, stats
 
 
 @module.card
@@ -46,6 +48,24 @@ def slip_pdf(petition_id):
 def reply_pdf(petition_id):
     """信访事项处理（答复）意见书, once the case has been replied in writing."""
     return _document(petition_id, printing.reply_opinion, "信访事项答复意见书")
+
+
+@bp.post("/<int:petition_id>/reply-draft.pdf")
+@permission("petitions.view")
+def reply_draft_pdf(petition_id):
+    """The 答复意见书 as typed in the reply form, to print and stamp before uploading its scan; only for
+    those who may give the reply now. Stores nothing."""
+    p = get_or_404(Petition, petition_id)
+    refusal = services.WORKFLOW.refusal("reply", current_user, p)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("petitions.detail", petition_id=p.id))
+    try:
+        on = datetime.date.fromisoformat(request.form.get("on") or "")
+    except ValueError:
+        on = None
+    return _document(petition_id, lambda case: printing.reply_draft(case, request.form.get("note"), on),
+                     "信访事项答复意见书（待盖章）")
 
 
 @bp.get("/<int:petition_id>/notice.pdf")

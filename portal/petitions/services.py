@@ -18,7 +18,7 @@ from ..models.petitions import (GROUP_SIZE, HANDLING_ITEM_TYPES, TASK_ITEM, TASK
 from ..nav import path_for
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow
+from ..workflow import OPTIONAL, UNCHECKED, RuleError, Transition, Workflow
 from .. import privacy
 from . import clocks, module
 
@@ -36,17 +36,26 @@ def _handling_unit(user, p):
     return p.unit_id is None or in_scope(user, p.unit)
 
 
-# The one table of allowed transitions. A case is never deleted.
+# The one table of allowed transitions. A case is never deleted. The desk's steps are on its to-do list;
+# the unit's are supervised items (handling, reopened handling, the follow-up visit) on the unit's.
+DESK = "petitions.office_todos"
 WORKFLOW = Workflow(Petition, "petition", noun="该信访事项", states=PETITION_STATES, transitions={
-    "accept": Transition("受理", ("registered",), "accepted", "petitions.decide"),
-    "not_accept": Transition("不予受理", ("registered",), "not_accepted", "petitions.decide"),
-    "assign": Transition("交办", ("accepted",), "assigned", "petitions.decide"),
-    "start": Transition("签收办理", ("assigned",), "handling", "petitions.handle", scope="handling_unit"),
-    "reply": Transition("答复", ("assigned", "handling"), "replied", "petitions.reply", scope="handling_unit"),
-    "visit": Transition("回访", ("replied",), "visited", "petitions.reply", scope="handling_unit"),
-    "conclude": Transition("办结", ("visited",), "closed", "petitions.decide"),
-    "request_review": Transition("登记复查申请", ("replied", "visited", "closed"), "review", "petitions.decide"),
-    "answer_review": Transition("复查答复", ("review",), "closed", "petitions.decide"),
+    "accept": Transition("受理", ("registered",), "accepted", "petitions.decide", todo=DESK),
+    "not_accept": Transition("不予受理", ("registered",), "not_accepted", "petitions.decide", todo=DESK,
+                             confirm="不予受理后须向信访人出具不予受理告知书。"),
+    "assign": Transition("交办", ("accepted",), "assigned", "petitions.decide", todo=DESK),
+    "start": Transition("签收办理", ("assigned",), "handling", "petitions.handle", scope="handling_unit",
+                        todo=HANDLING_ITEM_TYPES[0]),
+    "reply": Transition("答复", ("assigned", "handling"), "replied", "petitions.reply", scope="handling_unit",
+                        todo=HANDLING_ITEM_TYPES[0]),
+    "visit": Transition("回访", ("replied",), "visited", "petitions.reply", scope="handling_unit",
+                        todo=VISIT_ITEM_TYPE),
+    "conclude": Transition("办结", ("visited",), "closed", "petitions.decide", todo=DESK,
+                           confirm="办结后该信访事项结案。"),
+    # Registered when the petitioner asks for a review; nobody waits to take this step.
+    "request_review": Transition("登记复查申请", ("replied", "visited", "closed"), "review", "petitions.decide",
+                                 todo=OPTIONAL),
+    "answer_review": Transition("复查答复", ("review",), "closed", "petitions.decide", todo=DESK),
 }, scopes={"handling_unit": _handling_unit}, scope_messages={"handling_unit": "只能办理交办给本单位的信访事项。"})
 
 
@@ -469,12 +478,13 @@ def handling_item(p):
 
 # -- office to-dos outside the supervision core -----------------------------------------------------
 
-DESK_LABELS = {"registered": "受理或不予受理", "accepted": "交办信访事项", "review": "答复复查申请"}
+DESK_LABELS = {"registered": "受理或不予受理", "accepted": "交办信访事项", "visited": "办结信访事项", "review": "答复复查申请"}
 
 
 @module.todo
 def _office_todos(user):
-    """The petition desk: cases to accept within 15 days, cases to assign, reviews to answer."""
+    """The petition desk: cases to accept within 15 days, cases to assign, visited cases to close, reviews
+    to answer."""
     if not can("petitions.desk", user):
         return []
     todos = []
@@ -485,7 +495,8 @@ def _office_todos(user):
     for p in waiting:
         limit = clocks.current_limit(p)
         todos.append(supervision.Todo(labels[p.state], petition_url(p), f"信访 {p.number}：{p.title}",
-                                      p.concerned_unit.name if p.concerned_unit_id else "—", limit[1], clocks.urgency(p)))
+                                      p.concerned_unit.name if p.concerned_unit_id else "—", limit[1] if limit else None,
+                                      clocks.urgency(p)))
     return todos
 
 

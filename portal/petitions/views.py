@@ -14,7 +14,7 @@ from ..forms import choices, error_text, int_arg, year_arg
 from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, Petition,
                       PetitionCategory, Petitioner, Unit)
 from ..models.petitions import TASK_ITEM, TASK_STATES
-from ..pagination import paginate
+from ..pagination import sort_order, paginate
 from ..supervision import views as supervision_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
@@ -41,9 +41,18 @@ def filtered(user, args):
     table and the Excel export.
 
     The colour itself is computed per case (supervision.urgency), so SQL orders by what it counts
-    down to: cases owing something first, the nearest (most overdue) date first, then the newest."""
+    down to: cases owing something first, the nearest (most overdue) date first, then the newest.
+
+    `q` finds a case by its number, a petitioner's name or words of its summary, in every year (a
+    returning petitioner's earlier cases are what the desk looks for)."""
     year = selected_year(args)
-    query = Petition.listed(user).where(Petition.year == year)
+    q = search_text(args)
+    if q:
+        people = Petitioner.select(Petitioner.petition).where(Petitioner.name.contains(q))
+        query = Petition.listed(user).where(Petition.number.contains(q) | Petition.title.contains(q)
+                                            | Petition.id.in_(people))
+    else:
+        query = Petition.listed(user).where(Petition.year == year)
     month = int_arg(args, "month")
     if month and 1 <= month <= 12:
         start = datetime.date(year, month, 1)
@@ -67,8 +76,21 @@ def filtered(user, args):
         query = query.where(clocks.backlog_sql(today))
     if args.get("visit_overdue") == "1":
         query = query.where(clocks.visit_overdue_sql(today))
+    clicked = sort_order(args, LEDGER_SORTS)
+    if clicked:
+        return query.order_by(*clicked, Petition.id.desc())
     due = clocks.urgency_due_sql()
     return query.order_by(due.is_null(), due, Petition.received_on.desc(), Petition.id.desc())
+
+
+# The ledger's sortable column headers (sort_th in the template); unsorted, it is most urgent first.
+LEDGER_SORTS = {"number": Petition.number, "received": Petition.received_on, "channel": Petition.channel,
+                "state": Petition.state, "headcount": Petition.headcount}
+
+
+def search_text(args):
+    """The ledger's search words: trimmed, at most 50 characters."""
+    return (args.get("q") or "").strip()[:50]
 
 
 def _ledger_context(args):

@@ -5,11 +5,13 @@ from .. import clock
 from ..models import SupervisedItem, Unit, User
 
 
-# (title, unit code, started days ago, due in days, steps the unit has taken, responsible person)
+# (title, unit code, started days ago, due in days, steps the unit has taken, responsible person).
+# NPC suggestions, CPPCC proposals and leaders' letters are not here: they are tasks from above (上级交办),
+# registered once under 信访 (portal/petitions/demo.py), whose supervised items show on the board too.
 TASKS = [
-    ("县信访领导小组交办：原315商店职工养老保险接续问题答复", "SD315", 40, -2, ["acknowledge", "progress"], "何文斌"),
-    ("县人大代表建议第12号：改制企业下岗职工安置情况书面答复", "DWMY", 5, 10, [], "罗庆丰"),
-    ("县政协提案第3号：外贸系统退休职工调资政策解释", "DWMY", 25, 5, ["acknowledge", "report"], "罗庆丰"),
+    ("县安委会交办：315商店仓库消防通道堵塞整改", "SD315", 40, -2, ["acknowledge", "progress"], "何文斌"),
+    ("局务会议决定：外贸公司综治台账年底前补齐", "DWMY", 5, 10, [], "罗庆丰"),
+    ("局综治办交办：外贸公司矛盾纠纷排查月报表报送", "DWMY", 25, 5, ["acknowledge", "report"], "罗庆丰"),
     ("第三季度综治议事会议决定：完善值班查岗记录", "SD315", 12, 2, ["acknowledge", "progress"], "何文斌"),
     ("县领导批示件：外贸仓储公司消防通道整治", "WMCC", 1, 25, [], "邓卫东"),
     ("县安委会交办：百货公司商场安全出口隐患整改", "BHGS", 4, 12, [], "林淑芬"),

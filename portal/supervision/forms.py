@@ -1,8 +1,13 @@
 """Forms of the supervision pages."""
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import Form
+
+# Tasks from above (上级交办) are registered once, under 信访, where their on-time reply rate is counted.
+FROM_ABOVE = ("人大代表建议", "人大建议", "政协提案", "信访领导小组", "领导来信")
+FROM_ABOVE_MESSAGE = ("人大代表建议、政协提案和领导来信（县信访领导小组、县领导交办件）属于上级交办事项，"
+                      "请在“信访 → 上级交办”登记（承办单位的待办和督办台账会同时显示，按期答复率从那里统计）。")
 
 
 class TaskForm(Form):
@@ -12,6 +17,11 @@ class TaskForm(Form):
     responsible_name = StringField("责任人", validators=[Optional(), Length(max=50, message="责任人不能超过 50 个字符。")])
     start_date = DateField("交办日期", validators=[DataRequired("请填写交办日期。")])
     due_date = DateField("办理期限", validators=[DataRequired("请填写办理期限。")])
+
+    def validate_title(self, field):
+        """One record per task from above: those are registered under 信访 → 上级交办, not here."""
+        if any(word in (field.data or "") for word in FROM_ABOVE):
+            raise ValidationError(FROM_ABOVE_MESSAGE)
 
 
 class StepForm(Form):

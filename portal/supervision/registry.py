@@ -62,5 +62,6 @@ def get(key):
         raise KeyError(f"unknown supervised item type {key!r}; register it with supervision.registry.register")
 
 
-# The core's own type: tasks handed down directly (上级交办, 会议决定, 领导批示 ...).
+# The core's own type: tasks handed down directly (会议决定, 领导批示, 上级部门交办 ...). NPC suggestions,
+# CPPCC proposals and leaders' letters are tasks from above with their own record (petitions, 上级交办).
 TASK = register(SourceType("task", "交办事项", max_extensions=2, max_extension_days=30))

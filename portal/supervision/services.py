@@ -11,8 +11,9 @@ from ..db import database
 from ..models import ExtensionRequest, Notice, SupervisedItem, SupervisionEvent, Unit, User
 from ..models.supervision import OPEN_STATES, STATES
 from ..nav import path_for
-from ..notify import notify
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem, versioned_update
+from ..notify import notify, settle, titled
+from ..workflow import (AUTOMATIC, UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem,
+                        versioned_update)
 from . import registry
 from .urgency import SEVERITY, severity_sql, urgency
 
@@ -64,7 +65,10 @@ def supervise(source_type, *, unit, title, due_date, start_date=None, source_id=
         audit.record("assign", "supervision", item.id, summary=f"交办“{title}”给{unit.name}，期限 {due_date}",
                      unit=unit, actor=assigned_by,
                      after={"title": title, "unit": unit.id, "due_date": due_date.isoformat(), "state": "assigned"})
-        notify(unit_users(item), f"新的{source.label}：{title}", f"办理期限 {due_date}，请及时签收。",
+        # An item done in its module is not acknowledged (签收): the notice names the module's own step
+        # (e.g. 签订目标责任书).
+        ask = f"请在期限内{source.todo_label}。" if source.module_driven else "请及时签收。"
+        notify(unit_users(item), f"新的{titled(source.label, title)}", f"办理期限 {due_date}，{ask}",
                item_url(item), kind="assign")
     return item
 
@@ -104,6 +108,9 @@ def _closer_side(user, item):
 
 
 UNIT_STATES = ("acknowledged", "in_progress", "returned")
+# The to-dos todo_for() builds itself (a transition's `todo`): items waiting on the user's unit, reports
+# waiting to be closed out, extension requests waiting for a decision.
+OWN_ITEMS, REPORTS, EXTENSIONS = "supervision.own_items", "supervision.reports", "supervision.extensions"
 # The one table of allowed transitions. Who may take a step is decided per item type by the scope
 # rules above; "supervision.act" (every role) only says the step is one of supervision's.
 WORKFLOW = Workflow(SupervisedItem, "supervision", noun="事项", states=STATES, scopes={
@@ -111,13 +118,18 @@ WORKFLOW = Workflow(SupervisedItem, "supervision", noun="事项", states=STATES,
     # Only the module whose work the item follows closes it this way (resolve()), never a page.
     "by_module": lambda user, item: "该事项在业务模块中办理，办理后自动办结。",
 }, transitions={
-    "acknowledge": Transition("签收", ("assigned",), "acknowledged", "supervision.act", scope="item_unit"),
-    "progress": Transition("报告进展", UNIT_STATES, "in_progress", "supervision.act", scope="item_unit"),
-    "report": Transition("提交办结报告", UNIT_STATES, "reported", "supervision.act", scope="item_unit"),
+    "acknowledge": Transition("签收", ("assigned",), "acknowledged", "supervision.act", scope="item_unit",
+                              todo=OWN_ITEMS),
+    "progress": Transition("报告进展", UNIT_STATES, "in_progress", "supervision.act", scope="item_unit",
+                           todo=OWN_ITEMS),
+    "report": Transition("提交办结报告", UNIT_STATES, "reported", "supervision.act", scope="item_unit",
+                         todo=OWN_ITEMS, confirm="提交后等待销号，不能再报告进展。"),
     "close": Transition("销号", ("reported",), "closed", "supervision.act", scope="item_closer",
-                        state_message="尚未提交办结报告，不能销号。"),
-    "return": Transition("驳回重办", ("reported",), "returned", "supervision.act", scope="item_closer"),
-    "resolve": Transition("办结", OPEN_STATES, "closed", "supervision.act", scope="by_module"),
+                        state_message="尚未提交办结报告，不能销号。", todo=REPORTS,
+                        confirm="销号后该事项办结，不能再办理。"),
+    "return": Transition("驳回重办", ("reported",), "returned", "supervision.act", scope="item_closer", todo=REPORTS,
+                         confirm="驳回后承办单位须重新办理并再次提交办结报告。"),
+    "resolve": Transition("办结", OPEN_STATES, "closed", "supervision.act", scope="by_module", todo=AUTOMATIC),
 })
 # Steps that need a written note, and what to ask for.
 NOTES = {"progress": "请填写办理情况。", "report": "请填写办理情况。", "return": "请填写驳回理由。"}
@@ -160,8 +172,10 @@ def take_step(item, action, user, note="", version=UNCHECKED):
             assigners = [item.assigned_by] if item.assigned_by else []
             notify(assigners, f"{item.unit.name}提交了办结报告：{item.title}", note, item_url(item), kind="report")
         elif action in ("close", "return"):
-            notify(unit_users(item), f"{source.label}已{WORKFLOW.label(action)}：{item.title}", note, item_url(item),
-                   kind=action)
+            if action == "close":
+                settle(item_url(item))  # the messages about the work are old news once it is closed out
+            notify(unit_users(item), f"{source.label}已{WORKFLOW.label(action)}：{item.title.removeprefix(source.label + '：')}",
+                   note, item_url(item), kind=action)
     item.__data__.update(moved.__data__)
     return item
 
@@ -182,6 +196,7 @@ def resolve(source_type, source_id, user, note=""):
                                closed_at=clock.now())
         _event(moved, user, "resolve", note, item.state, "closed")
         _lapse_extensions(moved)
+        settle(item_url(moved))
         closed.append(moved)
     return closed
 
@@ -282,9 +297,15 @@ def extension_panel(user, item):
             .switch(ExtensionRequest)
             .join(decider, JOIN.LEFT_OUTER, on=(ExtensionRequest.decided_by == decider.id), attr="decided_by")
             .where(ExtensionRequest.item == item.id).order_by(ExtensionRequest.id.desc()))
-    return {"item": item, "source": source, "rows": list(rows), "limits": (max_count, max_days), "next": item_url(item),
-            "latest": item.original_due_date + datetime.timedelta(days=max_days),
-            "may_request": max_count > 0 and extension_problem(user, item) is None,
+    rows = list(rows)
+    latest = item.original_due_date + datetime.timedelta(days=max_days)
+    # Not offered when it could only be refused: the extensions are used up, one is waiting, the
+    # deadline has passed or cannot move any later.
+    spent = (sum(1 for r in rows if r.state == "approved") >= max_count
+             or any(r.state == "pending" for r in rows) or clock.today() > item.due_date or latest <= item.due_date)
+    return {"item": item, "source": source, "rows": rows, "limits": (max_count, max_days), "next": item_url(item),
+            "latest": latest,
+            "may_request": max_count > 0 and not spent and extension_problem(user, item) is None,
             "may_decide": can(source.extension_permission, user)}
 
 
@@ -410,6 +431,13 @@ def todo_for(user):
     return todos
 
 
+def todo_keys():
+    """Every to-do a workflow transition may name in `todo=`: the ones built here, every supervised item
+    type (its item waits on the unit) and every module's `@module.todo` provider."""
+    return ({OWN_ITEMS, REPORTS, EXTENSIONS} | set(registry.TYPES)
+            | {provider.todo_key for provider in modules.collect("todo_providers")})
+
+
 def todo_count(user):
     """len(todo_for(user)), for the nav badge on every page: counted in SQL, without building the list
     (a provider may offer its own `count(user)`)."""
@@ -472,6 +500,7 @@ def daily_digest():
         body = "\n".join(f"[{t.urgency.label} {t.urgency.countdown}] {t.title}（{t.unit_name}）：{t.action}"
                          if t.urgency else f"{t.title}（{t.unit_name}）：{t.action}" for t in todos)
         with database.atomic():
+            settle(path_for("inbox.todo"), user)  # yesterday's reminder is replaced by today's
             reminded.extend(notify([user], title, body, path_for("inbox.todo"), kind="digest"))
     mail_notifications([n.id for n in reminded])
     return len(reminded)

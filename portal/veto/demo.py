@@ -20,8 +20,12 @@ def seed():
         occurred_on=clock.today() - datetime.timedelta(days=20),
         description="原315商店改制下岗职工32人因养老保险接续和拖欠工资问题到县委集体上访，"
                     "单位事前未排查掌握、事后未及时化解，造成较大影响。")
-    event = veto.act(event, "confirm", leader, "经局党组研究，事实清楚，依照目标管理责任书单项否决条款确认。",
-                     event.version)
+    # Confirmed a week ago (its appeal window still open), the investigation decided after it.
+    confirmed_at = clock.local_to_utc(datetime.datetime.combine(clock.today() - datetime.timedelta(days=8),
+                                                                datetime.time(10)))
+    with clock.frozen(confirmed_at):
+        event = veto.act(event, "confirm", leader, "经局党组研究，事实清楚，依照目标管理责任书单项否决条款确认。",
+                         event.version)
     veto.issue_sanction(unit=Unit.get(Unit.code == "TJGS"), kind="yellow", user=office,
                         reason="连续两个月未报送矛盾纠纷排查情况，经催办仍未落实。")
     veto.record_accountability(

@@ -11,14 +11,15 @@ from .. import audit, clock
 from ..access import can, users_with
 from ..agreements import grading
 from ..db import database
-from ..models import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Sanction,
-                      SupervisedItem, Unit, User, VetoEvent)
+from ..models import (MEASURES, SANCTION_KINDS, TRIGGERS, VETO_STATES, Accountability, AccountablePerson, Agreement,
+                      Sanction, SupervisedItem, Unit, User, VetoEvent)
 from ..models.veto import EFFECTIVE_STATES
 from ..nav import path_for
-from ..notify import notify
+from ..notify import notify, settle
 from ..supervision import registry
 from ..supervision import services as supervision
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow
+from ..supervision import urgency
+from ..workflow import OPTIONAL, UNCHECKED, RuleError, Transition, Workflow
 from . import module
 
 audit.register_object_type("veto", "一票否决")
@@ -28,21 +29,25 @@ audit.register_actions({"propose": "提出否决", "confirm": "确认否决", "r
                         "uphold": "维持否决", "overturn": "撤销否决", "withdraw": "撤回"})
 
 
-def _decision(label, sources, target):
+def _decision(label, sources, target, confirm):
     """A leader's decision on a proposal or an appeal."""
-    return Transition(label, sources, target, "veto.decide",
+    return Transition(label, sources, target, "veto.decide", todo="veto.leader_todos", confirm=confirm,
                       role_message=f"您的角色不能{label}。只有局领导可以确认、否定、维持或撤销一票否决。")
 
 
 # A veto is never deleted: it is withdrawn with a reason.
 WORKFLOW = Workflow(VetoEvent, "veto", noun="该一票否决", states=VETO_STATES,
                     scope_messages={"own_unit": "只能对本单位的{noun}{label}。"}, transitions={
-    "confirm": _decision("确认否决", ("proposed",), "confirmed"),
-    "reject": _decision("不予确认", ("proposed",), "rejected"),
-    "appeal": Transition("申诉", ("confirmed",), "appealed", "veto.appeal", scope="own_unit"),
-    "uphold": _decision("维持否决", ("appealed",), "upheld"),
-    "overturn": _decision("撤销否决", ("appealed",), "overturned"),
-    "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw"),
+    "confirm": _decision("确认否决", ("proposed",), "confirmed",
+                         "确认后该单位本年度考核等次为不合格、取消评优资格；单位可在申诉期内申诉一次。"),
+    "reject": _decision("不予确认", ("proposed",), "rejected", "不予确认后该提议结束，不影响考核等次。"),
+    # Not an obligation, but a right with a deadline: the open window is on the unit head's 待办.
+    "appeal": Transition("申诉", ("confirmed",), "appealed", "veto.appeal", scope="own_unit",
+                         todo="veto.appeal_todos", confirm="每项一票否决只能申诉一次，由局领导审理。"),
+    "uphold": _decision("维持否决", ("appealed",), "upheld", "维持后否决生效，单位不能再申诉。"),
+    "overturn": _decision("撤销否决", ("appealed",), "overturned", "撤销后该单位本年度考核等次恢复按得分评定。"),
+    "withdraw": Transition("撤回", ("proposed", "confirmed"), "withdrawn", "veto.withdraw", todo=OPTIONAL,
+                         confirm="撤回后该否决不再生效（记录保留）。"),
 })
 # Who took a step, when and why: the fields each step fills.
 STAMPS = {"confirm": ("decided_by", "decided_at", "decision_reason"),
@@ -82,6 +87,20 @@ def may(user, veto):
     return {action: refusal(action, user, veto) is None for action in WORKFLOW}
 
 
+def occurrence_problem(unit, year, occurred_on):
+    """A veto counts against the year its event happened in; an event early in the next year still counts
+    for that year while the unit's assessment of it is not done (考核评分 not yet given)."""
+    if occurred_on.year == year:
+        return None
+    if occurred_on.year < year:
+        return f"发生日期 {occurred_on} 不在 {year} 年度内：一票否决计入事件发生的年度。"
+    assessed = Agreement.select().where(Agreement.unit == unit.id, Agreement.year == year,
+                                        Agreement.state.in_(("assessed", "archived"))).exists()
+    if occurred_on.year > year + 1 or assessed:
+        return f"发生日期 {occurred_on} 在{unit.name} {year} 年度考核之后，不能计入 {year} 年度。"
+    return None
+
+
 def propose(*, unit, year, trigger, occurred_on, description, user, source_type="", source_id=None):
     """提出一票否决 (office or leaders); leaders are asked to confirm it."""
     if not can("veto.propose", user):
@@ -92,6 +111,9 @@ def propose(*, unit, year, trigger, occurred_on, description, user, source_type=
         raise RuleError("请填写事件经过。")
     if occurred_on > clock.today():
         raise RuleError("发生日期不能晚于今天。")
+    problem = occurrence_problem(unit, year, occurred_on)
+    if problem:
+        raise RuleError(problem)
     with database.atomic():
         veto = VetoEvent.create(unit=unit, year=year, trigger=trigger, occurred_on=occurred_on,
                                 description=description.strip(), source_type=source_type, source_id=source_id,
@@ -129,6 +151,7 @@ def act(veto, action, user, reason, version=UNCHECKED):
 
 def _notify_step(veto, action, reason):
     url = veto_url(veto)
+    settle(url)  # each step answers the messages that asked for it
     heads = users_with("veto.appeal", unit=veto.unit_id)
     if action == "confirm":
         notify(heads, f"{veto.year}年度一票否决已确认",
@@ -159,6 +182,27 @@ def _leader_todo_count(user):
 
 
 _leader_todos.count = _leader_todo_count
+
+
+def _open_appeals(user):
+    """Confirmed vetoes of the user's own unit not appealed yet, whose appeal window is still open."""
+    return (VetoEvent.select(VetoEvent, Unit).join(Unit)
+            .where(VetoEvent.unit == user.unit_id, VetoEvent.state == "confirmed", VetoEvent.appealed_at.is_null(),
+                   VetoEvent.appeal_due >= clock.today()).order_by(VetoEvent.appeal_due))
+
+
+@module.todo
+def _appeal_todos(user):
+    """A unit head: the open appeal window of a confirmed veto on the unit (申诉 is a right, not a duty,
+    but it lapses at its deadline, coloured as it nears)."""
+    if not can("veto.appeal", user):
+        return []
+    return [supervision.Todo("确认或申诉（可选）", veto_url(v), f"{v.year}年度一票否决：{v.trigger_label}", v.unit.name,
+                             v.appeal_due, urgency.window(v.appeal_due),
+                             note=f"如有异议，请于 {v.appeal_due} 前申诉；逾期视为无异议。") for v in _open_appeals(user)]
+
+
+_appeal_todos.count = lambda user: _open_appeals(user).count() if can("veto.appeal", user) else 0
 
 
 @grading.register_override
@@ -269,6 +313,13 @@ def record_accountability(*, veto=None, sanction=None, persons, measure, decided
         raise RuleError("请至少填写一名被查究责任人。")
     if not (decision or "").strip():
         raise RuleError("请填写查究决定。")
+    # The decision cites the act it rests on: it is never dated before it, nor after today.
+    act_on, act = ((clock.to_local(veto.decided_at).date() if veto.decided_at else veto.occurred_on), "一票否决确认")\
+        if veto is not None else (sanction.issued_on, sanction.kind_label)
+    if decided_on is None or decided_on > clock.today():
+        raise RuleError("请填写决定日期（不能晚于今天）。")
+    if decided_on < act_on:
+        raise RuleError(f"决定日期不能早于所依据的{act}日期（{act_on}）。")
     unit = (veto or sanction).unit
     with database.atomic():
         record = Accountability.create(unit=unit, veto=veto, sanction=sanction, measure=measure, decided_on=decided_on,

@@ -15,7 +15,7 @@ from ..pagination import Page, paginate
 from ..supervision.urgency import window
 from ..users.services import unit_choices
 from ..workflow import RuleError
-from . import bp, module, services
+from . import bp, module, printing, services
 from .forms import AccountabilityForm, SanctionForm, VetoForm
 
 CHANGED = "vetoChanged agreementsChanged"
@@ -224,5 +224,31 @@ def accountability(record_id):
 def accountability_pdf(record_id):
     """The decision notice (领导责任查究决定书), in the official layout."""
     record = get_or_404(Accountability, record_id)
-    data = pdf.render("veto/pdf/decision.html", r=record, persons=list(record.persons))
+    data = printing.accountability_decision(record)
     return pdf.response(data, f"领导责任查究决定书-{record.unit.name}-{record.decided_on}.pdf")
+
+
+@bp.get("/<int:veto_id>/decision.pdf")
+@permission("veto.view")
+def veto_pdf(veto_id):
+    """一票否决决定书 of a confirmed veto, in the official layout."""
+    veto = get_or_404(VetoEvent, veto_id)
+    try:
+        data = printing.veto_decision(veto)
+    except printing.NotPrintable as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("veto.detail", veto_id=veto.id))
+    return pdf.response(data, f"一票否决决定书-{veto.unit.name}-{veto.year}.pdf")
+
+
+@bp.get("/sanctions/<int:sanction_id>/notice.pdf")
+@permission("veto.view")
+def sanction_pdf(sanction_id):
+    """通报批评 as an official document."""
+    sanction = get_or_404(Sanction, sanction_id)
+    try:
+        data = printing.criticism_notice(sanction)
+    except printing.NotPrintable as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("veto.index", year=sanction.year))
+    return pdf.response(data, f"通报批评-{sanction.unit.name}-{sanction.issued_on}.pdf")

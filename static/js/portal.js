@@ -51,4 +51,69 @@
     box.textContent = "网络连接中断，操作未提交，请检查网络后重试。";
     area.replaceChildren(box);
   });
+
+  // Under 600 px the menu collapses behind the 菜单 button.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".navtoggle");
+    if (!toggle) { return; }
+    var open = toggle.closest(".topbar").classList.toggle("nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
+  // Tables become stacked cards on phones: each cell carries its column's heading (CSS shows it).
+  function labelCells() {
+    document.querySelectorAll("table.table").forEach(function (table) {
+      var heads = [];
+      table.querySelectorAll(":scope > thead > tr:last-child > th").forEach(function (th) {
+        for (var n = 0; n < (th.colSpan || 1); n++) { heads.push(th.textContent.trim()); }
+      });
+      if (!heads.length) { return; }
+      table.querySelectorAll(":scope > tbody > tr, :scope > tfoot > tr").forEach(function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          if (!cell.hasAttribute("data-label") && heads[column] && !cell.classList.contains("empty")) {
+            cell.setAttribute("data-label", heads[column]);
+          }
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", labelCells);
+  document.addEventListener("htmx:load", labelCells);
+
+  // "确定…？" before a step that cannot be undone: data-confirm on a submit button, on a form, or on an
+  // htmx button outside a form (templates fill it from the workflow: confirm_step(...)). Asked in the
+  // capture phase, so a refusal stops both a plain submit and htmx's own listener.
+  function confirmed(element) {
+    var text = element && element.getAttribute("data-confirm");
+    return !text || window.confirm(text);
+  }
+  document.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    var asking = submitter && submitter.hasAttribute("data-confirm") ? submitter : event.target;
+    if (!confirmed(asking)) { event.preventDefault(); event.stopImmediatePropagation(); return; }
+    // A submit button marked data-native-submit posts the form the ordinary way, to its formaction (e.g. a
+    // draft to print in a new tab), not through the form's htmx request.
+    if (submitter && submitter.hasAttribute("data-native-submit")) { event.stopImmediatePropagation(); }
+  }, true);
+  document.addEventListener("click", function (event) {
+    var asking = event.target.closest && event.target.closest("[data-confirm]");
+    if (!asking || asking.tagName === "FORM" || (asking.type === "submit" && asking.form)) { return; }
+    if (!confirmed(asking)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  // A form answered with problems: focus the first field marked wrong (every problem is shown beside its
+  // field), on a full page and after an htmx swap alike.
+  function focusFirstError() {
+    var field = document.querySelector(".has-error input:not([type=hidden]), .has-error select, .has-error textarea");
+    if (field) {
+      field.focus({ preventScroll: true });
+      field.scrollIntoView({ block: "center" });
+    }
+  }
+  document.addEventListener("DOMContentLoaded", focusFirstError);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 422) { focusFirstError(); }
+  });
 })();

@@ -34,6 +34,7 @@ def test_filter_sign_and_see_the_state_change_live(app, live_server, browser, wo
     expect(office_page).to_have_url(f"{live_server}/agreements/?year=2026&level=&state=signed&grade=&sort=")
 
     head_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+    head_page.on("dialog", lambda dialog: dialog.accept())  # 确定…？ before irreversible steps
     sign_in(head_page, live_server, head.username)
     head_page.locator(".mainnav").get_by_role("link", name="待办").click()
     head_page.get_by_role("link", name="签订目标责任书").first.click()

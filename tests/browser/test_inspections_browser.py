@@ -27,6 +27,7 @@ def test_score_raise_rectify_live(app, live_server, browser, world, tmp_path):
     expect(table).to_contain_text("没有符合条件的问题")
 
     insp = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+    insp.on("dialog", lambda dialog: dialog.accept())  # 确定…？ before irreversible steps
     sign_in(insp, live_server, inspector.username)
     insp.goto(f"{live_server}/inspections/rounds/{round_.id}/units/{world.shop.id}")
     rows = insp.locator("tr.check-row")
@@ -48,6 +49,7 @@ def test_score_raise_rectify_live(app, live_server, browser, world, tmp_path):
     expect(table).to_contain_text("已交办")
 
     unit_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+    unit_page.on("dialog", lambda dialog: dialog.accept())  # 确定…？ before irreversible steps
     sign_in(unit_page, live_server, head.username)
     unit_page.locator(".mainnav").get_by_role("link", name="待办").click()
     unit_page.get_by_role("link", name="签收").first.click()

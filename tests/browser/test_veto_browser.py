@@ -24,6 +24,7 @@ def test_confirmed_veto_reaches_the_ranking_live(app, live_server, browser, worl
     expect(first).to_contain_text("优秀")
 
     leader_page = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}).new_page()
+    leader_page.on("dialog", lambda dialog: dialog.accept())  # 确定…？ before irreversible steps
     sign_in(leader_page, live_server, world.user("leader").username)
     leader_page.goto(f"{live_server}/veto/{veto.id}")
     leader_page.get_by_label("理由").fill("事实清楚，依照责任书单项否决条款确认")
