@@ -23,7 +23,7 @@ from ..permissions import PERMISSIONS, sees_everything
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
 from ..supervision.urgency import urgency as item_urgency
-from ..workflow import UNCHECKED, RuleError, Tier, Transition, Workflow, guarded
+from ..workflow import OPTIONAL, UNCHECKED, RuleError, Tier, Transition, Workflow, guarded
 from . import module
 
 audit.register_object_type("dispute", "矛盾纠纷")
@@ -55,21 +55,30 @@ def _may_send_back(user, d):
     return verdict
 
 
+# The to-do of the holding tier's steps: its clock, a supervised item of the holding unit ("dispute_tier");
+# at the bureau's tiers (the centre, the county) the item belongs to the bureau, which has no users, and
+# the office finds the dispute on its own list (BUREAU_TODOS), as it finds informants' reports to triage.
+TIER_TODO, BUREAU_TODOS = "dispute_tier", "disputes.bureau_todos"
+TRIAGE = BUREAU_TODOS
+
 WORKFLOW = Workflow(Dispute, "dispute", noun="该纠纷", states=DISPUTE_STATES, tiers=TIERS, scopes={
     "holder": _holding_tier, "send_back": _may_send_back,
     "centre": lambda user, d: d.tier >= CENTRE or "综合会诊在纠纷上报局调处中心后进行。",
 }, scope_messages={"send_back": "{noun}当前由{tier}办理，只有该层级的单位可以{label}。"}, transitions={
-    "log": Transition("记录处置情况", ("open",), None, "disputes.handle", scope="holder"),
-    "assess": Transition("重新评估风险", ("open",), None, "disputes.handle", scope="holder"),
-    "escalate": Transition("上报", ("open",), None, "disputes.handle", scope="holder", tier=+1),
-    "send_back": Transition("退回", ("open",), None, "disputes.handle", scope="send_back", tier=-1),
-    "settle": Transition("调解成功", ("open",), "settled", "disputes.handle", scope="holder"),
-    "partly": Transition("部分化解", ("open",), "partly", "disputes.handle", scope="holder"),
-    "transfer": Transition("转入其他渠道", ("open",), "transferred", "disputes.handle", scope="holder"),
-    "visit": Transition("回访", ("settled", "partly"), "closed", "disputes.handle", scope="subtree"),
+    "log": Transition("记录处置情况", ("open",), None, "disputes.handle", scope="holder", todo=OPTIONAL),
+    "assess": Transition("重新评估风险", ("open",), None, "disputes.handle", scope="holder", todo=OPTIONAL),
+    "escalate": Transition("上报", ("open",), None, "disputes.handle", scope="holder", tier=+1, todo=TIER_TODO),
+    "send_back": Transition("退回", ("open",), None, "disputes.handle", scope="send_back", tier=-1,
+                            todo=TIER_TODO),
+    "settle": Transition("调解成功", ("open",), "settled", "disputes.handle", scope="holder", todo=TIER_TODO),
+    "partly": Transition("部分化解", ("open",), "partly", "disputes.handle", scope="holder", todo=TIER_TODO),
+    "transfer": Transition("转入其他渠道", ("open",), "transferred", "disputes.handle", scope="holder",
+                           todo=TIER_TODO),
+    "visit": Transition("回访", ("settled", "partly"), "closed", "disputes.handle", scope="subtree",
+                        todo="dispute_visit"),
     "consult": Transition("综合会诊", ("open",), None, "disputes.decide", scope="centre",
-                          state_message="只有调处中的纠纷可以会诊。"),
-    "inflame": Transition("标记激化", tuple(DISPUTE_STATES), None, "disputes.decide"),
+                          state_message="只有调处中的纠纷可以会诊。", todo=BUREAU_TODOS),
+    "inflame": Transition("标记激化", tuple(DISPUTE_STATES), None, "disputes.decide", todo=OPTIONAL),
 })
 
 
@@ -533,14 +542,27 @@ def _bureau_todos(user):
     return todos
 
 
+def _bureau_todo_count(user):
+    """The nav badge's share: COUNTs, no list built."""
+    count = 0
+    if can("disputes.handle", user) and sees_everything(user):
+        count += Dispute.visible_to(user).where(Dispute.state == "open", Dispute.tier >= CENTRE).count()
+    if can("disputes.triage", user):
+        count += InformantReport.select().where(InformantReport.state == "submitted").count()
+    return count
+
+
+_bureau_todos.count = _bureau_todo_count
+
+
 # -- informant reports -------------------------------------------------------------------------------
 
 REPORT_FLOW = Workflow(InformantReport, "informant_report", noun="该报告", states=REPORT_STATES,
                        unit_field="concerned_unit", transitions={
-                           "adopt": Transition("转为矛盾纠纷", ("submitted",), "dispute", "disputes.triage"),
-                           "petition": Transition("转为信访事项", ("submitted",), "petition", "disputes.triage"),
-                           "task": Transition("交办督办", ("submitted",), "task", "disputes.triage"),
-                           "file": Transition("存档答复", ("submitted",), "filed", "disputes.triage"),
+                           "adopt": Transition("转为矛盾纠纷", ("submitted",), "dispute", "disputes.triage", todo=TRIAGE),
+                           "petition": Transition("转为信访事项", ("submitted",), "petition", "disputes.triage", todo=TRIAGE),
+                           "task": Transition("交办督办", ("submitted",), "task", "disputes.triage", todo=TRIAGE),
+                           "file": Transition("存档答复", ("submitted",), "filed", "disputes.triage", todo=TRIAGE),
                        })
 
 

@@ -21,7 +21,7 @@ from ..nav import path_for
 from ..notify import notify
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
-from ..workflow import UNCHECKED, RuleError, Transition, Workflow, version_problem, versioned_update
+from ..workflow import OPTIONAL, UNCHECKED, RuleError, Transition, Workflow, version_problem, versioned_update
 from . import module
 
 audit.register_object_type("keyperson", "重点人员")
@@ -53,11 +53,13 @@ REQUEST = module.item_type(SourceType(
 
 # -- the status (在册 / 已化解 / 迁出 / 去世): the one Workflow; a person is never deleted -------------------
 
+# Status changes are recorded when they happen: nobody waits to take them (todo=OPTIONAL).
 WORKFLOW = Workflow(KeyPerson, "keyperson", noun="该重点人员", states=STATUSES, transitions={
-    "resolve_person": Transition("化解销号", ("active",), "resolved", "keypersons.edit", scope="subtree"),
-    "move_out": Transition("迁出", ("active",), "moved", "keypersons.edit", scope="subtree"),
-    "decease": Transition("登记去世", ("active",), "deceased", "keypersons.edit", scope="subtree"),
-    "reinstate": Transition("恢复在册", ("resolved", "moved"), "active", "keypersons.edit", scope="subtree"),
+    "resolve_person": Transition("化解销号", ("active",), "resolved", "keypersons.edit", scope="subtree", todo=OPTIONAL),
+    "move_out": Transition("迁出", ("active",), "moved", "keypersons.edit", scope="subtree", todo=OPTIONAL),
+    "decease": Transition("登记去世", ("active",), "deceased", "keypersons.edit", scope="subtree", todo=OPTIONAL),
+    "reinstate": Transition("恢复在册", ("resolved", "moved"), "active", "keypersons.edit", scope="subtree",
+                            todo=OPTIONAL),
 })
 
 
