@@ -69,7 +69,8 @@ class Module:
         declare(self.permissions)
 
     def card(self, fn):
-        """A dashboard card: fn(user) -> dict(title, value, note, url) or None to hide it."""
+        """A dashboard card: fn(user, year) -> dict(title, value, note, url) or None to hide it; `year` is
+        the year the dashboard shows (this year unless the user switched), so every card shows the same."""
         self.cards.append(fn)
         return fn
 

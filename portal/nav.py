@@ -15,8 +15,9 @@ def visible_items():
     return [(url_for(n.endpoint), n.label, n.endpoint) for n in entries if can(n.permission)]
 
 
-def cards_for(user):
-    return [c for c in (fn(user) for fn in modules.collect("cards")) if c]
+def cards_for(user, year):
+    """The dashboard's cards for one year (the year being worked, switchable on the page)."""
+    return [c for c in (fn(user, year) for fn in modules.collect("cards")) if c]
 
 
 def init_app(app):

@@ -14,3 +14,28 @@ def test_unit_dashboard_stays_inside_the_subtree(login_as, world):
     assert "测试行办" in body and "界外" not in body
     assert "二级机构 1 个，基层单位 1 个" in body
     assert "今日操作" not in body and "在用账号" in body
+
+
+def test_every_card_shows_the_year_chosen_on_the_dashboard(app):
+    """On the demo (this year's agreements and next year's template issued), every card names the same year:
+    this year by default, the chosen one after a switch; the veto card counts the open appeal window."""
+    import re
+
+    from conftest import login
+
+    from portal import clock, demo
+
+    with app.app_context():
+        demo.seed()
+    year = clock.today().year
+    office = app.test_client()
+    assert login(office, "office", demo.DEMO_PASSWORD).status_code == 302
+    body = office.get("/").get_data(as_text=True)
+    years = set(re.findall(r'<span class="card-title">(\d{4})年', body))
+    assert years == {str(year)}, years
+    assert f'<option value="{year}" selected>' in body
+    earlier = office.get(f"/?year={year - 1}").get_data(as_text=True)
+    assert set(re.findall(r'<span class="card-title">(\d{4})年', earlier)) <= {str(year - 1)}
+    assert office.get("/?year=99999").status_code == 200  # out of range: this year
+    veto = re.search(r"一票否决</span>.*?待确认/申诉 (\d+) 项", body, re.S)
+    assert veto and int(veto.group(1)) >= 1  # 315商店's confirmed veto, its appeal window still open

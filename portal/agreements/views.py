@@ -58,8 +58,7 @@ def filtered(args, user):
 
 
 @module.card
-def agreements_card(user):
-    year = _years()[0]
+def agreements_card(user, year):
     query = Agreement.visible_to(user).where(Agreement.year == year)
     total = query.count()
     if not total:

@@ -1,19 +1,20 @@
 """The dashboard page and the foundation's own cards."""
 import datetime
 
-from flask import url_for
+from flask import request, url_for
 from flask_login import current_user
 from peewee import fn
 
 from .. import clock, htmx
 from ..access import can, permission, sees_everything
+from ..forms import year_arg
 from ..models import AuditLog, Unit, User
 from ..nav import cards_for
 from . import bp, module
 
 
 @module.card
-def units_card(user):
+def units_card(user, year):
     units = Unit.visible_to(user).where(Unit.active == True, Unit.bodies())  # noqa: E712
     by_level = {lvl: units.where(Unit.level == lvl).count() for lvl in (2, 3)}
     return {"title": "在用单位", "value": units.count(),
@@ -42,7 +43,7 @@ def overview(user):
 
 
 @module.card
-def users_card(user):
+def users_card(user, year):
     if not can("users.manage", user):
         return None
     active = User.select().where(User.active == True).count()  # noqa: E712
@@ -51,7 +52,7 @@ def users_card(user):
 
 
 @module.card
-def audit_card(user):
+def audit_card(user, year):
     if not can("audit.view", user):
         return None
     start = clock.local_to_utc(datetime.datetime.combine(clock.today(), datetime.time()))
@@ -64,6 +65,11 @@ def audit_card(user):
 @bp.get("/")
 @permission("dashboard.view")
 def index():
-    """Start page: the user's unit, and the counts of every module within the user's scope."""
-    return htmx.render("dashboard/index.html", cards=cards_for(current_user),
+    """Start page: the user's unit, and the counts of every module within the user's scope for one year
+    (this year, or the one chosen: every card shows the same year)."""
+    this_year = clock.today().year
+    year = year_arg(request.args) or this_year
+    year = year if this_year - 10 <= year <= this_year + 1 else this_year
+    return htmx.render("dashboard/index.html", cards=cards_for(current_user, year), year=year,
+                       years=list(range(this_year + 1, this_year - 5, -1)),
                        scope_all=sees_everything(current_user), overview=overview(current_user))

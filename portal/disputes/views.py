@@ -94,11 +94,10 @@ def index():
 
 
 @module.card
-def disputes_card(user):
-    """This year's disputes, 化解率 and 激化 in the user's scope."""
+def disputes_card(user, year):
+    """The year's disputes, 化解率 and 激化 in the user's scope."""
     if not can("disputes.view", user):
         return None
-    year = clock.today().year
     f = stats.figures(user, year)
     settle = f"{f.settle_rate}%" if f.settle_rate is not None else "—"
     return {"title": f"{year}年度矛盾纠纷", "value": f.screened,

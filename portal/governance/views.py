@@ -51,11 +51,12 @@ def _unit_select(field, with_blank=False):
 
 
 @module.card
-def governance_card(user):
+def governance_card(user, year):
     if not can("governance.view", user):
         return None
     missing, leaderless = services.group_flags(user)
-    year, quarter = services.quarter_of(clock.today())
+    this_year, quarter = services.quarter_of(clock.today())
+    quarter = quarter if year == this_year else 4  # a past year: how its last quarter ended
     cells = [cells[quarter - 1] for _, cells in services.quarter_table(user, year)]
     due = sum(1 for c in cells if c.state in ("due", "missed"))
     return {"title": f"第{quarter}季度综治议事", "value": f"{sum(1 for c in cells if c.state == 'held')}/{len(cells)}",
@@ -64,11 +65,10 @@ def governance_card(user):
 
 
 @module.card
-def contact_units_card(user):
-    """A leader's contact units and how much open work they hold."""
+def contact_units_card(user, year):
+    """A leader's contact units of the year and how much open work they hold."""
     if not can("governance.visit", user):
         return None
-    year = clock.today().year
     work = services.open_work(services.contact_units(user, year), year)
     if not work:
         return None

@@ -25,7 +25,7 @@ FINDINGS_CHANGED = "findingsChanged itemChanged"
 
 
 @module.card
-def findings_card(user):
+def findings_card(user, year):
     total, overdue = services.open_findings(user)
     if not total:
         return None

@@ -375,7 +375,7 @@ def stats_page():
 
 
 @module.card
-def keypersons_card(user):
+def keypersons_card(user, year):
     """Persons on the register in the user's scope, 重点 among them, overdue visits and unassigned."""
     if not can("keypersons.view", user):
         return None

@@ -43,8 +43,7 @@ def _units_in_scope():
 
 
 @module.card
-def legal_card(user):
-    year = clock.today().year
+def legal_card(user, year):
     cov = services.coverage(user, year)
     heads = sum(cov.headcount.values())
     if not heads:

@@ -13,11 +13,10 @@ from . import bp, module, printing, services, stats
 
 
 @module.card
-def petitions_card(user):
-    """This year's cases, group petitions and open backlog in the user's scope; for those who see statistics."""
+def petitions_card(user, year):
+    """The year's cases, group petitions and open backlog in the user's scope; for those who see statistics."""
     if not can("petitions.stats", user):
         return None
-    year = clock.today().year
     total, groups, people = stats.headline(user, year)
     return {"title": f"{year}年度信访", "value": total,
             "note": f"群体访 {groups} 起 {people} 人次，在办积案 {stats.open_backlog(user)} 件",

@@ -25,14 +25,14 @@ register_owner("supervision", SupervisedItem, "督办事项")
 
 
 @module.card
-def todo_card(user):
+def todo_card(user, year):
     red = services.overdue_todo_items(user)
     return {"title": "我的待办", "value": services.todo_count(user), "note": f"其中督办事项已逾期 {red} 项",
             "url": url_for("inbox.todo")}
 
 
 @module.card
-def supervision_card(user):
+def supervision_card(user, year):
     colours = colour_counts(services.open_items(user), SupervisedItem)
     return {"title": "在办督办事项", "value": sum(colours.values()),
             "note": f"红牌 {colours.get('red', 0)} · 黄牌 {colours.get('yellow', 0)} · 蓝牌 {colours.get('blue', 0)}",

@@ -23,11 +23,13 @@ register_owner("veto", VetoEvent, "一票否决证据")
 
 
 @module.card
-def veto_card(user):
-    year = clock.today().year
+def veto_card(user, year):
     vetoes = VetoEvent.visible_to(user).where(VetoEvent.year == year)
     effective = vetoes.where(VetoEvent.state.in_(("confirmed", "appealed", "upheld"))).count()
-    pending = vetoes.where(VetoEvent.state.in_(("proposed", "appealed"))).count()
+    # Waiting: proposed (a leader's confirmation), appealed (a hearing), or confirmed with the unit's
+    # appeal window still open.
+    pending = vetoes.where(VetoEvent.state.in_(("proposed", "appealed")) | (
+        (VetoEvent.state == "confirmed") & VetoEvent.appealed_at.is_null() & (VetoEvent.appeal_due >= clock.today()))).count()
     sanctions = Sanction.visible_to(user).where(Sanction.year == year, Sanction.state == "active").count()
     return {"title": f"{year}年度一票否决", "value": effective,
             "note": f"待确认/申诉 {pending} 项，通报、黄牌、挂牌 {sanctions} 项", "url": url_for("veto.index")}
