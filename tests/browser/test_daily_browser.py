@@ -50,6 +50,7 @@ def test_no_horizontal_scroll_on_each_roles_main_pages_on_a_phone(demo, live_ser
         # The menu is behind 菜单; opening it shows every entry, one per row.
         nav = page.locator("#mainnav")
         expect(nav).to_be_hidden()
+        page.wait_for_load_state("load")  # portal.js listens for the button's click once the page has loaded
         page.get_by_role("button", name="菜单").click()
         expect(nav).to_be_visible()
         links = nav.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
