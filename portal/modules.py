@@ -23,7 +23,7 @@ from .permissions import declare
 
 # The one central list: packages under portal/, in the order their menus, cards and demo come.
 MODULES = ["auth", "dashboard", "inbox", "supervision", "agreements", "veto", "inspections", "legal", "petitions",
-           "disputes", "keypersons", "governance",
+           "disputes", "keypersons", "governance", "summary",
            "units", "users", "auditlog", "attachments"]
 
 
@@ -62,6 +62,7 @@ class Module:
     todo_counters: list = field(default_factory=list)
     item_types: list = field(default_factory=list)
     daily_jobs: list = field(default_factory=list)
+    year_figures: list = field(default_factory=list)
 
     def __post_init__(self):
         if isinstance(self.models, str):
@@ -91,6 +92,14 @@ class Module:
         """A job of the daily run (`flask --app portal remind`, from cron), before the reminders are sent:
         fn() -> a line saying what it did (e.g. the supervised items of screening reports now owed)."""
         self.daily_jobs.append(fn)
+        return fn
+
+    def figures(self, fn):
+        """The module's figures of a year for the year-end summary and the leaders' year view:
+        fn(year, unit) -> iterable of portal.summary.figures.Figure, counted over `unit`'s subtree (the
+        bureau's root unit for the whole bureau), each an aggregate query, so the cost does not grow
+        with the records."""
+        self.year_figures.append(fn)
         return fn
 
     def item_type(self, source_type):
