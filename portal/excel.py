@@ -1,6 +1,7 @@
 """The one Excel mechanism: exports declared as Sheets of Columns (rows from a query), with Chinese
 headers, number formats, no formula injection and no illegal characters; uploads stashed for their
 preview until the user confirms the import."""
+import datetime
 import os
 import re
 import time
@@ -60,6 +61,42 @@ def clean(value):
         if value.startswith(FORMULA_STARTS):
             value = "'" + value
     return value
+
+
+# How imported sheets write dates when a cell holds text rather than a date.
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+
+
+def cell_text(value):
+    """An imported cell as trimmed text: whole floats without ".0", and without the quote our own export
+    puts before text that Excel would run as a formula (see clean)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text[:1] == "'" and text[1:2] and text[1] in FORMULA_STARTS:
+        text = text[1:]
+    return text
+
+
+def cell_date(value, label, problems, example="2025-03-08"):
+    """An imported cell as a date (a date cell, or text in DATE_FORMATS); None when blank. A cell that is
+    neither adds a Chinese problem naming the column and the expected form."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    problems.append(f"{label}“{text}”不是日期（应如 {example}）")
+    return None
 
 
 def sheet_title(title, taken):

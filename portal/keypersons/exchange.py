@@ -13,7 +13,6 @@ from . import services, stats
 
 DATE = "yyyy-mm-dd"
 SEP = "、"
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
 def _due(row):
@@ -95,34 +94,6 @@ IMPORT_HEADERS = ("姓名", "性别", "出生日期", "身份证号", "联系电
                   "定级理由", "家庭情况", "收入情况", "健康状况", "包保责任人")
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if text[:1] == "'" and text[1:2] and text[1] in excel.FORMULA_STARTS:
-        text = text[1:]
-    return text
-
-
-def _date(value, label, problems):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    problems.append(f"{label}“{text}”不是日期（应如 1960-03-08）")
-    return None
-
-
 class RegisterImport(excel.Import):
     """An existing register (the template's columns): each row a person, checked like the form (ID check
     digits, duplicates in the file and on the register, units and cadres by name), all rows or none."""
@@ -149,10 +120,10 @@ class RegisterImport(excel.Import):
         return super().commit(token, actor, user=actor)
 
     def read_row(self, preview, line, cells, *, user):
-        c = {h: v if h == "出生日期" else _text(v) for h, v in cells.items()}
+        c = {h: v if h == "出生日期" else excel.cell_text(v) for h, v in cells.items()}
         problems = []
         lk = self.lookups
-        birth = _date(c["出生日期"], "出生日期", problems)
+        birth = excel.cell_date(c["出生日期"], "出生日期", problems, "1960-03-08")
         found = lk["units"].get(c["所在单位"], [])
         unit = found[0] if len(found) == 1 else None
         if not c["所在单位"]:

@@ -23,7 +23,6 @@ audit.register_actions({"import": "导入"})
 DATE = "yyyy-mm-dd"
 SEP = "、"  # several petitioners in one cell
 NUMBER = re.compile(r"^(\d{4})-\d{4}$")  # the numbering of services.register: year-sequence
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
 
 def _yes(flag):
@@ -180,34 +179,6 @@ class LedgerRow:
         return PETITION_STATES[self.fields["state"]]
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if text[:1] == "'" and text[1:2] and text[1] in excel.FORMULA_STARTS:
-        text = text[1:]  # the quote our own export puts before text that Excel would run as a formula
-    return text
-
-
-def _date(value, label, problems):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            pass
-    problems.append(f"{label}“{text}”不是日期（应如 2025-03-08）")
-    return None
-
-
 def _unit(name, label, units, problems):
     if not name:
         return None
@@ -239,12 +210,12 @@ def _people(c, problems, warnings):
 def _dates(c, problems):
     """登记, 受理, 答复 and 回访 dates: the first required, each later one optional but never before the one it
     follows, none in the future (the services' own date rule)."""
-    received = _date(c["登记日期"], "登记日期", problems)
+    received = excel.cell_date(c["登记日期"], "登记日期", problems)
     if received is not None or not problems:  # an unreadable date is reported once
         problems.extend(filter(None, [services.date_problem(received, "登记日期")]))
-    accepted = _date(c["受理日期"], "受理日期", problems)
-    replied = _date(c["答复日期"], "答复日期", problems)
-    visited = _date(c["回访日期"], "回访日期", problems)
+    accepted = excel.cell_date(c["受理日期"], "受理日期", problems)
+    replied = excel.cell_date(c["答复日期"], "答复日期", problems)
+    visited = excel.cell_date(c["回访日期"], "回访日期", problems)
     for value, label, before, before_label in ((accepted, "受理日期", received, "登记日期"),
                                                (replied, "答复日期", accepted, "受理日期"),
                                                (visited, "回访日期", replied or accepted, "答复日期" if replied else "受理日期")):
@@ -407,7 +378,7 @@ class LedgerImport(excel.Import):
         return super().preview(token, user=user)
 
     def read_row(self, preview, line, cells, *, user):
-        c = {h: v if h.endswith(("日期", "期限")) else _text(v) for h, v in cells.items()}
+        c = {h: v if h.endswith(("日期", "期限")) else excel.cell_text(v) for h, v in cells.items()}
         row, problems = _parse(line, c, self.lookups)
         if row and row.number in preview.seen:
             problems = [f"信访编号 {row.number} 与第 {preview.seen[row.number]} 行重复"]
