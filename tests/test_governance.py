@@ -12,8 +12,10 @@ import zipfile
 import pytest
 
 from portal import clock
+from portal.disputes import services as ds
 from portal.governance import services as sv
 from portal.models import AuditLog, PrintJob, Sanction, SupervisedItem
+from portal.models.disputes import DisputeCategory
 from portal.models.governance import DutyShift, GroupMember, LeadingGroup, Meeting, MeetingDue, SpotCheck
 from portal.supervision import services as supervision
 from portal.supervision.urgency import urgency
@@ -419,9 +421,14 @@ def test_leader_sees_open_work_of_their_units_and_a_visit_task(app, world, offic
             sv.assign_contact(leader=leader, unit=world.shop, year=year, user=office)
         supervision.supervise("task", unit=world.shop, title="逾期事项", due_date=clock.today(),
                               start_date=clock.today() - datetime.timedelta(days=10), assigned_by=office)
+        ds.register(reported_on=clock.today(), title="拖欠货款纠纷", summary="供货商要求结清货款",
+                    category=DisputeCategory.get(DisputeCategory.name == "拖欠工资"), source="screening",
+                    unit=world.shop, headcount=1, risk="low", reasons=[], complexity="simple",
+                    parties=[ds.PartyInput("测试公司", "org")], user=world.user("unit_head"))
         freeze(clock.today() + datetime.timedelta(days=1))
         work = sv.open_work([world.shop], year)[0]
-        assert (work.overdue_items, work.open_petitions, work.vetoes) == (1, 0, 0)
+        assert (work.overdue_items, work.open_petitions, work.open_disputes, work.vetoes) == (1, 0, 1, 0)
+        assert sv.open_work([world.other_shop], year)[0].open_disputes == 0
         clock.set_frozen(None)
         with pytest.raises(RuleError, match="定点联系单位"):
             sv.log_visit(leader=leader, unit=world.other_shop, visited_on=clock.today(), checked="值班", user=leader)

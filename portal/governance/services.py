@@ -12,6 +12,8 @@ from .. import audit, clock
 from ..access import can, in_scope
 from ..db import database
 from ..models import Agreement, Petition, SupervisedItem, Unit, User, VetoEvent
+from ..models.disputes import OPEN_STATES as DISPUTE_OPEN_STATES
+from ..models.disputes import Dispute
 from ..models.governance import (CHECK_METHODS, CHECK_RESULTS, POSITION_ORDER, POSITIONS, ROSTER_KINDS, ContactUnit,
                                  DutyRoster, DutyShift, GroupMember, LeadingGroup, Meeting, MeetingBody, MeetingDecision,
                                  MeetingDue, SpotCheck, SupervisoryVisit)
@@ -430,13 +432,15 @@ class UnitWork:
     overdue_items: int = 0
     open_findings: int = 0
     open_petitions: int = 0
+    open_disputes: int = 0
     unsigned_agreements: int = 0
     vetoes: int = 0
     last_visit: datetime.date = None
 
     @property
     def total(self):
-        return self.overdue_items + self.open_findings + self.open_petitions + self.unsigned_agreements + self.vetoes
+        return (self.overdue_items + self.open_findings + self.open_petitions + self.open_disputes
+                + self.unsigned_agreements + self.vetoes)
 
 
 def _counts(query, key):
@@ -445,7 +449,8 @@ def _counts(query, key):
 
 def open_work(units, year, today=None):
     """[UnitWork] of the units: overdue supervised items, open rectifications of findings, open petitions
-    handled by or concerning the unit, agreements issued and not signed, vetoes in force — six queries."""
+    handled by or concerning the unit, the year's disputes of the unit still being mediated, agreements
+    issued and not signed, vetoes in force — seven queries."""
     today = today or clock.today()
     ids = [u.id for u in units]
     if not ids:
@@ -460,6 +465,9 @@ def open_work(units, year, today=None):
                         .where(unit_of.in_(ids), Petition.state.in_(("registered", "accepted", "assigned", "handling",
                                                                        "review")))
                         .group_by(unit_of), "unit")
+    disputes = _counts(Dispute.select(Dispute.unit, fn.COUNT(Dispute.id).alias("n"))
+                       .where(Dispute.unit.in_(ids), Dispute.year == year, Dispute.state.in_(DISPUTE_OPEN_STATES))
+                       .group_by(Dispute.unit), "unit")
     agreements = _counts(Agreement.select(Agreement.unit, fn.COUNT(Agreement.id).alias("n"))
                          .where(Agreement.unit.in_(ids), Agreement.year == year, Agreement.state == "issued")
                          .group_by(Agreement.unit), "unit")
@@ -469,7 +477,8 @@ def open_work(units, year, today=None):
     visits = {row["unit"]: row["n"] for row in SupervisoryVisit.select(
         SupervisoryVisit.unit, fn.MAX(SupervisoryVisit.visited_on).alias("n"))
         .where(SupervisoryVisit.unit.in_(ids)).group_by(SupervisoryVisit.unit).dicts()}
-    return [UnitWork(u, overdue.get(u.id, 0), findings.get(u.id, 0), petitions.get(u.id, 0), agreements.get(u.id, 0),
+    return [UnitWork(u, overdue.get(u.id, 0), findings.get(u.id, 0), petitions.get(u.id, 0), disputes.get(u.id, 0),
+                     agreements.get(u.id, 0),
                      vetoes.get(u.id, 0), visits.get(u.id)) for u in units]
 
 
