@@ -1,6 +1,7 @@
 """Owns the database: the proxy all models bind to, per-request connections and migrations."""
 import os
 
+from flask import request
 from peewee import CharField, DatabaseProxy, Field, Model, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.migrations import Runner
@@ -72,6 +73,10 @@ def make_database(app):
     )
 
 
+# The WSGI environ key marking a request a background job makes to a view of the app itself.
+INNER_REQUEST = "portal.inner_request"
+
+
 def init_app(app):
     db = make_database(app)
     database.initialize(db)
@@ -83,9 +88,9 @@ def init_app(app):
 
     @app.teardown_request
     def _close(exc):
-        # A request made inside a job's connection_context (a module's printable produced for an archive)
+        # A request made inside a job (a module's printable produced for an archive, marked INNER_REQUEST)
         # leaves the job's connection open: the job closes it.
-        if not database.is_closed() and not database._state.ctx:
+        if not database.is_closed() and not request.environ.get(INNER_REQUEST):
             database.close()
 
 

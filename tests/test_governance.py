@@ -4,7 +4,6 @@ roster grid's version check, spot checks raising a 通报批评, the leader's vi
 printables and the yearly archive."""
 import datetime
 import io
-import json
 import re
 import subprocess
 import zipfile
@@ -543,7 +542,7 @@ def test_the_archive_zip_holds_a_contents_page_and_each_modules_documents(app, w
     response = client.post("/governance/archive", {"year": str(year), "unit": str(world.branch.id)}, htmx=True)
     assert response.status_code == 200 and "已完成" in response.get_data(as_text=True)
     job = PrintJob.get()
-    spec = json.loads(job.agreement_ids)
+    spec = job.spec
     assert spec["year"] == year and spec["unit"] == world.branch.id
     download = client.get(f"/agreements/print/{job.id}/download")
     assert download.status_code == 200

@@ -1,6 +1,5 @@
 """Bulk printing: one ZIP of contract PDFs or one merged PDF, built by a background job with progress."""
 import io
-import json
 import logging
 import os
 import uuid
@@ -20,8 +19,7 @@ PRERENDER_JOB = "agreements.prerender"
 
 def start(user, kind, agreement_ids, title):
     """Record the job (the list is fixed and scoped now) and hand it to the worker."""
-    job = PrintJob.create(requested_by=user, kind=kind, title=title, agreement_ids=json.dumps(agreement_ids),
-                          total=len(agreement_ids))
+    job = PrintJob.start(user, kind, title, agreement_ids, total=len(agreement_ids))
     tasks.launch(PRINT_JOB, job.id)
     return job
 
@@ -69,7 +67,7 @@ def build(job_id):
     PrintJob.update(state="running").where(PrintJob.id == job.id).execute()
     filename = f"{job.id}-{uuid.uuid4().hex}.{job.kind}"
     try:
-        agreements = [Agreement.get_by_id(i) for i in json.loads(job.agreement_ids)]
+        agreements = [Agreement.get_by_id(i) for i in job.spec]
         if job.kind == "zip":
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -4,7 +4,6 @@ and numbered. Each document is produced by the module that owns it: the archive 
 printable (its view, under the requesting user's scope) and never renders another module's document."""
 import datetime
 import io
-import json
 import logging
 import os
 import uuid
@@ -16,7 +15,7 @@ from flask_login import current_user
 from .. import audit, clock, htmx, tasks
 from ..access import can, in_scope, permission
 from ..agreements import printing as bulk
-from ..db import database
+from ..db import INNER_REQUEST, database
 from ..models import (Accountability, Agreement, InspectionRound, PrintJob, RoundUnit, Unit, User)
 from ..models.governance import DutyRoster, LeadingGroup, Meeting
 from ..workflow import RuleError
@@ -108,10 +107,8 @@ def start(user, year, unit):
     docs = plan(user, year, unit)
     title = f"{year}年{unit.name}综治工作档案"
     with database.atomic():
-        job = PrintJob.create(requested_by=user, kind="zip", title=title,
-                              agreement_ids=json.dumps({"year": year, "unit": unit.id, "documents": docs},
-                                                       ensure_ascii=False),
-                              total=len(docs) + 1)
+        job = PrintJob.start(user, "zip", title, {"year": year, "unit": unit.id, "documents": docs},
+                             total=len(docs) + 1)
         audit.record("create", "archive", job.id, unit=unit, actor=user, summary=f"生成{title}（{len(docs)} 份文件）")
     tasks.launch(ARCHIVE_JOB, job.id)
     return job
@@ -122,7 +119,7 @@ def _produce(doc, user):
     _, _, endpoint, values, query, _ = doc
     with current_app.test_request_context():
         path = url_for(endpoint, **values)
-    with current_app.test_request_context(path, query_string=query):
+    with current_app.test_request_context(path, query_string=query, environ_base={INNER_REQUEST: True}):
         # flask-login's current_user for this one call (no session, no login); `g` may be the caller's.
         previous = g.pop("_login_user", None)
         g._login_user = user
@@ -141,7 +138,7 @@ def build(job_id):
     """Build the archive: the contents page first, then each document, reporting progress."""
     job = PrintJob.get_by_id(job_id)
     PrintJob.update(state="running").where(PrintJob.id == job.id).execute()
-    spec = json.loads(job.agreement_ids)
+    spec = job.spec
     user = User.get_by_id(job.requested_by_id)
     unit = Unit.get_by_id(spec["unit"])
     rows = numbered([tuple(d) for d in spec["documents"]])

@@ -1,4 +1,6 @@
 """Owns background print jobs (批量打印任务) and their progress."""
+import json
+
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from .. import clock
@@ -14,7 +16,9 @@ class PrintJob(OwnedModel):
     requested_by = ForeignKeyField(User, backref="print_jobs", on_delete="RESTRICT")
     kind = CharField(max_length=8)  # zip / pdf
     title = CharField(max_length=200)
-    agreement_ids = TextField()  # JSON list, fixed (and scoped) when the job is requested
+    # What the job builds, as JSON, fixed (and scoped) when the job is requested: e.g. a list of agreement
+    # ids, or an archive's year, unit and documents. Each job kind's module reads its own.
+    payload = TextField()
     total = IntegerField(default=0)
     done = IntegerField(default=0)
     state = CharField(max_length=8, default="queued")
@@ -31,6 +35,15 @@ class PrintJob(OwnedModel):
     @property
     def state_label(self):
         return JOB_STATES.get(self.state, self.state)
+
+    @classmethod
+    def start(cls, user, kind, title, payload, total):
+        return cls.create(requested_by=user, kind=kind, title=title, total=total,
+                          payload=json.dumps(payload, ensure_ascii=False))
+
+    @property
+    def spec(self):
+        return json.loads(self.payload)
 
     @property
     def percent(self):
