@@ -29,6 +29,22 @@ class Form(FlaskForm):
         for field in leaf_fields(self):
             screen(field)
 
+    def refuse(self, exc, field=None):
+        """Show a service's refusal (a RuleError) on the form: each problem it names beside its field,
+        the rest beside `field` (the field the rule is about) or above the form."""
+        unplaced = [] if exc.fields else [str(exc)]
+        for name, message in exc.fields.items():
+            target = self._fields.get(name)
+            if target is None:
+                unplaced.append(message)
+            else:
+                target.errors = list(target.errors) + [message]
+        target = self._fields.get(field) if field else None
+        if target is not None:
+            target.errors = list(target.errors) + unplaced
+        else:
+            self.form_errors.extend(unplaced)
+
 
 def leaf_fields(form):
     for field in form:

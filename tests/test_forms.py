@@ -3,6 +3,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import DecimalField, IntegerField, StringField
 
 from portal.forms import Form, int_arg, int_list
+from portal.workflow import RuleError
 
 
 class F(Form):
@@ -21,6 +22,18 @@ def test_odd_values_are_refused_with_a_message_and_plain_ones_pass(app):
         assert f.n.errors == ["数值超出范围。"] and f.d.errors == ["请输入有效的数字。"] and "控制字符" in f.t.errors[0]
         f = F(formdata=MultiDict({"n": "5", "d": "1.5", "t": "行1\n行2"}))
         assert f.validate(), f.errors
+
+
+def test_a_refusal_is_shown_beside_the_fields_it_names(app):
+    with app.test_request_context():
+        f = F(formdata=MultiDict({"n": "5", "d": "1.5", "t": "x"}))
+        f.refuse(RuleError("数量与说明不符", fields={"n": "数量不能超过 3。", "elsewhere": "另一处问题。"}), "t")
+        assert f.n.errors == ["数量不能超过 3。"] and f.t.errors == ["另一处问题。"] and not f.form_errors
+        f = F(formdata=MultiDict({"n": "5"}))
+        f.refuse(RuleError("该单位本年度已有记录。"))
+        assert f.form_errors == ["该单位本年度已有记录。"] and not f.n.errors
+        f.refuse(RuleError("期限不能早于今天。"), "d")
+        assert f.d.errors == ["期限不能早于今天。"]
 
 
 def test_ids_from_a_request_are_parsed_or_dropped():

@@ -193,7 +193,7 @@ def archive_start():
                 raise RuleError("请选择单位。")
             job = start(current_user._get_current_object(), form.year.data, unit)
         except RuleError as exc:
-            form.unit.errors = list(form.unit.errors) + [str(exc)]
+            form.refuse(exc, "unit")
         else:
             job = PrintJob.get_by_id(job.id)
             if htmx.is_htmx():

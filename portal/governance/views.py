@@ -122,7 +122,7 @@ def group_new():
                                           offices=form.offices.data, established_on=form.established_on.data,
                                           user=_user())
         except RuleError as exc:
-            form.unit.errors = list(form.unit.errors) + [str(exc)]
+            form.refuse(exc, "unit")
         else:
             flash(f"已成立{group.name}，请添加成员。", "success")
             return redirect(url_for("governance.group", group_id=group.id))
@@ -169,7 +169,7 @@ def member_add(group_id):
                                          duty=form.duty.data, in_charge=form.in_charge.data,
                                          start_date=form.start_date.data, account=account, user=_user())
         except RuleError as exc:
-            form.name.errors = list(form.name.errors) + [str(exc)]
+            form.refuse(exc, "name")
         else:
             flash(f"{member.name}自 {member.start_date} 起任{member.position_label}。", "success")
             return redirect(url_for("governance.group", group_id=group.id))
@@ -189,7 +189,7 @@ def member_end(group_id):
                 raise RuleError("该成员不在本领导小组中。")
             services.end_member(member, end_date=form.end_date.data, user=_user())
         except RuleError as exc:
-            form.end_date.errors = list(form.end_date.errors) + [str(exc)]
+            form.refuse(exc, "end_date")
         else:
             flash(f"已免去{member.name}的{member.position_label}（{member.end_date} 起）。", "success")
             return redirect(url_for("governance.group", group_id=group.id))
@@ -267,7 +267,7 @@ def body_new():
         try:
             body = services.add_body(unit=_unit(form.unit.data), name=form.name.data, user=_user())
         except RuleError as exc:
-            form.name.errors = list(form.name.errors) + [str(exc)]
+            form.refuse(exc, "name")
         else:
             flash(f"已将“{body.name}”列入议事主体名单，本季度议事已纳入督办。", "success")
             return redirect(url_for("governance.meetings"))
@@ -297,7 +297,7 @@ def open_quarter():
         try:
             n = services.open_quarter(form.year.data, form.quarter.data, _user())
         except RuleError as exc:
-            form.quarter.errors = list(form.quarter.errors) + [str(exc)]
+            form.refuse(exc, "quarter")
         else:
             flash(f"已开启{form.year.data}年第{form.quarter.data}季度议事督办 {n} 项。" if n else "该季度的议事督办均已开启。",
                   "success")
@@ -328,7 +328,7 @@ def meeting_new(body_id):
                                               absentees=form.absentees.data, topics=form.topics.data,
                                               analysis=form.analysis.data, decisions=decisions, user=_user())
         except RuleError as exc:
-            form.form_errors.append(str(exc))
+            form.refuse(exc)
         else:
             flash(f"已录入会议纪要，{len(decisions)} 项决定已交办责任单位。", "success")
             return redirect(url_for("governance.meeting", meeting_id=meeting.id))
@@ -392,7 +392,7 @@ def contact_new():
                                     unit=Unit.get_or_none(Unit.id == form.unit.data), year=form.year.data,
                                     user=_user())
         except RuleError as exc:
-            form.unit.errors = list(form.unit.errors) + [str(exc)]
+            form.refuse(exc, "unit")
         else:
             flash("已安排定点联系单位。", "success")
             return redirect(url_for("governance.contacts", year=form.year.data))
@@ -447,7 +447,7 @@ def visit_new():
                                        problems=form.problems.data,
                                        task_due=form.task_due.data if form.task.data else None, user=_user())
         except RuleError as exc:
-            form.form_errors.append(str(exc))
+            form.refuse(exc)
         else:
             flash("已登记督查" + ("，问题已交办该单位整改。" if visit.item_id else "。"), "success")
             return redirect(url_for("governance.leader", year=year))
@@ -481,7 +481,7 @@ def roster_new():
             roster = services.create_roster(unit=_unit(form.unit.data), title=form.title.data, kind=form.kind.data,
                                             start_date=form.start_date.data, end_date=form.end_date.data, user=_user())
         except RuleError as exc:
-            form.end_date.errors = list(form.end_date.errors) + [str(exc)]
+            form.refuse(exc, "end_date")
         else:
             flash("已建立值班表，请填写每日值班安排。", "success")
             return redirect(url_for("governance.roster", roster_id=roster.id))
@@ -593,7 +593,7 @@ def check_new():
                                           result=form.result.data, on_duty=form.on_duty.data, note=form.note.data,
                                           raise_notice=form.criticise.data, user=_user())
         except RuleError as exc:
-            form.form_errors.append(str(exc))
+            form.refuse(exc)
         else:
             flash("已登记查岗" + ("，并已通报批评。" if check.sanction_id else "。"), "success")
             return redirect(url_for("governance.checks", year=check.year))
