@@ -297,8 +297,11 @@ def test_the_docx_has_the_same_structure(login_as, world, figures):
     assert document.settings.odd_and_even_pages_header_footer
     for footer in (section.footer, section.even_page_footer):
         assert "PAGE" in footer._element.xml and "— " in footer.paragraphs[0].text
-    heading = document.styles["Heading 1"]
-    assert heading.element.rPr.rFonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "黑体"
+    # 黑体 headings, 仿宋 body, no theme font overriding either.
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for style, face in (("Heading 1", "黑体"), ("Normal", "仿宋_GB2312")):
+        fonts = document.styles[style].element.rPr.rFonts
+        assert fonts.get(f"{w}eastAsia") == face and fonts.get(f"{w}eastAsiaTheme") is None
 
 
 def test_the_drafts_list_costs_the_same_queries_for_more_drafts(login_as, world, figures, count_queries):

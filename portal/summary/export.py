@@ -48,6 +48,9 @@ def _font(run_or_style, name, size, bold=False):
         rpr.append(fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+    # A theme font (the default template's headings use one) would win over the face named here.
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
 
 
 def _spacing(paragraph_format, indent=True):
