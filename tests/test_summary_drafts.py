@@ -12,7 +12,7 @@ from docx import Document
 
 from portal import modules
 from portal.models import AuditLog
-from portal.models.summary import SummaryDraft, SummaryVersion
+from portal.models.summary import SummaryDraft
 from portal.summary import compose as composer
 from portal.summary import services
 from portal.summary.document import PARTS, Paragraph, Section

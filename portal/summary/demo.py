@@ -1,15 +1,14 @@
-"""Demo data of the year-end summary: the bureau's draft of last year, written from the demo records."""
-from .. import clock
+"""Demo data of the year-end summary: the bureau's draft of the demo year, written from the demo records."""
 from ..models import Unit, User
 
 
 def seed():
-    """The bureau's summary of last year, drafted by the office (once)."""
+    """The bureau's summary of the year being written up (this year at year end), drafted by the office."""
     from . import services
 
     bureau = Unit.get_or_none(Unit.parent.is_null())
     office = User.get_or_none(User.username == "office")
-    year = clock.today().year - 1
+    year = services.default_year()
     if bureau is None or office is None or services.existing(year, bureau):
         return 0
     services.create(year, bureau, office)

@@ -77,6 +77,13 @@ def scope_problem(user, unit):
     return None if unit.id == user.unit_id else "只能起草本单位的总结。"
 
 
+def default_year():
+    """The year a summary is written for now: this year from July on, last year before (early in a year
+    the office still writes up the one that ended)."""
+    today = clock.today()
+    return today.year if today.month >= 7 else today.year - 1
+
+
 def year_problem(year):
     if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
         return f"请填写 {FIRST_YEAR}—{LAST_YEAR} 之间的年度。"

@@ -19,17 +19,9 @@ def _user():
 
 
 def _draft_form(formdata=None):
-    form = DraftForm(formdata) if formdata is not None else DraftForm(data={"year": _default_year()})
+    form = DraftForm(formdata) if formdata is not None else DraftForm(data={"year": services.default_year()})
     form.unit.choices = choices(services.scope_choices(_user()))
     return form
-
-
-def _default_year():
-    from .. import clock
-
-    today = clock.today()
-    # A year's summary is written at its end or early the next year.
-    return today.year if today.month >= 7 else today.year - 1
 
 
 def _index(form, status=200):
