@@ -318,3 +318,20 @@ def test_the_drafts_list_costs_the_same_queries_for_more_drafts(login_as, world,
         draft_of(office, world, year=year)
         draft_of(office, world, world.branch, year=year)
     assert cost() == few
+
+
+def test_the_history_costs_the_same_queries_for_more_versions(login_as, world, figures, count_queries):
+    office = login_as("office")
+    draft = draft_of(office, world)
+    save(office, draft, "t.alpha", "第一次修改。", 1)
+
+    def cost():
+        with count_queries() as q:
+            body = office.get(f"/summary/{draft.id}/history").get_data(as_text=True)
+        return q.count, body
+
+    few, _ = cost()
+    for n in range(2, 9):
+        save(office, draft, "t.alpha", f"第{n}次修改。", n)
+    many, body = cost()
+    assert many == few and "第 9 版" in body and "第 1 版" in body
