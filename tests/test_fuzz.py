@@ -27,7 +27,7 @@ end_date deadline content colour code check channel backlog attendee accepted_on
 decided_on decision due_date escalated escalated_note excellent_min good_min pass_min headcount id_number
 is_leader measure occurred_on party_a party_a_signatory preamble received_on ref_number request rewards
 scoring_rule self_assess_due sign_due text trigger page copy veto sanction from to object_id active
-display_name username password""".split()
+display_name username password pid revision section action""".split()
 
 
 def routes(app):

@@ -15,11 +15,14 @@ module = Module(
         # their own unit's; leaders read and comment.
         "summary.view": BUREAU_ROLES | {"unit_head", "unit_clerk"},
         "summary.draft": {"office", "unit_head", "unit_clerk"},
+        # Finalising a draft (定稿) and reopening it: the office, or a unit's head for the unit's own.
+        "summary.finalise": {"office", "unit_head"},
         # The leaders' year page: figures beside last year's, charts, the red items needing a leader.
         "summary.yearview": {"leader", "office", "admin"},
         # Opening the wall display (数据大屏) on the office's screen.
         "summary.display": {"office", "leader", "admin"},
     },
-    nav=[Nav("summary.index", "年度总结", "summary.view", order=70)])
+    nav=[Nav("summary.index", "年度总结", "summary.view", order=70)],
+    models="portal.models.summary", demo="portal.summary.demo")
 
 from . import views  # noqa: E402,F401
