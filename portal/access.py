@@ -83,7 +83,9 @@ class UnitReader:
     its own that any view would ask (nothing checks `can` for it: it only scopes queries)."""
 
     is_authenticated = True
-    id = None
+    # No user has id 0: rules that also show a user their own records (a key person's cadre, an
+    # informant's reports) match nothing for it — where None would read as "IS NULL" and match.
+    id = 0
 
     def __init__(self, unit):
         self.unit = unit

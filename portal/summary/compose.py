@@ -455,7 +455,8 @@ class Draft:
                  "隐患还较大。")
         self.sections[3].paragraphs.append(Paragraph(id="problems.intro", text=intro))
         if self.unstable_facts:
-            failed = "和".join(self.failed_parts)
+            parts = self.failed_parts
+            failed = "和".join(["、".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
             self.problems.insert(0, ("problems.stability", f"维稳形势依然严峻，全年{'，'.join(self.unstable_facts)}"
                                      + (f"，出现了{failed}。" if failed else "。"), tuple(self.unstable_keys)))
         order = {pid: i for i, pid in enumerate(PROBLEM_ORDER)}
