@@ -364,11 +364,13 @@ def test_one_overdue_task_removes_every_task_answered(app, world):
         tasks = paragraph(draft, "results.tasks")
         assert "县人大代表建议和县政协委员提案共2件（建议1件、提案1件），县信访领导小组和县领导交办的信件2件" in tasks.text
         assert "做到了件件有落实，事事有回音" in tasks.text and "另有1件正在办理" in tasks.text
+        assert "及时做好完成了上级交办的任务" in tasks.text
         assert paragraph(draft, "problems.tasks") is None
 
         add_task(office, world.other_shop, source="county_leader", due=TODAY - D(1))  # overdue by a day
         draft = compose(YEAR, world.bureau, collect(YEAR, world.bureau))
         assert "件件有落实" not in paragraph(draft, "results.tasks").text
+        assert re.match(r"\d+、认真办理上级交办的任务。", paragraph(draft, "results.tasks").text)
         assert "已按期书面回复3件" in paragraph(draft, "results.tasks").text
         assert "1件未按期书面回复" in paragraph(draft, "problems.tasks").text
         # The other branch's summary has the failure, the shop's branch does not.

@@ -182,7 +182,7 @@ class Draft:
         if not (npc or cppcc or letters):
             return
         late, on_time, pending = f("petitions.tasks_late"), f("petitions.tasks_on_time"), f("petitions.tasks_pending")
-        text = "及时做好完成了上级交办的任务。今年，"
+        text = ("及时做好完成了上级交办的任务。" if not late else "认真办理上级交办的任务。") + "今年，"
         given = []
         if npc or cppcc:
             given.append(f"上级交办的县人大代表建议和县政协委员提案共{npc + cppcc}件（建议{npc}件、提案{cppcc}件）")
