@@ -74,3 +74,25 @@ def init_app(app):
     @app.context_processor
     def _access_helpers():
         return {"can": can}
+
+
+class UnitReader:
+    """A principal that only reads: it sees what the people of one unit see (its subtree; everything
+    for the bureau's root unit), so the figures of a year and scope go through each model's own
+    `visible_to` instead of a second scoping rule. It is never logged in and holds no permission of
+    its own that any view would ask (nothing checks `can` for it: it only scopes queries)."""
+
+    is_authenticated = True
+    # No user has id 0: rules that also show a user their own records (a key person's cadre, an
+    # informant's reports) match nothing for it — where None would read as "IS NULL" and match.
+    id = 0
+
+    def __init__(self, unit):
+        self.unit = unit
+        # The root unit's reader reads as the bureau's leaders do (every unit, records of no unit too);
+        # any other unit's as its own head does (its subtree).
+        self.role = "leader" if unit.parent_id is None else "unit_head"
+
+    @property
+    def whole_bureau(self):
+        return self.unit.parent_id is None

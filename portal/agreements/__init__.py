@@ -26,3 +26,4 @@ module = Module(
     models=("portal.models.agreements", "portal.models.jobs"), demo="portal.agreements.demo")
 
 from . import views  # noqa: E402,F401
+from . import figures  # noqa: E402,F401

@@ -11,7 +11,7 @@ from ..attachments import services as attachments
 from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..excel import Column, Sheet
-from ..forms import year_arg
+from ..forms import int_arg, year_arg
 from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, PrintJob,
                       TemplateItem, Unit)
 from ..pagination import paginate, paginate_list
@@ -41,6 +41,11 @@ def list_query(args, user):
         query = query.where(Unit.level == int(args["level"]))
     if args.get("state") in AGREEMENT_STATES:
         query = query.where(Agreement.state == args["state"])
+    if args.get("signed") in ("0", "1"):  # the year-end summary's drill-down: signed by the 一把手, or not
+        query = query.where(Agreement.signed_at.is_null(args["signed"] == "0"))
+    if int_arg(args, "unit"):
+        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
+        query = query.where(Unit.path.startswith(unit.path) if unit is not None else False)
     if args.get("sort") == "score":
         return query.order_by(Agreement.total.desc(nulls="last"), Unit.path)
     return query.order_by(Unit.path)

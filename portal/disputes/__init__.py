@@ -38,3 +38,4 @@ module = Module(
     models="portal.models.disputes", demo="portal.disputes.demo")
 
 from . import printing, screening, screening_views, views  # noqa: E402,F401
+from . import figures  # noqa: E402,F401

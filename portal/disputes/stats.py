@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from peewee import Case, fn
 
+from ..models import User
 from ..models.disputes import ADOPTED, Dispute, InformantReport
 
 
@@ -33,6 +34,8 @@ class Figures:
     high_risk: int
     reports: int
     reports_adopted: int
+    high_open: int = 0  # high-risk disputes still being mediated
+    informants: int = 0  # informants who reported in the year
 
     @property
     def settle_rate(self):
@@ -67,8 +70,12 @@ def figures(user, year, unit_ids=None):
         *[_count_if(settled & (Dispute.outcome_tier == t)) for t in range(4)],
         _count_if(settled & ordinary), _count_if(settled & ordinary & (Dispute.outcome_tier <= 1)),
         _count_if(settled & (Dispute.outcome_tier <= 2)), _count_if(Dispute.tier == 3), _count_if(Dispute.inflamed == True),  # noqa: E712
-        _count_if(Dispute.risk == "high")).tuples().get()
+        _count_if(Dispute.risk == "high"), _count_if((Dispute.risk == "high") & (Dispute.state == "open"))).tuples().get()
     row = [int(v or 0) for v in row]
-    reports = InformantReport.visible_to(user).where(InformantReport.year == year).select(
-        fn.COUNT(InformantReport.id), _count_if(InformantReport.state.in_(ADOPTED))).tuples().get()
-    return Figures(*row[:5], row[5:9], *row[9:], int(reports[0] or 0), int(reports[1] or 0))
+    reports = InformantReport.visible_to(user).where(InformantReport.year == year)
+    if unit_ids is not None:  # the reports of the subtree's informants
+        reports = reports.where(InformantReport.reporter.in_(User.select(User.id).where(User.unit.in_(unit_ids))))
+    reports = reports.select(fn.COUNT(InformantReport.id), _count_if(InformantReport.state.in_(ADOPTED)),
+                             fn.COUNT(InformantReport.reporter.distinct())).tuples().get()
+    return Figures(*row[:5], row[5:9], *row[9:-1], int(reports[0] or 0), int(reports[1] or 0), high_open=row[-1],
+                   informants=int(reports[2] or 0))

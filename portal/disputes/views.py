@@ -56,6 +56,8 @@ def filtered(user, args):
         query = query.where(Dispute.risk == args["risk"])
     if int_arg(args, "category"):
         query = query.where(Dispute.category == int_arg(args, "category"))
+    if args.get("outcome") in OUTCOMES:
+        query = query.where(Dispute.outcome == args["outcome"])
     if args.get("inflamed") == "1":
         query = query.where(Dispute.inflamed == True)  # noqa: E712
     risk_order = {"high": 0, "medium": 1, "low": 2}

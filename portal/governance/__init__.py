@@ -36,3 +36,4 @@ module = Module(
     models="portal.models.governance", demo="portal.governance.demo")
 
 from . import views, archive  # noqa: E402,F401
+from . import figures  # noqa: E402,F401

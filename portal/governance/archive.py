@@ -24,6 +24,8 @@ from .forms import ArchiveForm
 
 log = logging.getLogger(__name__)
 ARCHIVE_JOB = "governance.archive"
+# A built archive's title (its job's), which the year-end summary counts by.
+ARCHIVE_TITLE = "{year}年{unit}综治工作档案"
 audit.register_object_type("archive", "综治工作档案")
 GROUPS = ["一、组织领导", "二、目标管理责任书", "三、综治工作议事会议纪要", "四、督查情况报告及督查清单",
           "五、一票否决与领导责任查究", "六、普法教育", "七、信访台账", "八、值班表"]
@@ -105,7 +107,7 @@ def numbered(docs):
 
 def start(user, year, unit):
     docs = plan(user, year, unit)
-    title = f"{year}年{unit.name}综治工作档案"
+    title = ARCHIVE_TITLE.format(year=year, unit=unit.name)
     with database.atomic():
         job = PrintJob.start(user, "zip", title, {"year": year, "unit": unit.id, "documents": docs},
                              total=len(docs) + 1)

@@ -27,3 +27,4 @@ module = Module(
     models="portal.models.inspections", demo="portal.inspections.demo")
 
 from . import views  # noqa: E402,F401
+from . import figures  # noqa: E402,F401

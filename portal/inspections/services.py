@@ -9,7 +9,7 @@ from peewee import Case, fn
 from .. import audit, clock
 from ..access import can
 from ..db import database
-from ..forms import decimal_value, int_arg
+from ..forms import decimal_value, int_arg, year_arg
 from ..models import (ROUND_STATES, SEVERITIES, VERDICTS, Attachment, ChecklistItem, ChecklistTemplate, Finding,
                       InspectionRound, ItemResult, RoundMember, RoundUnit, SupervisedItem, Unit)
 from ..nav import path_for
@@ -307,6 +307,9 @@ def _overdue(today=None):
     return SupervisedItem.state.not_in(("closed", "reported")) & (SupervisedItem.due_date < (today or clock.today()))
 
 
+overdue_sql = _overdue
+
+
 def findings(user, args):
     """The user's findings with the rows' rectification item (`.rect`), unit and round, filtered by round,
     unit (with its subtree), severity, status and overdue — all in SQL."""
@@ -316,6 +319,9 @@ def findings(user, args):
              .select(Finding, SupervisedItem, Unit, InspectionRound).order_by(Finding.id.desc()))
     if int_arg(args, "round"):
         query = query.where(Finding.round == int_arg(args, "round"))
+    if year_arg(args):  # the findings of the rounds that started in a year
+        query = query.where(InspectionRound.start_date.between(datetime.date(year_arg(args), 1, 1),
+                                                               datetime.date(year_arg(args), 12, 31)))
     if int_arg(args, "unit"):
         unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:

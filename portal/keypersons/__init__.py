@@ -32,3 +32,4 @@ module = Module(
     models="portal.models.keypersons", demo="portal.keypersons.demo")
 
 from . import views, exchange_views  # noqa: E402,F401
+from . import figures  # noqa: E402,F401

@@ -126,6 +126,15 @@ def group_petitions_by_category(user, year):
     return [(c, found.get(c.id, 0)) for c in services.categories(True)]
 
 
+def group_petitions(user, year):
+    """Group petitions of the year with a registered person among the petitioners, each counted once."""
+    return int(Petition.select(fn.COUNT(fn.DISTINCT(Petition.id)))
+               .join(Petitioner, on=(Petitioner.petition == Petition.id))
+               .join(KeyPerson, on=((KeyPerson.id_number == Petitioner.id_number) & (Petitioner.id_number != "")))
+               .where(Petition.year == year, Petition.is_group == True,  # noqa: E712
+                      KeyPerson.id.in_(_visible(user))).scalar() or 0)
+
+
 def figures(user, year):
     by_category, by_level = by_category_and_level(user)
     done, on_time = visits(user, year)

@@ -19,3 +19,4 @@ module = Module(
     models="portal.models.legal", demo="portal.legal.demo")
 
 from . import views  # noqa: E402,F401
+from . import figures  # noqa: E402,F401

@@ -206,12 +206,14 @@ def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendee
 
 
 def sessions(user, year, args):
-    """The user's sessions of a year, newest first, with their unit joined; filtered by unit, law and form."""
+    """The user's sessions of a year, newest first, with their unit joined; filtered by unit (with its
+    subtree), law and form."""
     query = (LegalSession.visible_to(user).select(LegalSession, Unit).join(Unit)
              .where(LegalSession.held_on.between(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
              .order_by(LegalSession.held_on.desc(), LegalSession.id.desc()))
     if int_arg(args, "unit"):
-        query = query.where(LegalSession.unit == int_arg(args, "unit"))
+        unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
+        query = query.where(Unit.path.startswith(unit.path) if unit is not None else False)
     if int_arg(args, "law"):
         query = query.where(LegalSession.id.in_(SessionLaw.select(SessionLaw.session)
                                                 .where(SessionLaw.law == int_arg(args, "law"))))

@@ -35,3 +35,4 @@ module = Module(
     models="portal.models.petitions", demo="portal.petitions.demo")
 
 from . import exchange_views, report_views, views  # noqa: E402,F401
+from . import figures  # noqa: E402,F401

@@ -158,3 +158,16 @@ def backlog_sql(today):
 def visit_overdue_sql(today):
     """visit_overdue() in SQL."""
     return (Petition.state == "replied") & (Petition.visit_due < today)
+
+
+RESOLVED_STATES = ("replied", "visited", "closed")
+
+
+def backlog_resolved_sql(year, today=None):
+    """Backlog cases resolved in `year` in SQL, of any year's cases: answered (or closed) in the year
+    after having been past a limit (backlog_since() for a case no longer open)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    resolved_on = fn.COALESCE(Petition.closed_on, Petition.replied_on)
+    was_late = (Petition.backlog_from.is_null(False) | (Petition.accepted_on > Petition.accept_due)
+                | (Petition.replied_on > reply_due_sql()) | (Petition.review_answered_on > Petition.review_due))
+    return Petition.state.in_(RESOLVED_STATES) & (resolved_on >= start) & (resolved_on <= end) & was_late

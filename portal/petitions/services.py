@@ -589,6 +589,13 @@ def task_on_time_rate(year, user=None):
     return int(row[0]), int(row[1])
 
 
+def task_late_sql(today=None):
+    """A task answered after its deadline, or unanswered past it, in SQL (on AssignedTask.listed())."""
+    due = TASK_ITEM.due_date
+    return ((AssignedTask.replied_on > due)
+            | (AssignedTask.replied_on.is_null() & (due < (today or clock.today()))))
+
+
 def _count_if(condition):
     return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 

@@ -57,7 +57,18 @@ def _n(condition, value=1):
     return fn.COALESCE(fn.SUM(Case(None, [(condition, value)], 0)), 0)
 
 
+count_if = _n
 GROUP = Petition.is_group == True  # noqa: E712
+# Cases answered in writing (awaiting or past the follow-up visit, or closed).
+RESOLVED = Petition.state.in_(clocks.RESOLVED_STATES)
+# Cases with a follow-up visit (回访) on record.
+VISITED = Petition.id.in_(PetitionVisit.select(PetitionVisit.petition))
+
+
+def of_unit(unit):
+    """The cases of a unit's subtree: handled there or concerning it (the ledger's unit filter)."""
+    subtree = unit.subtree().select(Unit.id)
+    return Petition.unit.in_(subtree) | Petition.concerned_unit.in_(subtree)
 
 
 def _cases(user, year):
@@ -75,7 +86,7 @@ def _counts(query, key):
     return {k: n for k, n in query.select(key, fn.COUNT(Petition.id)).group_by(key).tuples()}
 
 
-def _figures(cases, today):
+def case_figures(cases, today):
     """Every count of the year's cases in one aggregate query (joined with their handling items, where
     their reply deadlines are once assigned)."""
     cases = Petition.with_handling_item(cases)
@@ -138,7 +149,7 @@ def year_stats(user, year):
     cases = _cases(user, year)
     today = clock.today()
     (total, groups, group_people, escalated, repeats, accepted_in_time, decided, replied_in_time, reply_counted,
-     visited, visited_in_time, visit_counted, satisfied) = _figures(cases, today)
+     visited, visited_in_time, visit_counted, satisfied) = case_figures(cases, today)
 
     months = {int(k): n for k, n in _counts(cases, Petition.received_on.month).items()}
     by_category = _counts(cases, Petition.category)

@@ -47,10 +47,14 @@ def filtered(user, args):
     returning petitioner's earlier cases are what the desk looks for)."""
     year = selected_year(args)
     q = search_text(args)
+    today = clock.today()
     if q:
         people = Petitioner.select(Petitioner.petition).where(Petitioner.name.contains(q))
         query = Petition.listed(user).where(Petition.number.contains(q) | Petition.title.contains(q)
                                             | Petition.id.in_(people))
+    elif args.get("backlog") == "resolved":
+        # Backlog cases resolved in the year, of whichever year they came in (the summary's drill-down).
+        query = Petition.listed(user).where(clocks.backlog_resolved_sql(year, today))
     else:
         query = Petition.listed(user).where(Petition.year == year)
     month = int_arg(args, "month")
@@ -65,17 +69,22 @@ def filtered(user, args):
     if int_arg(args, "unit"):
         unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:
-            subtree = unit.subtree().select(Unit.id)
-            query = query.where(Petition.unit.in_(subtree) | Petition.concerned_unit.in_(subtree))
+            query = query.where(stats.of_unit(unit))
     if args.get("state") in PETITION_STATES:
         query = query.where(Petition.state == args["state"])
     if args.get("kind") in ("group", "individual"):
         query = query.where(Petition.is_group == (args["kind"] == "group"))
-    today = clock.today()
     if args.get("backlog") == "1":
         query = query.where(clocks.backlog_sql(today))
     if args.get("visit_overdue") == "1":
         query = query.where(clocks.visit_overdue_sql(today))
+    # The year-end summary's drill-downs: cases answered, cases visited, cases taken past the county.
+    if args.get("resolved") == "1":
+        query = query.where(stats.RESOLVED)
+    if args.get("visited") == "1":
+        query = query.where(stats.VISITED)
+    if args.get("escalated") == "1":
+        query = query.where(Petition.escalated == True)  # noqa: E712
     clicked = sort_order(args, LEDGER_SORTS)
     if clicked:
         return query.order_by(*clicked, Petition.id.desc())
@@ -338,6 +347,8 @@ def filtered_tasks(user, args):
         query = query.where(AssignedTask.source == args["source"])
     if args.get("state") in TASK_STATES:
         query = query.where(AssignedTask.state == args["state"])
+    if args.get("late") == "1":  # answered late, or unanswered past the deadline
+        query = query.where(services.task_late_sql())
     if int_arg(args, "unit"):
         unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:

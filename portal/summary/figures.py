@@ -2,8 +2,12 @@
 and one scope (a unit's subtree) by `collect`. The summary's prose, its refresh and the leaders' year
 view all read these and count nothing themselves."""
 from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
+
+from flask import current_app
 
 from .. import modules
+from ..access import UnitReader
 
 
 @dataclass(frozen=True)
@@ -31,3 +35,23 @@ def collect(year, unit):
         for figure in provider(year, unit):
             found[figure.key] = figure
     return found
+
+
+def reader(unit):
+    """The principal the figures of `unit`'s scope are counted as (portal.access.UnitReader)."""
+    return UnitReader(unit)
+
+
+def list_url(endpoint, unit=None, **params):
+    """The path of a list page with its filters, built outside a request too (a refresh in a script):
+    `unit` adds the scope filter unless it is the bureau's root unit; None values are dropped."""
+    if unit is not None and unit.parent_id is not None:
+        params["unit"] = unit.id
+    path = current_app.url_map.bind("").build(endpoint, {})
+    query = urlencode({k: v for k, v in params.items() if v is not None})
+    return f"{path}?{query}" if query else path
+
+
+def rate(part, whole):
+    """A percentage with one decimal, or None when there is nothing to count."""
+    return round(100.0 * part / whole, 1) if whole else None

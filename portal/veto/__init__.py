@@ -32,3 +32,4 @@ module = Module(
     models="portal.models.veto", demo="portal.veto.demo")
 
 from . import views  # noqa: E402,F401
+from . import figures  # noqa: E402,F401

@@ -223,17 +223,27 @@ def veto_reasons(agreements):
 
 # -- the lists of the overview page ------------------------------------------------------------------
 
-def vetoes(user, year, state=None):
-    """The user's vetoes of a year (of one state), newest first, with their unit and proposer."""
+# The vetoes list's own state: those that fail the unit's assessment (confirmed, appealed, upheld).
+EFFECTIVE = "effective"
+
+
+def vetoes(user, year, state=None, unit=None):
+    """The user's vetoes of a year (of one state, or EFFECTIVE; of one unit's subtree), newest first, with
+    their unit and proposer."""
     query = (VetoEvent.visible_to(user, VetoEvent, Unit, User).join(Unit).switch(VetoEvent)
              .join(User, on=VetoEvent.proposed_by).where(VetoEvent.year == year).order_by(VetoEvent.id.desc()))
+    if unit is not None:
+        query = query.where(Unit.path.startswith(unit.path))
+    if state == EFFECTIVE:
+        return query.where(VetoEvent.state.in_(EFFECTIVE_STATES))
     return query.where(VetoEvent.state == state) if state else query
 
 
-def sanctions(user, year):
-    """The user's sanctions of a year, newest first, with their unit."""
-    return (Sanction.visible_to(user, Sanction, Unit).join(Unit).where(Sanction.year == year)
-            .order_by(Sanction.id.desc()))
+def sanctions(user, year, unit=None):
+    """The user's sanctions of a year (of one unit's subtree), newest first, with their unit."""
+    query = (Sanction.visible_to(user, Sanction, Unit).join(Unit).where(Sanction.year == year)
+             .order_by(Sanction.id.desc()))
+    return query.where(Unit.path.startswith(unit.path)) if unit is not None else query
 
 
 def accountabilities(user):

@@ -9,7 +9,7 @@ from flask_login import current_user
 from .. import audit, clock, htmx, pdf
 from ..access import get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
-from ..forms import choices, error_text, year_arg
+from ..forms import choices, error_text, int_arg, year_arg
 from ..models import MEASURES, SANCTION_KINDS, VETO_STATES, Accountability, Sanction, Unit, VetoEvent
 from ..pagination import Page, paginate
 from ..supervision.urgency import window
@@ -70,14 +70,17 @@ def _paged(query, param):
 def index():
     """Vetoes and sanctions of a year within the user's scope; the unit's appeal deadlines."""
     year = _year(request.args)
-    state = request.args.get("state") if request.args.get("state") in VETO_STATES else None
-    vetoes = _paged(services.vetoes(current_user, year, state), "vetoes_page")
-    sanctions = _paged(services.sanctions(current_user, year), "sanctions_page")
+    state = request.args.get("state")
+    state = state if state in VETO_STATES or state == services.EFFECTIVE else None
+    unit = Unit.get_or_none(Unit.id == int_arg(request.args, "unit")) if int_arg(request.args, "unit") else None
+    vetoes = _paged(services.vetoes(current_user, year, state, unit), "vetoes_page")
+    sanctions = _paged(services.sanctions(current_user, year, unit), "sanctions_page")
     records = _paged(services.accountabilities(current_user), "records_page")
     form = SanctionForm()
     form.unit.choices = choices(unit_choices())
     return htmx.render("veto/index.html", "veto/_tables.html", vetoes=vetoes, sanctions=sanctions, records=records,
-                       year=year, args=request.args, states=VETO_STATES, sanction_form=form, window=window)
+                       year=year, args=request.args,
+                       states={**VETO_STATES, services.EFFECTIVE: "已生效（已确认、申诉中、申诉后维持）"}, sanction_form=form, window=window)
 
 
 @bp.route("/new", methods=["GET", "POST"])
