@@ -160,10 +160,6 @@ def display(value):
     return "—" if value is None else str(value)
 
 
-def title_of(year, unit):
-    return f"{unit.name}{year}年度综治信访维稳工作总结"
-
-
 def _new_version(draft, user, sections, figures, note, version, action, summary):
     """Store the whole text as the next version, version-checked, with its audit row (inside a transaction)."""
     number = draft.revision + 1
@@ -191,7 +187,7 @@ def create(year, unit, user):
     sections = draft_text(year, unit, figures)
     try:
         with database.atomic():
-            draft = SummaryDraft.create(unit=unit.id, year=year, title=title_of(year, unit), created_by=user.id,
+            draft = SummaryDraft.create(unit=unit.id, year=year, title=composer.title(year, unit), created_by=user.id,
                                         updated_by=user.id)
             _new_version(draft, user, sections, snapshot(figures), f"起草（据 {len(figures)} 项数据）", draft.version,
                          "create", f"起草{draft.title}")
