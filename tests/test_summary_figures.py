@@ -451,6 +451,7 @@ def test_legal_groups_agreements_disputes_meetings_inspections_and_vetoes_in_the
         draft = compose(YEAR, world.bureau, collect(YEAR, world.bureau))
         text = text_of(draft)
         short = [name.removeprefix("中华人民共和国") for name in v["legal.laws"]]
+        assert "采取讲座1场等不同形式开展法制教育1场次" in text  # each form with its own measure word
         assert f"主要宣传《{short[0]}》、《{short[1]}》等二部法律，受教育职工3人，受教育面达到75%" in text
         assert "测试商店1个单位的受教育面低于90%的年度目标" in paragraph(draft, "problems.legal").text
         assert "一般矛盾不出二级机构的占100%，特殊复杂矛盾不出局系统的占100%" in text

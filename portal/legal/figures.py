@@ -5,7 +5,7 @@ import datetime
 from peewee import fn
 
 from ..models import Law, LegalSession, SessionLaw, Unit
-from ..models.legal import FORMS
+from ..models.legal import FORMS, MEASURE_WORDS
 from ..summary.figures import Figure, list_url, rate, reader
 from . import module, services
 
@@ -29,7 +29,7 @@ def legal_figures(year, unit):
     yield Figure("legal.laws", "宣传的法律", laws, "部", sessions)
     yield Figure("legal.sessions", "普法活动", sum(by_form.values()), "场次", sessions)
     for form, label in FORMS.items():
-        yield Figure(f"legal.form_{form}", label, int(by_form.get(form, 0)), "场次",
+        yield Figure(f"legal.form_{form}", label, int(by_form.get(form, 0)), MEASURE_WORDS[form],
                      list_url("legal.index", unit, year=year, form=form))
     yield Figure("legal.headcount", "在册职工", heads, "人", coverage)
     yield Figure("legal.reached", "受教育职工", reached, "人", coverage)

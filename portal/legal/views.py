@@ -12,6 +12,7 @@ from ..attachments.services import attachments_of, register_owner
 from ..excel import Column, Sheet
 from ..forms import int_arg, int_list, year_arg
 from ..models import FORMS, SCORED_FORMS, Attendance, Law, LegalPlan, LegalSession, SessionLaw, StaffMember, Unit
+from ..models.legal import MEASURE_WORDS
 from ..pagination import paginate
 from ..workflow import RuleError
 from . import bp, module, services
@@ -353,7 +354,6 @@ def export():
 
 
 # How each form of session is counted in a summary: 讲座三场, 培训两期, 考试一次, 宣传栏四期, 发放资料两次.
-MEASURE_WORDS = {"lecture": "场", "training": "期", "contest": "场", "exam": "次", "board": "期", "leaflet": "次"}
 
 
 @bp.get("/summary.pdf")

@@ -9,6 +9,8 @@ from .users import User
 
 FORMS = {"lecture": "讲座", "training": "培训", "contest": "知识竞赛", "exam": "考试", "board": "宣传栏",
          "leaflet": "发放资料"}
+# How each form is counted in prose (讲座3场、培训2期、考试1次).
+MEASURE_WORDS = {"lecture": "场", "training": "期", "contest": "场", "exam": "次", "board": "期", "leaflet": "次"}
 SCORED_FORMS = ("contest", "exam")
 
 

@@ -74,6 +74,10 @@ class Figures:
         figure = self.figures[key]
         return figure.label if hasattr(figure, "label") else figure.get("label", key)
 
+    def unit(self, key, default="次"):
+        figure = self.figures[key]
+        return (figure.unit if hasattr(figure, "unit") else figure.get("unit")) or default
+
     def take(self):
         used, self.used = tuple(dict.fromkeys(self.used)), []
         return used
@@ -205,7 +209,7 @@ class Draft:
         laws = f("legal.laws", [])
         if not sessions:
             return
-        forms = [f"{f.label(k)}{n}场次" for k in f.keys("legal.form_") if (n := f(k))]
+        forms = [f"{f.label(k)}{n}{f.unit(k)}" for k in f.keys("legal.form_") if (n := f(k))]
         text = (f"加强了法制宣传和教育，使干部群众增强法制知识和观念，让干部群众依法办事的理念得到了进一步增强。"
                 f"今年来我们采取{names(forms)}等不同形式开展法制教育{sessions}场次")
         if laws:
