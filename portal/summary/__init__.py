@@ -20,6 +20,8 @@ module = Module(
         # Opening the wall display (数据大屏) on the office's screen.
         "summary.display": {"office", "leader", "admin"},
     },
-    nav=[Nav("summary.index", "年度总结", "summary.view", order=70)])
+    nav=[Nav("summary.index", "年度总结", "summary.view", order=70),
+         Nav("summary.year", "年度视图", "summary.yearview", order=71)])
 
 from . import views  # noqa: E402,F401
+from . import yearview  # noqa: E402,F401
