@@ -180,7 +180,6 @@ def columns(chart, width=640, height=240, font=13):
     value over each column, three grid lines."""
     drawing = Drawing(chart.title, width, height)
     top = _legend(chart, drawing, 0, font) + font * 0.6
-    axis_w = text_width(f"{nice_max(1):g}", font) + font * 1.5
     peak = max(((r.total if chart.stacked else max(r.values, default=0)) for r in chart.rows), default=0)
     scale_max = nice_max(peak)
     axis_w = text_width(f"{scale_max:g}", font) + font * 0.8

@@ -17,7 +17,7 @@ from ..governance.services import contact_units
 from ..inspections.services import RECTIFICATION_OF, _overdue
 from ..legal.services import coverage
 from ..models import Agreement, ExtensionRequest, Finding, InspectionRound, Petition, SupervisedItem, Unit, VetoEvent
-from ..models.disputes import DISPUTE_STATES, Dispute
+from ..models.disputes import Dispute
 from ..models.governance import ContactUnit
 from ..models.supervision import OPEN_STATES, STATES
 from ..supervision.services import overdue_items
@@ -26,10 +26,6 @@ from .charts import AMBER, BLUE, GREEN, GREY, RED, TEAL, Chart, Row, Series, col
 from .figures import collect
 
 audit.register_actions({"display_open": "打开数据大屏"})
-
-# How often the wall display fetches its figures again.
-DISPLAY_REFRESH_SECONDS = 60
-
 
 def _count_if(condition, value=1):
     return fn.COALESCE(fn.SUM(Case(None, [(condition, value)], 0)), 0)
@@ -115,22 +111,25 @@ def petitions_by_month(user, year):
 
 # The tiers of a dispute (portal/disputes/services.TIERS), shortened for a chart's labels.
 TIER_LABELS = ("基层单位", "二级机构", "局调处中心", "县级")
+# A dispute is open, or has an outcome (kept after the follow-up visit closes it).
 DISPUTE_SERIES = (("open", "调处中", AMBER), ("settled", "调解成功", GREEN), ("partly", "部分化解", TEAL),
-                  ("transferred", "转入其他渠道", GREY), ("closed", "已回访结案", BLUE))
+                  ("transferred", "转入其他渠道", GREY))
 
 
 def disputes_by_tier(user, year):
-    """矛盾纠纷 of the year by the tier that holds (or settled) them and their state."""
+    """矛盾纠纷 of the year by the tier that holds them (or where they ended) and their outcome."""
     tier = fn.COALESCE(Dispute.outcome_tier, Dispute.tier)
     counts = {}
-    for t, state, n in (Dispute.visible_to(user).where(Dispute.year == year)
-                        .select(tier, Dispute.state, fn.COUNT(Dispute.id)).group_by(tier, Dispute.state).tuples()):
-        counts[(int(t), state)] = int(n)
-    shown = [s for s in DISPUTE_SERIES if s[0] in DISPUTE_STATES]
-    rows = [Row(label, tuple(counts.get((t, key), 0) for key, _, _ in shown),
+    for t, state, outcome, n in (Dispute.visible_to(user).where(Dispute.year == year)
+                                 .select(tier, Dispute.state, Dispute.outcome, fn.COUNT(Dispute.id))
+                                 .group_by(tier, Dispute.state, Dispute.outcome).tuples()):
+        key = (int(t), "open" if state == "open" else outcome)
+        counts[key] = counts.get(key, 0) + int(n)
+    rows = [Row(label, tuple(counts.get((t, key), 0) for key, _, _ in DISPUTE_SERIES),
                 _url("disputes.index", year=year, tier=t, state="all"))
             for t, label in enumerate(TIER_LABELS)]
-    return Chart("矛盾纠纷（按层级和结果）", [Series(label, colour) for _, label, colour in shown], rows, unit="件")
+    return Chart("矛盾纠纷（按层级和结果）", [Series(label, colour) for _, label, colour in DISPUTE_SERIES], rows,
+                 unit="件")
 
 
 GRADE_COLOURS = {"优秀": GREEN, "良好": TEAL, "合格": BLUE, "不合格": RED}
@@ -232,6 +231,15 @@ def _years(year):
     return sorted({*range(this - 4, this + 1), year}, reverse=True)
 
 
+# The charts' viewBox on the page: near the width a chart is shown at on a laptop (two to a row), still
+# legible scaled down to a phone.
+PAGE = {"width": 480, "font": 14}
+# On the wall display: four charts fill a 1920×1080 screen, their text readable across the room.
+WALL = {"width": 800, "font": 22}
+# The wall display's coverage chart: the units furthest behind (the page lists them all).
+WALL_COVERAGE_ROWS = 6
+
+
 @bp.get("/year")
 @permission("summary.yearview")
 def year():
@@ -242,7 +250,7 @@ def year():
     return render_template(
         "summary/year.html", year=selected, years=_years(selected),
         figures=figure_rows(selected, scope_unit(user)), red=red_items(user),
-        charts=[(c, hbars(c) if i else columns(c)) for i, c in enumerate(all_charts)],
+        charts=[(c, hbars(c, **PAGE) if i else columns(c, **PAGE)) for i, c in enumerate(all_charts)],
         grades=all_charts[2])
 
 
@@ -251,16 +259,17 @@ def display_context(user):
     year = clock.today().year
     months, disputes, grades, legal, findings = charts(user, year)
     cases, groups = months.totals()
-    settled = sum(disputes.value_of(label, 1) or 0 for label in TIER_LABELS)
+    settled = disputes.totals()[1]
     screened = sum(row.total for row in disputes.rows)
     tiles = [("信访件次", cases + groups, "件", False), ("集体访", groups, "件", True),
              ("矛盾纠纷排查", screened, "件", False), ("调解成功", settled, "件", False)]
     tiles += [(r.label.replace("我联系单位", "联系单位"), r.count, "项", True) for r in red_items(user)[:3]]
-    big = dict(width=800, font=22)
+    legal.rows = sorted(legal.rows, key=lambda row: row.total)[:WALL_COVERAGE_ROWS]
+    legal.title = "普法受教育面最低的单位"
     return {"year": year, "tiles": tiles, "unit_name": scope_unit(user).name, "now": clock.to_local(clock.now()),
-            "refresh": DISPLAY_REFRESH_SECONDS,
-            "drawings": [columns(months, height=330, **big), hbars(disputes, **big), hbars(legal, **big),
-                         hbars(findings, **big)]}
+            "refresh": current_app.config["SUMMARY_DISPLAY_REFRESH"],
+            "drawings": [columns(months, height=300, **WALL), hbars(disputes, **WALL), hbars(legal, **WALL),
+                         hbars(findings, **WALL)]}
 
 
 @bp.get("/display")
