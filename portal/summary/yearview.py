@@ -176,7 +176,7 @@ def findings_by_state(user, year):
 def charts(user, year):
     """Every chart of the year view, in the page's order."""
     return [petitions_by_month(user, year), disputes_by_tier(user, year), agreement_grades(user, year),
-            legal_coverage(user, year), findings_by_state(user, year)]
+            findings_by_state(user, year), legal_coverage(user, year)]
 
 
 # -- the red items: work waiting on a leader now ------------------------------------------------------
@@ -257,7 +257,7 @@ def year():
 def display_context(user):
     """What the wall display shows: this year's headline counts and four big charts, in the user's scope."""
     year = clock.today().year
-    months, disputes, grades, legal, findings = charts(user, year)
+    months, disputes, grades, findings, legal = charts(user, year)
     cases, groups = months.totals()
     settled = disputes.totals()[1]
     screened = sum(row.total for row in disputes.rows)
