@@ -16,6 +16,7 @@ from portal.models import (Agreement, AuditLog, ExtensionRequest, Finding, Inspe
 from portal.models.disputes import Dispute, DisputeCategory
 from portal.models.governance import ContactUnit
 from portal.models.supervision import STATES
+from portal.summary.charts import Chart, Row, Series
 from portal.summary.figures import Figure
 from portal.summary.yearview import (TIER_LABELS, agreement_grades, disputes_by_tier, findings_by_state,
                                      legal_coverage, petitions_by_month, red_items)
@@ -168,7 +169,8 @@ def test_agreement_grades_and_coverage_charts(app, world, outside):
                          for a in Agreement.select().where(Agreement.year == 2026, Agreement.state != "draft"))
         for grade in grading.GRADES:
             assert chart.value_of(grade) == graded[grade]
-        assert chart.pending == graded["未考核"] == 1  # the one issued in `outside`, not assessed
+        assert graded["未考核"] == 1  # the one issued in `outside`, not assessed: said under the chart
+        assert chart.note == "另有 1 份责任书尚未考核。"
         assert (chart.value_of("优秀"), chart.value_of("良好"), chart.value_of("不合格")) == (1, 1, 1)
 
         staff = [StaffMember.create(unit=world.shop, name=f"职工{n}", employee_no=f"{n}") for n in range(4)]
@@ -247,7 +249,9 @@ def test_display_session_loads_the_display_and_is_audited(app, world):
 def test_display_session_is_refused_every_other_route(app, world, outside):
     client = open_display(app, world)
     # A CSRF token, so that POSTs reach the access check rather than stop at the token check.
-    token = client.raw.get("/").get_data(as_text=True).split('"X-CSRFToken": "')[1].split('"')[0]
+    refused = client.raw.get("/").get_data(as_text=True)
+    token = refused.split('"X-CSRFToken": "')[1].split('"')[0]
+    assert "<form" not in refused and "mainnav" not in refused  # the refusal offers no menu, no logout
     before = fingerprint()
     allowed = []
     for rule, method in routes(app):
@@ -287,3 +291,21 @@ def test_only_authorised_accounts_open_the_display(login_as, role):
     assert client.post("/summary/display/open").status_code == 403
     assert client.get("/summary/display").status_code == 403
     assert AuditLog.select().where(AuditLog.action == "display_open").count() == 0
+
+
+# -- the chart helper -------------------------------------------------------------------------------------
+
+def test_charts_scale_bars_to_a_rounded_maximum_and_draw_the_target():
+    from portal.summary.charts import columns, hbars, nice_max
+
+    assert [nice_max(v) for v in (0, 1, 7, 12, 50, 51)] == [1, 1, 10, 20, 50, 100]
+    chart = Chart("测试", [Series("甲", "#000"), Series("乙", "#111")], [Row("一", (2, 3), "/x"), Row("二", (10, 0))])
+    drawing = hbars(chart, width=600, font=10)
+    one, two = [r for r in drawing.rects if r.tip.startswith("一")], [r for r in drawing.rects if r.tip.startswith("二")]
+    assert len(one) == 2 and one[1].x == one[0].x + one[0].w and one[0].url == "/x"
+    assert sum(r.w for r in one) == pytest.approx(two[0].w / 2, abs=0.2)  # 5 of 10
+    assert "二 乙" not in " ".join(r.tip for r in drawing.rects)  # a zero draws nothing
+    percent = Chart("覆盖", [Series("率", "#000")], [Row("单位", (45.0,))], percent=True, target=90)
+    drawing = hbars(percent, width=600, font=10)
+    assert "目标 90%" in [t.text for t in drawing.texts] and len(drawing.lines) == 1
+    assert not columns(Chart("空", [Series("件", "#000")], [Row("1月", (0,))])).rects

@@ -41,6 +41,10 @@ class Chart:
     percent: bool = False
     target: float = None
     stacked: bool = True
+    # "bars" (horizontal, one row per label) or "columns" (vertical, e.g. one group per month).
+    shape: str = "bars"
+    # A line under the chart about what it leaves out (e.g. agreements not assessed yet).
+    note: str = ""
 
     def value_of(self, label, series=0):
         """The value of one row's series (tests and the display's tiles read charts by label)."""
@@ -141,9 +145,9 @@ def _legend(chart, drawing, y, size):
     return y + size * 1.8
 
 
-def hbars(chart, width=640, font=13):
+def hbars(chart, width=640, font=13, height=None):
     """Horizontal bars, one row per label; a row's series stacked end to end, its total at the end, a
-    dashed target line on percent charts."""
+    dashed target line on percent charts. The height follows the rows (`height` is for columns)."""
     drawing = Drawing(chart.title, width, 0)
     top = _legend(chart, drawing, 0, font)
     step = font * 2.1
@@ -215,3 +219,8 @@ def columns(chart, width=640, height=240, font=13):
                                   fit(row.label, font * 0.9, slot), font * 0.9, "middle"))
     drawing.empty = not any(row.total for row in chart.rows)
     return drawing
+
+
+def draw(chart, **size):
+    """The chart laid out in its own shape; `size` (width, font, height) as hbars/columns take them."""
+    return (columns if chart.shape == "columns" else hbars)(chart, **size)

@@ -13,7 +13,6 @@ from .. import audit, clock, htmx
 from ..access import DISPLAY_SESSION, can, display_view, permission, sees_everything, view_permission
 from ..agreements.grading import GRADES, grades_for
 from ..forms import year_arg
-from ..governance.services import contact_units
 from ..inspections.services import RECTIFICATION_OF, _overdue
 from ..legal.services import coverage
 from ..models import Agreement, ExtensionRequest, Finding, InspectionRound, Petition, SupervisedItem, Unit, VetoEvent
@@ -22,10 +21,11 @@ from ..models.governance import ContactUnit
 from ..models.supervision import OPEN_STATES, STATES
 from ..supervision.services import overdue_items
 from . import bp
-from .charts import AMBER, BLUE, GREEN, GREY, RED, TEAL, Chart, Row, Series, columns, hbars
+from .charts import AMBER, BLUE, GREEN, GREY, RED, TEAL, Chart, Row, Series, draw
 from .figures import collect
 
 audit.register_actions({"display_open": "打开数据大屏"})
+
 
 def _count_if(condition, value=1):
     return fn.COALESCE(fn.SUM(Case(None, [(condition, value)], 0)), 0)
@@ -106,7 +106,7 @@ def petitions_by_month(user, year):
         .group_by(month).tuples())}
     rows = [Row(f"{m}月", (counts.get(m, (0, 0))[0] - counts.get(m, (0, 0))[1], counts.get(m, (0, 0))[1]),
                 _url("petitions.index", year=year, month=m)) for m in range(1, 13)]
-    return Chart("信访件次（按月）", [Series("个人访", BLUE), Series("集体访", RED)], rows, unit="件")
+    return Chart("信访件次（按月）", [Series("个人访", BLUE), Series("集体访", RED)], rows, unit="件", shape="columns")
 
 
 # The tiers of a dispute (portal/disputes/services.TIERS), shortened for a chart's labels.
@@ -145,9 +145,8 @@ def agreement_grades(user, year):
         counts[result.grade or "未考核"] += 1
     url = _url("agreements.ranking", year=year)
     rows = [Row(g, (counts[g],), url) for g in GRADES]
-    chart = Chart("责任书考核等次", [Series("单位数", BLUE)], rows, unit="个")
-    chart.pending = counts["未考核"]
-    return chart
+    return Chart("责任书考核等次", [Series("单位数", BLUE)], rows, unit="个",
+                 note=f"另有 {counts['未考核']} 份责任书尚未考核。" if counts["未考核"] else "")
 
 
 def legal_coverage(user, year):
@@ -199,9 +198,9 @@ def red_items(user, today=None):
     extensions = (ExtensionRequest.visible_to(user).join(SupervisedItem)
                   .where(ExtensionRequest.state == "pending", SupervisedItem.state.in_(OPEN_STATES)).count())
     high = Dispute.visible_to(user).where(Dispute.risk == "high", Dispute.state == "open").count()
-    own = can("governance.visit", user) and contact_units(user, today.year)
     contacts = ContactUnit.select(ContactUnit.unit).where(ContactUnit.year == today.year,
                                                          ContactUnit.active == True)  # noqa: E712
+    own = can("governance.visit", user) and contacts.where(ContactUnit.leader == user.id).exists()
     if own:
         contacts = contacts.where(ContactUnit.leader == user.id)
     overdue = (overdue_items(today).where(SupervisedItem.unit.in_(contacts),
@@ -235,7 +234,7 @@ def _years(year):
 # legible scaled down to a phone.
 PAGE = {"width": 480, "font": 14}
 # On the wall display: four charts fill a 1920×1080 screen, their text readable across the room.
-WALL = {"width": 800, "font": 22}
+WALL = {"width": 800, "height": 300, "font": 22}
 # The wall display's coverage chart: the units furthest behind (the page lists them all).
 WALL_COVERAGE_ROWS = 6
 
@@ -246,30 +245,27 @@ def year():
     """领导年度视图: the year's figures beside last year's, the charts, and the red items needing a leader."""
     user = current_user._get_current_object()
     selected = _selected_year()
-    all_charts = charts(user, selected)
     return render_template(
         "summary/year.html", year=selected, years=_years(selected),
         figures=figure_rows(selected, scope_unit(user)), red=red_items(user),
-        charts=[(c, hbars(c, **PAGE) if i else columns(c, **PAGE)) for i, c in enumerate(all_charts)],
-        grades=all_charts[2])
+        charts=[(chart, draw(chart, **PAGE)) for chart in charts(user, selected)])
 
 
 def display_context(user):
     """What the wall display shows: this year's headline counts and four big charts, in the user's scope."""
     year = clock.today().year
-    months, disputes, grades, findings, legal = charts(user, year)
-    cases, groups = months.totals()
+    months, disputes, _, findings, legal = charts(user, year)
+    individual, groups = months.totals()
     settled = disputes.totals()[1]
     screened = sum(row.total for row in disputes.rows)
-    tiles = [("信访件次", cases + groups, "件", False), ("集体访", groups, "件", True),
+    tiles = [("信访件次", individual + groups, "件", False), ("集体访", groups, "件", True),
              ("矛盾纠纷排查", screened, "件", False), ("调解成功", settled, "件", False)]
     tiles += [(r.label.replace("我联系单位", "联系单位"), r.count, "项", True) for r in red_items(user)[:3]]
     legal.rows = sorted(legal.rows, key=lambda row: row.total)[:WALL_COVERAGE_ROWS]
     legal.title = "普法受教育面最低的单位"
     return {"year": year, "tiles": tiles, "unit_name": scope_unit(user).name, "now": clock.to_local(clock.now()),
             "refresh": current_app.config["SUMMARY_DISPLAY_REFRESH"],
-            "drawings": [columns(months, height=300, **WALL), hbars(disputes, **WALL), hbars(legal, **WALL),
-                         hbars(findings, **WALL)]}
+            "drawings": [draw(chart, **WALL) for chart in (months, disputes, legal, findings)]}
 
 
 @bp.get("/display")
