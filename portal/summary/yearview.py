@@ -152,10 +152,12 @@ def agreement_grades(user, year):
 def legal_coverage(user, year):
     """普法受教育面 by unit against the plan's target (the legal module's own coverage, three queries)."""
     cov = coverage(user, year)
-    rows = [Row(u.name, (float(cov.rate(u.id) or 0),), _url("legal.coverage", year=year))
-            for u in cov.units]
-    return Chart("各单位普法受教育面", [Series("受教育面", GREEN)], rows, unit="%", percent=True,
-                 target=float(cov.target))
+    target = float(cov.target)
+    rates = [(u, float(cov.rate(u.id) or 0)) for u in cov.units]
+    rows = [Row(u.name, (rate, 0.0) if rate >= target else (0.0, rate), _url("legal.coverage", year=year))
+            for u, rate in rates]
+    return Chart("各单位普法受教育面", [Series("达到目标", GREEN), Series("未达目标", RED)], rows, unit="%",
+                 percent=True, target=target)
 
 
 def findings_by_state(user, year):
