@@ -1,11 +1,12 @@
 """Owns who may see and do what: login enforcement, permissions, unit scoping, guarded fetches.
 
 Every view declares one permission with @permission(...) (or @public); a single
-before_request hook enforces it, so no view re-types a role check. Lists of records
+before_request hook enforces it, so no view re-types a role check. The same hook confines a
+display-only session (the wall display, 数据大屏) to the views marked @display_view. Lists of records
 go through Model.visible_to(user), single records through get_or_404(); a record
 outside the user's subtree answers 404, exactly like one that does not exist.
 """
-from flask import abort, current_app, request
+from flask import abort, current_app, request, session
 from flask_login import current_user
 
 from .models.org import Unit
@@ -30,6 +31,21 @@ def permission(name):
 
 
 public = permission(PUBLIC)
+
+# The session key of a display-only session: a browser logged in to show the wall display and nothing
+# else (no other page, no POST), opened by an authorised account (portal/summary/yearview.py).
+DISPLAY_SESSION = "display_only"
+
+
+def display_view(view):
+    """Mark a view (GET only) that a display-only session may load, besides its @permission."""
+    view.display = True
+    return view
+
+
+def display_session():
+    """True in a display-only session."""
+    return bool(session.get(DISPLAY_SESSION)) and current_user.is_authenticated
 
 
 def unit_scope(user):
@@ -62,6 +78,11 @@ def init_app(app):
         if request.endpoint is None or request.endpoint == "static":
             return None
         needed = view_permission(current_app, request.endpoint)
+        if display_session():
+            # Checked before anything public (login included): the screen shows the display or nothing.
+            view = current_app.view_functions.get(request.endpoint)
+            if request.method != "GET" or not getattr(view, "display", False):
+                abort(403)
         if needed == PUBLIC:
             return None
         if not current_user.is_authenticated:
@@ -73,7 +94,7 @@ def init_app(app):
 
     @app.context_processor
     def _access_helpers():
-        return {"can": can}
+        return {"can": can, "display_session": display_session}
 
 
 class UnitReader:

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import clock, htmx
+from .access import DISPLAY_SESSION
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -95,6 +96,10 @@ def init_app(app):
     def _idle_timeout():
         """End a session idle for longer than IDLE_TIMEOUT; background polls do not count as activity."""
         if not current_user.is_authenticated:
+            return None
+        if session.get(DISPLAY_SESSION):
+            # The wall display (access.DISPLAY_SESSION) stays up all day; it can show and do nothing else,
+            # and ends when its account logs out.
             return None
         now = clock.now().timestamp()
         last = session.get("seen")

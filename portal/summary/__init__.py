@@ -22,7 +22,10 @@ module = Module(
         # Opening the wall display (数据大屏) on the office's screen.
         "summary.display": {"office", "leader", "admin"},
     },
-    nav=[Nav("summary.index", "年度总结", "summary.view", order=70)],
+    # Seconds between the wall display's refreshes of its figures.
+    settings={"SUMMARY_DISPLAY_REFRESH": 60},
+    nav=[Nav("summary.index", "年度总结", "summary.view", order=70),
+         Nav("summary.year", "年度视图", "summary.yearview", order=71)],
     models="portal.models.summary", demo="portal.summary.demo")
 
-from . import views  # noqa: E402,F401
+from . import views, yearview  # noqa: E402,F401
