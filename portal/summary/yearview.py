@@ -9,7 +9,7 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user, login_user
 from peewee import Case, fn
 
-from .. import audit, clock, htmx
+from .. import audit, clock, htmx, modules
 from ..access import DISPLAY_SESSION, can, display_view, permission, sees_everything, view_permission
 from ..agreements.grading import GRADES, grades_for
 from ..forms import year_arg
@@ -89,6 +89,16 @@ def figure_rows(year, unit):
     now, before = collect(year, unit), collect(year - 1, unit)
     return [FigureRow(f.key, f.label, f.unit, f.value, before[f.key].value if f.key in before else None, f.url)
             for f in now.values()]
+
+
+def figure_groups(rows):
+    """The rows by the module that gives them, under its label, in the modules' order."""
+    labels = {m.name: m.label for m in modules.manifests()}
+    groups = {}
+    for row in rows:
+        name = row.key.split(".", 1)[0]
+        groups.setdefault(name, (labels.get(name, name), []))[1].append(row)
+    return list(groups.values())
 
 
 # -- the chart series: each one aggregate query over the records the user may see ---------------------------
@@ -249,7 +259,7 @@ def year():
     selected = _selected_year()
     return render_template(
         "summary/year.html", year=selected, years=_years(selected),
-        figures=figure_rows(selected, scope_unit(user)), red=red_items(user),
+        figures=figure_groups(figure_rows(selected, scope_unit(user))), red=red_items(user),
         charts=[(chart, draw(chart, **PAGE)) for chart in charts(user, selected)])
 
 
