@@ -371,6 +371,7 @@ def assign(p, user, *, unit, handler_name, on, version=UNCHECKED):
         # A case assigned after its reply date still has to be handled: it starts out overdue.
         supervision.supervise(HANDLING.key, source_id=p.id, unit=unit, assigned_by=user, start_date=min(on, due), due_date=due,
                    title=f"信访 {p.number}：{p.title}"[:200], description=p.request, responsible_name=p.handler_name)
+        Petition.point_items(p.id)
         attachments.rehome("petition", p, user)
     return Petition.get_by_id(p.id)
 
@@ -402,6 +403,7 @@ def reply(p, user, *, on, text, document, version=UNCHECKED):
         supervision.supervise(VISIT.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=on, due_date=p.visit_due,
                    title=f"回访 {p.number}：{p.title}"[:200], description="答复后回访信访人，了解落实情况和满意度。",
                    responsible_name=p.handler_name)
+        Petition.point_items(p.id)
         _file("petition_reply", p, document, user, f"答复意见书（{on}）")  # last: a refused step leaves no file
     return Petition.get_by_id(p.id)
 
@@ -423,6 +425,7 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=UNCHECKE
         PetitionVisit.create(petition=p, visited_on=on, visitor=visitor.strip()[:100], method=method,
                              satisfaction=satisfaction, notes=(notes or "").strip(), created_by=user)
         supervision.resolve(VISIT.key, p.id, user, f"{on} 已回访：{SATISFACTION[satisfaction]}")
+        Petition.point_items(p.id)
         if satisfaction != "dissatisfied":
             return WORKFLOW.write(p, "visit", user, summary=f"{p.number} {on} {VISIT_METHODS[method]}，{SATISFACTION[satisfaction]}")
         due = clocks.reopen_due(max(on, clock.today()))
@@ -432,6 +435,7 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=UNCHECKE
         supervision.supervise(REOPENED.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due,
                    title=f"信访 {p.number}（回访不满意，重新办理）"[:200], description=notes.strip(),
                    responsible_name=p.handler_name)
+        Petition.point_items(p.id)
     return Petition.get_by_id(p.id)
 
 
@@ -452,6 +456,7 @@ def request_review(p, user, *, on, reason, version=UNCHECKED):
     _check(p, "request_review", user, version, problem)
     with database.atomic():
         supervision.resolve(VISIT.key, p.id, user, "信访人申请复查")
+        Petition.point_items(p.id)
         return WORKFLOW.write(p, "request_review", user, summary=f"{p.number} {on} 申请复查，{clocks.review_due(on)} 前答复",
                               review_requested_on=on, review_due=clocks.review_due(on), review_reason=reason.strip(),
                               closed_on=None)
