@@ -82,6 +82,18 @@ def paginate_list(rows, args=None, size=None):
     return page
 
 
+def paginate_top(total, top, args=None, size=None):
+    """The requested page of a list merged from several sources in Python (e.g. 待办): `total` counted
+    in SQL, `top(n)` returning the list's first n rows (each source giving its own first n in SQL), so
+    a page costs the same whatever the number of rows."""
+    args = request.args if args is None else args
+    size = size or current_app.config["PAGE_SIZE"]
+    page = Page([], page_number(args), size, total, {k: v for k, v in args.items() if k != "page"})
+    page.number = min(max(page.number, 1), page.pages)
+    page.items = top(page.number * size)[(page.number - 1) * size: page.number * size]
+    return page
+
+
 def sort_order(args, columns):
     """The ORDER BY a list's clicked column header asks for: `?sort=key` (ascending) or `?sort=-key`
     (descending) among `columns` ({key: field or expression}); None when absent or unknown, so the list

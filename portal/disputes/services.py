@@ -7,13 +7,13 @@ import datetime
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from peewee import JOIN
+from peewee import JOIN, Case
 
 from .. import audit, clock, numbers, privacy
 from ..access import can, in_scope, users_with
 from ..db import database
 from ..models import PetitionCategory, SupervisedItem, Unit, User, VetoEvent
-from ..models.disputes import (ADOPTED, CHANNELS, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS, REPORT_KINDS,
+from ..models.disputes import (ADOPTED, CHANNELS, OPEN_ITEM, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS, REPORT_KINDS,
                                REPORT_STATES, REPORT_URGENCIES, RISK_REASONS, RISKS, SOURCES, TIER_ITEM_TYPE,
                                VISIT_ITEM_TYPE, Consultation, ConsultationAction, Dispute, DisputeCategory, DisputeLog,
                                DisputeParty, Escalation, InformantReport)
@@ -22,6 +22,7 @@ from ..notify import notify
 from ..permissions import PERMISSIONS, sees_everything
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
+from ..supervision.urgency import NO_URGENCY, severity_sql
 from ..supervision.urgency import urgency as item_urgency
 from ..workflow import OPTIONAL, UNCHECKED, RuleError, Tier, Transition, Workflow, guarded
 from . import module
@@ -522,19 +523,22 @@ def urgency(d, today=None):
 
 
 @module.todo
-def _bureau_todos(user):
+def _bureau_todos(user, limit=None):
     """Disputes held at the bureau's tiers wait on its staff (their clock's item belongs to the bureau
     itself, which has no user); informants' reports wait on the office's triage."""
     todos = []
     if can("disputes.handle", user) and sees_everything(user):
-        for d in Dispute.listed(user).where(Dispute.state == "open", Dispute.tier >= CENTRE).order_by(Dispute.id):
+        colour = Case(None, [(OPEN_ITEM.id.is_null(), NO_URGENCY)], severity_sql(OPEN_ITEM))
+        held = (Dispute.listed(user).where(Dispute.state == "open", Dispute.tier >= CENTRE)
+                .order_by(colour, OPEN_ITEM.due_date.is_null(), OPEN_ITEM.due_date, Dispute.id).limit(limit))
+        for d in held:
             item = d.open_item
             todos.append(supervision.Todo("调处矛盾纠纷（" + TIERS[d.tier].label + "）", dispute_url(d),
                                           f"矛盾纠纷 {d.number}：{d.title}", d.unit.name,
                                           item.due_date if item else None, urgency(d)))
     if can("disputes.triage", user):
         waiting = (InformantReport.select(InformantReport, User).join(User, on=(InformantReport.reporter == User.id))
-                   .where(InformantReport.state == "submitted").order_by(InformantReport.id))
+                   .where(InformantReport.state == "submitted").order_by(InformantReport.id).limit(limit))
         for r in waiting:
             todos.append(supervision.Todo("研判信息员报告", path_for("disputes.report", report_id=r.id),
                                           f"{r.number} {r.title}（{r.reporter.display_name}）", "—", None, None,

@@ -373,7 +373,7 @@ def _rounds_to_advance(user, today=None):
 
 
 @module.todo
-def _round_todos(user):
+def _round_todos(user, limit=None):
     """An inspector: record results on the round under way (by its last day); office and leaders: start a
     planned round, complete one whose last day has come."""
     todos = []
@@ -387,7 +387,8 @@ def _round_todos(user):
         todos.append(supervision.Todo(ROUNDS.label("start_round" if planned else "complete_round"),
                                       path_for("inspections.round_detail", round_id=r.id), r.title, "督查组", due,
                                       urgency.deadline(due, None if planned else r.start_date)))
-    return todos
+    # A handful of rounds at most: put in 待办's order here.
+    return sorted(todos, key=supervision.todo_sort_key)[:limit]
 
 
 _round_todos.count = lambda user: _team_rounds(user).count() + _rounds_to_advance(user).count()

@@ -579,11 +579,12 @@ def _cadre_items(user):
 
 
 @module.todo
-def cadre_todos(user):
+def cadre_todos(user, limit=None):
     """The visits falling due of the persons this user is the cadre of, with their colours."""
     if not can("keypersons.cadre", user):
         return []
-    return [supervision.Todo.for_item(item, "走访重点人员") for item in _cadre_items(user)]
+    return [supervision.Todo.for_item(item, "走访重点人员")
+            for item in supervision.in_todo_order(_cadre_items(user), limit)]
 
 
 def _cadre_todo_count(user):

@@ -18,6 +18,7 @@ from ..models.petitions import (GROUP_SIZE, HANDLING_ITEM_TYPES, TASK_ITEM, TASK
 from ..nav import path_for
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
+from ..supervision.urgency import deadline_severity_sql
 from ..workflow import OPTIONAL, UNCHECKED, RuleError, Transition, Workflow
 from .. import privacy
 from . import clocks, module
@@ -487,16 +488,21 @@ DESK_LABELS = {"registered": "受理或不予受理", "accepted": "交办信访�
 
 
 @module.todo
-def _office_todos(user):
+def _office_todos(user, limit=None):
     """The petition desk: cases to accept within 15 days, cases to assign, visited cases to close, reviews
-    to answer."""
+    to answer; in 待办's order in SQL (the colour of each case's current limit, then its date)."""
     if not can("petitions.desk", user):
         return []
     todos = []
     labels = DESK_LABELS
-    # Runs on every page (the nav badge): one query, the unit concerned joined in.
-    waiting = (Petition.select(Petition, Unit).join(Unit, JOIN.LEFT_OUTER, on=(Petition.concerned_unit == Unit.id))
-               .where(Petition.state.in_(tuple(labels))).order_by(Petition.received_on))
+    due = clocks.limit_due_sql()
+    # One query, the unit concerned and the handling item (a reply date) joined in.
+    waiting = (Petition.with_handling_item(
+        Petition.select(Petition, Unit).join(Unit, JOIN.LEFT_OUTER, on=(Petition.concerned_unit == Unit.id)))
+               .where(Petition.state.in_(tuple(labels)))
+               .order_by(deadline_severity_sql(due, clocks.limit_start_sql()), due.is_null(), due,
+                         Petition.received_on, Petition.id)
+               .limit(limit))
     for p in waiting:
         limit = clocks.current_limit(p)
         todos.append(supervision.Todo(labels[p.state], petition_url(p), f"信访 {p.number}：{p.title}",
