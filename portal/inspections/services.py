@@ -75,9 +75,16 @@ def _rectification_check(user, item, action):
     return None
 
 
+def _verifiable_by(user):
+    """_rectification_check's rule for closing, in SQL: items of findings of rounds the user is on the team of."""
+    team_rounds = RoundMember.select(RoundMember.round).where(RoundMember.user == user.id)
+    return SupervisedItem.source_id.in_(Finding.select(Finding.id).where(Finding.round.in_(team_rounds)))
+
+
 RECTIFICATION = module.item_type(SourceType(
     "rectification", "督查整改", assigner_permission="inspections.follow_up", close_permission="inspections.verify",
     extension_permission="inspections.extend", max_extensions=1, max_extension_days=30, check=_rectification_check,
+    closable_by=_verifiable_by,
     url=lambda item: path_for("inspections.finding", finding_id=item.source_id)))
 # The join from a finding to its rectification item.
 RECTIFICATION_OF = (SupervisedItem.source_type == RECTIFICATION.key) & (SupervisedItem.source_id == Finding.id)

@@ -392,13 +392,17 @@ def _own_items(user):
 
 
 def _reports_to_close(user):
-    """Reported items this user closes out, as two queries: the types the workflow decides alone, and
-    those whose own check decides per item (e.g. only the round's own inspectors verify a rectification)."""
+    """Reported items this user closes out, as two queries: the types decided in SQL (by the workflow
+    alone, or by the type's `closable_by`, e.g. only the round's own inspectors verify a rectification),
+    and those whose own check decides per item."""
     keys = [k for k in _types(user, "closer_permission") if not registry.get(k).module_driven]
-    checked = [k for k in keys if registry.get(k).check]
+    checked = [k for k in keys if registry.get(k).check and not registry.get(k).closable_by]
     query = _with_unit(SupervisedItem.select(SupervisedItem, Unit)).where(SupervisedItem.state == "reported")
-    return (query.where(SupervisedItem.source_type.in_([k for k in keys if k not in checked])),
-            query.where(SupervisedItem.source_type.in_(checked)))
+    decided = SupervisedItem.source_type.in_([k for k in keys if not registry.get(k).check])
+    for key in keys:
+        if registry.get(key).check and registry.get(key).closable_by:
+            decided |= (SupervisedItem.source_type == key) & registry.get(key).closable_by(user)
+    return query.where(decided), query.where(SupervisedItem.source_type.in_(checked))
 
 
 def _closes(user, item):
