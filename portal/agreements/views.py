@@ -14,7 +14,7 @@ from ..excel import Column, Sheet
 from ..forms import year_arg
 from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, PrintJob,
                       TemplateItem, Unit)
-from ..pagination import paginate, paginate_list
+from ..pagination import paginate, paginate_list, sorted_by
 from ..workflow import RuleError
 from . import bp, module, grading, printing, services
 from .forms import TemplateForm
@@ -41,9 +41,14 @@ def list_query(args, user):
         query = query.where(Unit.level == int(args["level"]))
     if args.get("state") in AGREEMENT_STATES:
         query = query.where(Agreement.state == args["state"])
-    if args.get("sort") == "score":
-        return query.order_by(Agreement.total.desc(nulls="last"), Unit.path)
-    return query.order_by(Unit.path)
+    return sorted_by(query, args, SORTS, (Unit.path,), (Unit.path,))
+
+
+# The list's sortable column headers (sort_th); unsorted, in the units' order. 考核得分 sorts the highest
+# first at the first click, agreements not scored yet last.
+SORTS = {"unit": Unit.path, "level": Unit.level, "state": Agreement.state,
+         "self": (Agreement.self_total.is_null(), Agreement.self_total * -1),
+         "score": (Agreement.total.is_null(), Agreement.total * -1)}
 
 
 def filtered(args, user):

@@ -3,6 +3,8 @@ the dispute page and its tier steps, joint consultation, privacy reveal, 激化 
 the informants' reports and their triage, the Excel export."""
 import uuid
 
+from peewee import Case
+
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -11,10 +13,10 @@ from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg, year_arg
 from ..models import Unit
-from ..models.disputes import (CHANNELS, DISPUTE_STATES, LOG_KINDS, OPEN_ITEM, OUTCOMES, REPORT_KINDS, REPORT_STATES,
+from ..models.disputes import (CONCERNED_UNIT, CHANNELS, DISPUTE_STATES, LOG_KINDS, OPEN_ITEM, OUTCOMES, REPORT_KINDS, REPORT_STATES,
                                RISK_REASONS, RISKS, Dispute, DisputeCategory, DisputeLog, DisputeParty, Escalation,
                                InformantReport)
-from ..pagination import paginate
+from ..pagination import paginate, search_text, sorted_by
 from ..petitions import views as petition_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
@@ -58,11 +60,18 @@ def filtered(user, args):
         query = query.where(Dispute.category == int_arg(args, "category"))
     if args.get("inflamed") == "1":
         query = query.where(Dispute.inflamed == True)  # noqa: E712
-    risk_order = {"high": 0, "medium": 1, "low": 2}
-    from peewee import Case
+    q = search_text(args)
+    if q:
+        query = query.where(Dispute.number.contains(q) | Dispute.title.contains(q) | Dispute.organisations.contains(q))
+    return sorted_by(query, args, SORTS, (OPEN_ITEM.due_date.is_null(), OPEN_ITEM.due_date, RISK_ORDER, Dispute.id.desc()),
+                     (Dispute.id.desc(),))
 
-    return query.order_by(OPEN_ITEM.due_date.is_null(), OPEN_ITEM.due_date,
-                          Case(Dispute.risk, list(risk_order.items()), 3), Dispute.id.desc())
+
+RISK_ORDER = Case(Dispute.risk, [("high", 0), ("medium", 1), ("low", 2)], 3)
+# The list's sortable column headers (sort_th); unsorted, it is most urgent first.
+SORTS = {"due": OPEN_ITEM.due_date, "number": Dispute.number, "unit": CONCERNED_UNIT.path,
+         "category": DisputeCategory.name, "headcount": Dispute.headcount, "risk": RISK_ORDER,
+         "tier": Dispute.tier, "state": Dispute.state}
 
 
 def _table_context(args):

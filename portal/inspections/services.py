@@ -10,6 +10,7 @@ from .. import audit, clock
 from ..access import can
 from ..db import database
 from ..forms import decimal_value, int_arg
+from ..pagination import search_text, sorted_by
 from ..models import (ROUND_STATES, SEVERITIES, VERDICTS, Attachment, ChecklistItem, ChecklistTemplate, Finding,
                       InspectionRound, ItemResult, RoundMember, RoundUnit, SupervisedItem, Unit)
 from ..nav import path_for
@@ -320,7 +321,11 @@ def findings(user, args):
     query = (Finding.visible_to(user)
              .join(SupervisedItem, on=RECTIFICATION_OF, attr="rect")
              .switch(Finding).join(Unit).switch(Finding).join(InspectionRound)
-             .select(Finding, SupervisedItem, Unit, InspectionRound).order_by(Finding.id.desc()))
+             .select(Finding, SupervisedItem, Unit, InspectionRound))
+    query = sorted_by(query, args, FINDING_SORTS, (Finding.id.desc(),), (Finding.id.desc(),))
+    q = search_text(args)
+    if q:
+        query = query.where(Finding.description.contains(q) | Unit.name.contains(q))
     if int_arg(args, "round"):
         query = query.where(Finding.round == int_arg(args, "round"))
     if int_arg(args, "unit"):
@@ -336,6 +341,11 @@ def findings(user, args):
     if args.get("overdue") == "1":
         query = query.where(_overdue())
     return query
+
+
+# The findings list's sortable column headers (sort_th); unsorted, the newest first.
+FINDING_SORTS = {"unit": Unit.path, "severity": Case(Finding.severity, [("grave", 0), ("serious", 1), ("minor", 2)], 3),
+                 "round": InspectionRound.start_date, "due": SupervisedItem.due_date, "state": SupervisedItem.state}
 
 
 def _count(condition):

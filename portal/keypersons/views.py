@@ -14,7 +14,7 @@ from ..models import Unit, User
 from ..models.keypersons import (LEVELS, MOODS, OUTCOMES, REQUEST_KINDS, STATUSES, VISIT_FORMS,
                                  AssistanceRequest, CadreAssignment, KeyPerson, KeyPersonCategory,
                                  KeyPersonCategoryLink, KeyPersonVisit)
-from ..pagination import paginate
+from ..pagination import paginate, search_text, sorted_by
 from ..supervision.urgency import urgency
 from ..users.services import unit_choices
 from ..workflow import RuleError
@@ -59,9 +59,17 @@ def filtered(user, args):
         query = query.where(services.VISIT_ITEM.due_date < clock.today())
     if args.get("requests") == "1":
         query = query.where(services.open_requests_sql())
-    level_rank = Case(None, [(KeyPerson.level == key, rank) for key, rank in (("key", 0), ("watch", 1))], 2)
+    q = search_text(args)
+    if q:
+        query = query.where(KeyPerson.name.contains(q) | KeyPerson.address.contains(q))
     due = services.VISIT_ITEM.due_date
-    return query.order_by(due.is_null(), due, level_rank, KeyPerson.name, KeyPerson.id)
+    return sorted_by(query, args, SORTS, (due.is_null(), due, LEVEL_RANK, KeyPerson.name, KeyPerson.id), (KeyPerson.id,))
+
+
+LEVEL_RANK = Case(None, [(KeyPerson.level == key, rank) for key, rank in (("key", 0), ("watch", 1))], 2)
+# The register's sortable column headers (sort_th); unsorted, the nearest visit first.
+SORTS = {"due": services.VISIT_ITEM.due_date, "name": KeyPerson.name, "unit": Unit.path, "level": LEVEL_RANK,
+         "last_visit": KeyPerson.last_visit_on, "state": KeyPerson.state}
 
 
 def _rows(page):

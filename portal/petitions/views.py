@@ -14,7 +14,7 @@ from ..forms import choices, error_text, int_arg, year_arg
 from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, Petition,
                       PetitionCategory, Petitioner, Unit)
 from ..models.petitions import TASK_ITEM, TASK_STATES
-from ..pagination import sort_order, paginate
+from ..pagination import paginate, search_text, sorted_by
 from ..supervision import views as supervision_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
@@ -76,21 +76,14 @@ def filtered(user, args):
         query = query.where(clocks.backlog_sql(today))
     if args.get("visit_overdue") == "1":
         query = query.where(clocks.visit_overdue_sql(today))
-    clicked = sort_order(args, LEDGER_SORTS)
-    if clicked:
-        return query.order_by(*clicked, Petition.id.desc())
     due = clocks.urgency_due_sql()
-    return query.order_by(due.is_null(), due, Petition.received_on.desc(), Petition.id.desc())
+    return sorted_by(query, args, LEDGER_SORTS, (due.is_null(), due, Petition.received_on.desc(), Petition.id.desc()),
+                     (Petition.id.desc(),))
 
 
 # The ledger's sortable column headers (sort_th in the template); unsorted, it is most urgent first.
 LEDGER_SORTS = {"number": Petition.number, "received": Petition.received_on, "channel": Petition.channel,
                 "state": Petition.state, "headcount": Petition.headcount}
-
-
-def search_text(args):
-    """The ledger's search words: trimmed, at most 50 characters."""
-    return (args.get("q") or "").strip()[:50]
 
 
 def _ledger_context(args):

@@ -4,6 +4,7 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
+from flask import g, has_request_context, request
 from peewee import JOIN
 
 from .. import audit, clock, modules
@@ -465,7 +466,17 @@ def todo_keys():
 
 def todo_count(user):
     """len(todo_for(user)), for the nav badge on every page: counted in SQL, without building the list
-    (a provider may offer its own `count(user)`)."""
+    (a provider may offer its own `count(user)`). Counted once per GET request (the 待办 page's total
+    and its badge are the same figure); a POST counts after its own writes."""
+    if has_request_context() and request.method == "GET":
+        counted = g.setdefault("todo_counts", {})
+        if user.id not in counted:
+            counted[user.id] = _todo_count(user)
+        return counted[user.id]
+    return _todo_count(user)
+
+
+def _todo_count(user):
     plain, checked = _reports_to_close(user)
     count = _own_items(user).count() + plain.count() + sum(1 for item in checked if _closes(user, item))
     count += _extensions_to_decide(user).count()
