@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 from peewee import JOIN, Case
 
+from ..categories import CategoryList
 from .. import audit, clock, numbers, privacy
 from ..access import can, in_scope, users_with
 from ..db import database
@@ -683,29 +684,6 @@ def informant_figures(year):
 
 # -- categories -----------------------------------------------------------------------------------
 
-def categories(include_inactive=False):
-    query = DisputeCategory.select().order_by(DisputeCategory.seq, DisputeCategory.id)
-    return list(query if include_inactive else query.where(DisputeCategory.active == True))  # noqa: E712
-
-
-def save_category(category, name, user, active=True):
-    if not can("disputes.manage", user):
-        raise RuleError("只有股室工作人员可以维护纠纷类别。")
-    name = (name or "").strip()
-    if not name:
-        raise RuleError("请填写类别名称。")
-    if len(name) > 50:
-        raise RuleError("类别名称不超过 50 个字。")
-    clash = DisputeCategory.get_or_none(DisputeCategory.name == name)
-    if clash is not None and (category is None or clash.id != category.id):
-        raise RuleError(f"已有类别“{name}”。")
-    from peewee import fn
-
-    with database.atomic():
-        if category is None:
-            seq = (DisputeCategory.select(fn.MAX(DisputeCategory.seq)).scalar() or 0) + 1
-            category = DisputeCategory.create(name=name, seq=seq, active=active)
-        else:
-            DisputeCategory.update(name=name, active=active).where(DisputeCategory.id == category.id).execute()
-        audit.record("update", "dispute", None, actor=user, summary=f"纠纷类别“{name}”{'启用' if active else '停用'}")
-    return category
+# The editable category list (portal.categories): archived, never deleted.
+CATEGORIES = CategoryList(DisputeCategory, "disputes.manage", "dispute", "纠纷类别", "disputes.categories")
+categories, save_category = CATEGORIES.all, CATEGORIES.save

@@ -451,36 +451,9 @@ def triage(report_id, action):
                         trigger=CHANGED)
 
 
-# -- the category list (editable, archived never deleted) ---------------------------------------------
+# -- the category list: the shared editable list (portal.categories) ----------------------------------
 
-@bp.route("/categories", methods=["GET", "POST"])
-@permission("disputes.manage")
-def categories():
-    """纠纷类别: add a category; categories are switched off, never deleted."""
-    error, typed = None, ""
-    if request.method == "POST":
-        typed = (request.form.get("name") or "").strip()
-        try:
-            services.save_category(None, typed, _user())
-        except RuleError as exc:
-            error = str(exc)
-        else:
-            flash(f"已添加类别“{typed}”。", "success")
-            return redirect(url_for("disputes.categories"))
-    return htmx.render("disputes/categories.html", rows=services.categories(True), error=error, typed=typed,
-                       status=422 if error else 200)
-
-
-@bp.post("/categories/<int:category_id>/toggle")
-@permission("disputes.manage")
-def category_toggle(category_id):
-    """Switch a category off (no longer offered) or on again."""
-    category = DisputeCategory.get_or_none(DisputeCategory.id == category_id)
-    if category is None:
-        abort(404)
-    services.save_category(category, category.name, _user(), active=not category.active)
-    flash(f"类别“{category.name}”已{'启用' if not category.active else '停用'}。", "success")
-    return htmx.redirect_to(url_for("disputes.categories"))
+services.CATEGORIES.add_routes(bp, crumbs=("矛盾纠纷", "disputes.index"))
 
 
 def _petition_notes(petition, user):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 from peewee import JOIN
 
+from ..categories import CategoryList
 from .. import audit, clock, privacy
 from ..attachments import services as attachments
 from ..access import can, in_scope, sees_everything
@@ -116,29 +117,9 @@ def _retime(person, user):
 
 # -- categories ------------------------------------------------------------------------------------
 
-def categories(include_inactive=False):
-    query = KeyPersonCategory.select().order_by(KeyPersonCategory.seq, KeyPersonCategory.id)
-    return list(query if include_inactive else query.where(KeyPersonCategory.active == True))  # noqa: E712
-
-
-def save_category(category, name, user, active=True):
-    if not can("keypersons.manage", user):
-        raise RuleError("只有股室工作人员可以维护人员类别。")
-    name = (name or "").strip()
-    if not name:
-        raise RuleError("请填写类别名称。")
-    clash = KeyPersonCategory.get_or_none(KeyPersonCategory.name == name)
-    if clash is not None and (category is None or clash.id != category.id):
-        raise RuleError(f"已有类别“{name}”。")
-    with database.atomic():
-        if category is None:
-            seq = (KeyPersonCategory.select(KeyPersonCategory.seq).order_by(KeyPersonCategory.seq.desc()).scalar() or 0) + 1
-            category = KeyPersonCategory.create(name=name[:50], seq=seq, active=active)
-        else:
-            category.name, category.active = name[:50], active
-            category.save()
-        audit.record("update", "keyperson", None, actor=user, summary=f"人员类别“{name}”{'启用' if active else '停用'}")
-    return category
+# The editable category list (portal.categories): archived, never deleted.
+CATEGORIES = CategoryList(KeyPersonCategory, "keypersons.manage", "keyperson", "重点人员类别", "keypersons.categories")
+categories, save_category = CATEGORIES.all, CATEGORIES.save
 
 
 def categories_of(person_ids):

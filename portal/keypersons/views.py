@@ -19,7 +19,7 @@ from ..supervision.urgency import urgency
 from ..users.services import unit_choices
 from ..workflow import RuleError
 from . import bp, module, services, stats
-from .forms import CategoryForm, HandoverForm, OutcomeForm, PersonForm, RequestForm, StatusForm, VisitForm
+from .forms import HandoverForm, OutcomeForm, PersonForm, RequestForm, StatusForm, VisitForm
 
 CHANGED = "keypersonsChanged"
 register_owner("keyperson", KeyPerson, "重点人员档案材料")
@@ -343,33 +343,9 @@ def request_conclude(request_id):
     return _after(req.person_id, "诉求已办结。")
 
 
-# -- categories ---------------------------------------------------------------------------------------------
+# -- categories: the shared editable list (portal.categories) -----------------------------------------------
 
-@bp.route("/categories", methods=["GET", "POST"])
-@permission("keypersons.manage")
-def categories():
-    """The editable list of person categories; one in use is deactivated, never deleted."""
-    form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            services.save_category(None, form.name.data, current_user._get_current_object())
-        except RuleError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            flash("已添加类别。", "success")
-            return redirect(url_for("keypersons.categories"))
-    return htmx.render("keypersons/categories.html", form=form, rows=services.categories(True),
-                       status=422 if request.method == "POST" else 200)
-
-
-@bp.post("/categories/<int:category_id>/toggle")
-@permission("keypersons.manage")
-def category_toggle(category_id):
-    """Deactivate (or reactivate) a category."""
-    category = KeyPersonCategory.get_or_none(KeyPersonCategory.id == category_id) or abort(404)
-    services.save_category(category, category.name, current_user._get_current_object(), active=not category.active)
-    flash(f"已{'启用' if category.active else '停用'}类别“{category.name}”。", "success")
-    return redirect(url_for("keypersons.categories"))
+services.CATEGORIES.add_routes(bp, nav="keypersons/_nav.html")
 
 
 # -- figures, card, unit panel --------------------------------------------------------------------------------

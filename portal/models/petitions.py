@@ -5,7 +5,7 @@ from peewee import (JOIN, BooleanField, CharField, DateField, DateTimeField, For
 
 from .. import clock
 from ..db import BaseModel
-from .base import ScopedModel
+from .base import Category, ScopedModel
 from .org import Unit
 from .supervision import OPEN_STATES as ITEM_OPEN_STATES
 from .supervision import SupervisedItem
@@ -88,18 +88,11 @@ class SupervisedItemOf:
         record.__dict__[self.key] = item if item is not None and item.id is not None else None
 
 
-class PetitionCategory(BaseModel):
+class PetitionCategory(Category):
     """问题类别: an editable list (改制遗留, 养老保险 ...); archived, never deleted."""
-
-    name = CharField(max_length=50, unique=True)
-    seq = IntegerField(default=0)
-    active = BooleanField(default=True)
 
     class Meta:
         table_name = "petition_category"
-
-    def __str__(self):
-        return self.name
 
 
 class Petition(ScopedModel):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, Case, fn
 
+from ..categories import CategoryList
 from .. import audit, clock, numbers
 from ..access import can, in_scope
 from ..attachments import services as attachments
@@ -604,26 +605,6 @@ def _count_if(condition):
     return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
 
-def categories(include_inactive=False):
-    query = PetitionCategory.select().order_by(PetitionCategory.seq, PetitionCategory.id)
-    return list(query if include_inactive else query.where(PetitionCategory.active == True))  # noqa: E712
-
-
-def save_category(category, name, user, active=True):
-    if not can("petitions.manage", user):
-        raise RuleError("只有股室工作人员可以维护问题类别。")
-    name = (name or "").strip()
-    if not name:
-        raise RuleError("请填写类别名称。")
-    clash = PetitionCategory.get_or_none(PetitionCategory.name == name)
-    if clash is not None and (category is None or clash.id != category.id):
-        raise RuleError(f"已有类别“{name}”。")
-    with database.atomic():
-        if category is None:
-            seq = (PetitionCategory.select(fn.MAX(PetitionCategory.seq)).scalar() or 0) + 1
-            category = PetitionCategory.create(name=name, seq=seq, active=active)
-        else:
-            category.name, category.active = name, active
-            category.save()
-        audit.record("update", "petition", None, actor=user, summary=f"问题类别“{name}”{'启用' if active else '停用'}")
-    return category
+# The editable category list (portal.categories): archived, never deleted.
+CATEGORIES = CategoryList(PetitionCategory, "petitions.manage", "petition", "信访问题类别", "petitions.categories")
+categories, save_category = CATEGORIES.all, CATEGORIES.save

@@ -21,7 +21,7 @@ from ..users.services import unit_choices
 from ..workflow import RuleError
 from .. import privacy
 from . import bp, clocks, module, services, stats
-from .forms import CategoryForm, IntakeForm, StepForm, TaskForm, TaskReplyForm
+from .forms import IntakeForm, StepForm, TaskForm, TaskReplyForm
 
 CHANGED = "petitionsChanged"
 register_owner("petition", Petition, "信访材料")
@@ -413,29 +413,6 @@ def task_reply(task_id):
                         error=error, trigger=CHANGED)
 
 
-# -- categories ----------------------------------------------------------------------------------------
+# -- categories: the shared editable list (portal.categories) -----------------------------------------
 
-@bp.route("/categories", methods=["GET", "POST"])
-@permission("petitions.manage")
-def categories():
-    """The editable list of problem categories; a category in use is deactivated, never deleted."""
-    form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            services.save_category(None, form.name.data, current_user._get_current_object())
-        except RuleError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            flash("已添加类别。", "success")
-            return redirect(url_for("petitions.categories"))
-    return htmx.render("petitions/categories.html", form=form, rows=services.categories(True),
-                       status=422 if request.method == "POST" else 200)
-
-
-@bp.post("/categories/<int:category_id>/toggle")
-@permission("petitions.manage")
-def category_toggle(category_id):
-    category = PetitionCategory.get_or_none(PetitionCategory.id == category_id) or abort(404)
-    services.save_category(category, category.name, current_user._get_current_object(), active=not category.active)
-    flash(f"已{'启用' if category.active else '停用'}类别“{category.name}”。", "success")
-    return redirect(url_for("petitions.categories"))
+services.CATEGORIES.add_routes(bp, nav="petitions/_nav.html")
