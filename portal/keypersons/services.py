@@ -553,10 +553,12 @@ def _cadre_items(user):
     """Open visit items of the persons the user is the cadre of, from KEYPERSON_TODO_DAYS before they fall due
     (a half-yearly visit does not sit on the 待办 for six months)."""
     horizon = clock.today() + datetime.timedelta(days=int(current_app.config.get("KEYPERSON_TODO_DAYS", 30)))
+    # From the user's persons (indexed by cadre) to their items by (source_type, source_id): the nav badge
+    # counts this on every page, so it must not scan every visit item of the bureau.
+    persons = KeyPerson.select(KeyPerson.id).where(KeyPerson.cadre == user.id)
     return (SupervisedItem.select(SupervisedItem, Unit).join(Unit, on=(SupervisedItem.unit == Unit.id))
-            .join(KeyPerson, on=(KeyPerson.id == SupervisedItem.source_id))
-            .where(SupervisedItem.source_type == VISIT.key, SupervisedItem.open(), KeyPerson.cadre == user.id,
-                   SupervisedItem.due_date <= horizon))
+            .where(SupervisedItem.source_type == VISIT.key, SupervisedItem.source_id.in_(persons),
+                   SupervisedItem.open(), SupervisedItem.due_date <= horizon))
 
 
 @module.todo
