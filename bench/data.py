@@ -59,10 +59,11 @@ def _plan():
     """The models copied, in insertion order: parents before the rows pointing at them."""
     from portal import models as m
 
-    return [m.AgreementTemplate, m.TemplateItem, m.Agreement, m.AgreementItem,
+    # Supervised items before petitions: a case points at its items (their ids are remapped by stride).
+    return [m.AgreementTemplate, m.TemplateItem, m.Agreement, m.AgreementItem, m.SupervisedItem,
             m.Petition, m.Petitioner, m.PetitionVisit, m.AssignedTask,
             m.InspectionRound, m.RoundMember, m.RoundUnit, m.ItemResult, m.Finding,
-            m.SupervisedItem, m.SupervisionEvent, m.ExtensionRequest, m.Notice,
+            m.SupervisionEvent, m.ExtensionRequest, m.Notice,
             m.VetoEvent, m.Sanction, m.Accountability, m.AccountablePerson,
             m.LegalSession, m.SessionLaw, m.Attendance,
             m.AuditLog, m.Notification]

@@ -292,11 +292,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1,10,100", help="multiples of the demo, e.g. 1,10 (1× is always measured: the baseline)")
     parser.add_argument("--runs", type=int, default=10, help="timed requests per page and size")
+    parser.add_argument("--pages", default="", help="only the pages whose URL starts with one of these, comma-separated")
     parser.add_argument("--throughput", action="store_true", help="also requests/s under gunicorn (1× instance)")
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per URL (--throughput)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (--throughput)")
     args = parser.parse_args()
     sizes = sorted({1, *(int(s) for s in args.sizes.split(","))})  # 1× is always the baseline
+    if args.pages:
+        prefixes = tuple(args.pages.split(","))
+        PAGES[:] = [(url, username) for url, username in PAGES if url.startswith(prefixes) and
+                    (url != "/" or "/" in prefixes)]
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     start = time.perf_counter()

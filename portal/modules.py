@@ -81,7 +81,9 @@ class Module:
         return fn
 
     def todo(self, fn):
-        """A to-do provider: fn(user) -> [Todo] for work waiting on the user outside supervised items.
+        """A to-do provider: fn(user, limit=None) -> [Todo] for work waiting on the user outside supervised
+        items, in 待办's order (supervision.services.todo_sort_key: colour, then date); given `limit`, only
+        the first `limit` of them, limited in SQL (the 待办 page merges each provider's first rows).
         Its key, which workflow transitions name in `todo=`, is "<module>.<function name without a
         leading underscore>"; give it `fn.count = counter(user) -> int` (one COUNT query) for the nav badge."""
         fn.todo_key = f"{self.name}.{fn.__name__.lstrip('_')}"

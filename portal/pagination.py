@@ -82,13 +82,39 @@ def paginate_list(rows, args=None, size=None):
     return page
 
 
+def paginate_top(total, top, args=None, size=None):
+    """The requested page of a list merged from several sources in Python (e.g. 待办): `total` counted
+    in SQL, `top(n)` returning the list's first n rows (each source giving its own first n in SQL), so
+    a page costs the same whatever the number of rows."""
+    args = request.args if args is None else args
+    size = size or current_app.config["PAGE_SIZE"]
+    page = Page([], page_number(args), size, total, {k: v for k, v in args.items() if k != "page"})
+    page.number = min(max(page.number, 1), page.pages)
+    page.items = top(page.number * size)[(page.number - 1) * size: page.number * size]
+    return page
+
+
+def search_text(args=None):
+    """A list's search words (`?q=`, the `search_field` macro): trimmed, at most 50 characters."""
+    args = request.args if args is None else args
+    return (args.get("q") or "").strip()[:50]
+
+
+def sorted_by(query, args, columns, default, tiebreak=()):
+    """The query in the order of the clicked column header (sort_order), then `tiebreak` (e.g. the id,
+    for a stable page order); without one, in the list's own `default` order."""
+    clicked = sort_order(args, columns)
+    return query.order_by(*clicked, *tiebreak) if clicked else query.order_by(*default)
+
+
 def sort_order(args, columns):
     """The ORDER BY a list's clicked column header asks for: `?sort=key` (ascending) or `?sort=-key`
-    (descending) among `columns` ({key: field or expression}); None when absent or unknown, so the list
-    keeps its own order. The headers: the `sort_th` macro in templates/_macros.html."""
+    (descending) among `columns` ({key: field or expression, or a tuple of them ordered in turn}); None
+    when absent or unknown, so the list keeps its own order. The headers: the `sort_th` macro in
+    templates/_macros.html (with `sort_kept` so a filter change keeps the sort)."""
     value = (args.get("sort") or "").strip()
     descending = value.startswith("-")
     column = columns.get(value.lstrip("-"))
     if column is None:
         return None
-    return [column.desc() if descending else column.asc()]
+    return [c.desc() if descending else c.asc() for c in (column if isinstance(column, tuple) else (column,))]

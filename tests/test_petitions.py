@@ -807,3 +807,44 @@ def test_the_ledger_pages_keep_the_filters_and_the_most_urgent_first(app, world,
     assert group.number not in first + second
     assert "共 4 件" in first and "第 1 / 2 页" in first
     assert "kind=individual" in first.split('class="pager"')[1] and "page=2" in first.split('class="pager"')[1]
+
+
+def test_a_case_points_at_its_latest_handling_item_and_its_open_item_at_every_step(app, world):
+    """The ledger joins these pointers (no per-row MAX); each step that supervises or resolves a case's
+    work keeps them equal to what the case's items say."""
+    def items(p, types):
+        return list(SupervisedItem.select().where(SupervisedItem.source_type.in_(types), SupervisedItem.source_id == p.id)
+                    .order_by(SupervisedItem.id))
+
+    with app.app_context():
+        p = register(world)
+        assert (p.handling_item_id, p.open_item_id) == (None, None)
+        p = fresh(walk(world, p, "assigned"))
+        [handling] = items(p, ("petition",))
+        assert (p.handling_item_id, p.open_item_id) == (handling.id, handling.id)
+        p = fresh(walk(world, p, "replied"))
+        [visit_item] = items(p, ("petition_visit",))
+        assert (p.handling_item_id, p.open_item_id) == (handling.id, visit_item.id)
+        with clock.frozen(at(TODAY + D(10))):
+            p = ps.visit(fresh(p), world.user("unit_clerk"), on=TODAY + D(10), visitor="乙", method="home",
+                         satisfaction="dissatisfied", notes="工资只补发了一半")
+        [reopened] = items(p, ("petition_reopened",))
+        assert (fresh(p).handling_item_id, fresh(p).open_item_id) == (reopened.id, reopened.id)
+        listed = Petition.listed(world.user("office")).where(Petition.id == p.id).get()
+        assert listed.handling_item.id == listed.open_item.id == reopened.id
+        assert listed.reply_due == reopened.due_date
+
+
+def test_migration_0017_fills_the_pointers_of_existing_cases(app, world):
+    import importlib
+
+    from portal.db import database
+
+    fill = importlib.import_module("portal.migrations.0017_petition_item_pointers").fill
+    with app.app_context():
+        cases = [walk(world, register(world), state) for state in ("registered", "assigned", "replied", "closed")]
+        expected = {p.id: (fresh(p).handling_item_id, fresh(p).open_item_id) for p in cases}
+        assert len({v for v in expected.values()}) == 4
+        Petition.update(handling_item=None, open_item=None).execute()
+        fill(database.obj)
+        assert {p.id: (fresh(p).handling_item_id, fresh(p).open_item_id) for p in cases} == expected

@@ -96,3 +96,56 @@ def test_the_demo_waiting_work_is_on_each_persons_todo(app):
         inspector = actions("inspector")
         assert ("记录检查结果", under_way.title) in [(a[0], a[1]) for a in inspector]
         assert veto.appeal_due is not None
+
+
+def test_each_sources_first_rows_merge_into_the_same_pages_as_the_whole_list(app):
+    """待办 pages merge every source's first (page × size) to-dos, limited in SQL: the same rows in the
+    same order as slicing the whole list, for every user, page and page size; and each provider keeps
+    to its limit."""
+    with app.app_context():
+        from portal.demo import seed
+
+        seed()
+        checked = 0
+        for user in User.select():
+            whole = supervision.todo_for(user)
+            for size in (1, 3, 7):
+                for number in range(1, len(whole) // size + 2):
+                    top = supervision.todo_for(user, limit=number * size)
+                    assert top[(number - 1) * size: number * size] == whole[(number - 1) * size: number * size], (
+                        user.username, size, number)
+                    checked += 1
+            for provider in modules.collect("todo_providers"):
+                assert len(provider(user, limit=2)) <= 2 * 2  # a provider with two kinds of work gives 2 of each
+        assert checked > 100
+
+
+def test_the_todo_page_runs_as_many_statements_whatever_waits(app, world, login_as, count_queries):
+    """The office's 待办 page: the statement count does not grow with the petitions waiting at the desk,
+    and the page shows the most pressing (the overdue acceptance first)."""
+    import datetime
+
+    from portal import clock
+    from portal.models import Petition, PetitionCategory
+
+    def waiting(n, received_on, prefix):
+        with app.app_context():
+            category = PetitionCategory.get_or_create(name="拖欠工资")[0]
+            for k in range(n):
+                Petition.create(number=f"2026-{prefix}{k:03d}", year=2026, received_on=received_on, channel="letter",
+                                category=category, title=f"待受理{prefix}{k}", request="补发工资",
+                                accept_due=received_on + datetime.timedelta(days=15))
+
+    today = clock.today()
+    office = login_as("office")
+    waiting(3, today, "1")
+    office.get("/todo")
+    with count_queries() as few:
+        assert office.get("/todo").status_code == 200
+    waiting(60, today, "2")
+    waiting(1, today - datetime.timedelta(days=30), "3")  # overdue: first on page 1
+    with count_queries() as many:
+        body = office.get("/todo").get_data(as_text=True)
+    assert many.count <= few.count + 1
+    assert "待受理30" in body and body.index("待受理30") < body.index("待受理1")
+    assert body.count("待受理") == app.config["PAGE_SIZE"]

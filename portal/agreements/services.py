@@ -324,7 +324,7 @@ def _waiting(user):
 
 
 @module.todo
-def _assessment_todos(user):
+def _assessment_todos(user, limit=None):
     """Agreements waiting for the bureau's scoring or for the leader's approval and archiving."""
     steps = _waiting_steps(user)
     if not steps:
@@ -333,7 +333,7 @@ def _assessment_todos(user):
                              f"《{a.year}年度{a.title}》", a.unit.name,
                              note=f"自评 {a.self_total} 分" if a.state == "self_assessed" and a.self_total is not None
                              else (f"考核 {a.total} 分" if a.total is not None else ""))
-            for a in _waiting(user).order_by(Agreement.year, Unit.path)]
+            for a in _waiting(user).order_by(Agreement.year, Unit.path, Agreement.id).limit(limit)]
 
 
 _assessment_todos.count = lambda user: _waiting(user).count() if _waiting_steps(user) else 0

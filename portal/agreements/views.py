@@ -14,7 +14,7 @@ from ..excel import Column, Sheet
 from ..forms import int_arg, year_arg
 from ..models import (AGREEMENT_STATES, Agreement, AgreementItem, AgreementTemplate, PrintJob,
                       TemplateItem, Unit)
-from ..pagination import paginate, paginate_list
+from ..pagination import paginate, paginate_list, sorted_by
 from ..workflow import RuleError
 from . import bp, module, grading, printing, services
 from .forms import TemplateForm
@@ -46,9 +46,14 @@ def list_query(args, user):
     if int_arg(args, "unit"):
         unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         query = query.where(Unit.path.startswith(unit.path) if unit is not None else False)
-    if args.get("sort") == "score":
-        return query.order_by(Agreement.total.desc(nulls="last"), Unit.path)
-    return query.order_by(Unit.path)
+    return sorted_by(query, args, SORTS, (Unit.path,), (Unit.path,))
+
+
+# The list's sortable column headers (sort_th); unsorted, in the units' order. 考核得分 sorts the highest
+# first at the first click, agreements not scored yet last.
+SORTS = {"unit": Unit.path, "level": Unit.level, "state": Agreement.state,
+         "self": (Agreement.self_total.is_null(), Agreement.self_total * -1),
+         "score": (Agreement.total.is_null(), Agreement.total * -1)}
 
 
 def filtered(args, user):

@@ -7,13 +7,14 @@ import datetime
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from peewee import JOIN
+from peewee import JOIN, Case
 
+from ..categories import CategoryList
 from .. import audit, clock, numbers, privacy
 from ..access import can, in_scope, users_with
 from ..db import database
 from ..models import PetitionCategory, SupervisedItem, Unit, User, VetoEvent
-from ..models.disputes import (ADOPTED, CHANNELS, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS, REPORT_KINDS,
+from ..models.disputes import (ADOPTED, CHANNELS, OPEN_ITEM, COMPLEXITIES, DISPUTE_STATES, LOG_KINDS, REPORT_KINDS,
                                REPORT_STATES, REPORT_URGENCIES, RISK_REASONS, RISKS, SOURCES, TIER_ITEM_TYPE,
                                VISIT_ITEM_TYPE, Consultation, ConsultationAction, Dispute, DisputeCategory, DisputeLog,
                                DisputeParty, Escalation, InformantReport)
@@ -22,6 +23,7 @@ from ..notify import notify
 from ..permissions import PERMISSIONS, sees_everything
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
+from ..supervision.urgency import NO_URGENCY, severity_sql
 from ..supervision.urgency import urgency as item_urgency
 from ..workflow import OPTIONAL, UNCHECKED, RuleError, Tier, Transition, Workflow, guarded
 from . import module
@@ -522,19 +524,22 @@ def urgency(d, today=None):
 
 
 @module.todo
-def _bureau_todos(user):
+def _bureau_todos(user, limit=None):
     """Disputes held at the bureau's tiers wait on its staff (their clock's item belongs to the bureau
     itself, which has no user); informants' reports wait on the office's triage."""
     todos = []
     if can("disputes.handle", user) and sees_everything(user):
-        for d in Dispute.listed(user).where(Dispute.state == "open", Dispute.tier >= CENTRE).order_by(Dispute.id):
+        colour = Case(None, [(OPEN_ITEM.id.is_null(), NO_URGENCY)], severity_sql(OPEN_ITEM))
+        held = (Dispute.listed(user).where(Dispute.state == "open", Dispute.tier >= CENTRE)
+                .order_by(colour, OPEN_ITEM.due_date.is_null(), OPEN_ITEM.due_date, Dispute.id).limit(limit))
+        for d in held:
             item = d.open_item
             todos.append(supervision.Todo("调处矛盾纠纷（" + TIERS[d.tier].label + "）", dispute_url(d),
                                           f"矛盾纠纷 {d.number}：{d.title}", d.unit.name,
                                           item.due_date if item else None, urgency(d)))
     if can("disputes.triage", user):
         waiting = (InformantReport.select(InformantReport, User).join(User, on=(InformantReport.reporter == User.id))
-                   .where(InformantReport.state == "submitted").order_by(InformantReport.id))
+                   .where(InformantReport.state == "submitted").order_by(InformantReport.id).limit(limit))
         for r in waiting:
             todos.append(supervision.Todo("研判信息员报告", path_for("disputes.report", report_id=r.id),
                                           f"{r.number} {r.title}（{r.reporter.display_name}）", "—", None, None,
@@ -679,29 +684,6 @@ def informant_figures(year):
 
 # -- categories -----------------------------------------------------------------------------------
 
-def categories(include_inactive=False):
-    query = DisputeCategory.select().order_by(DisputeCategory.seq, DisputeCategory.id)
-    return list(query if include_inactive else query.where(DisputeCategory.active == True))  # noqa: E712
-
-
-def save_category(category, name, user, active=True):
-    if not can("disputes.manage", user):
-        raise RuleError("只有股室工作人员可以维护纠纷类别。")
-    name = (name or "").strip()
-    if not name:
-        raise RuleError("请填写类别名称。")
-    if len(name) > 50:
-        raise RuleError("类别名称不超过 50 个字。")
-    clash = DisputeCategory.get_or_none(DisputeCategory.name == name)
-    if clash is not None and (category is None or clash.id != category.id):
-        raise RuleError(f"已有类别“{name}”。")
-    from peewee import fn
-
-    with database.atomic():
-        if category is None:
-            seq = (DisputeCategory.select(fn.MAX(DisputeCategory.seq)).scalar() or 0) + 1
-            category = DisputeCategory.create(name=name, seq=seq, active=active)
-        else:
-            DisputeCategory.update(name=name, active=active).where(DisputeCategory.id == category.id).execute()
-        audit.record("update", "dispute", None, actor=user, summary=f"纠纷类别“{name}”{'启用' if active else '停用'}")
-    return category
+# The editable category list (portal.categories): archived, never deleted.
+CATEGORIES = CategoryList(DisputeCategory, "disputes.manage", "dispute", "纠纷类别", "disputes.categories")
+categories, save_category = CATEGORIES.all, CATEGORIES.save

@@ -3,6 +3,8 @@ the dispute page and its tier steps, joint consultation, privacy reveal, 激化 
 the informants' reports and their triage, the Excel export."""
 import uuid
 
+from peewee import Case
+
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -11,10 +13,10 @@ from ..access import can, get_or_404, permission
 from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg, year_arg
 from ..models import Unit
-from ..models.disputes import (CHANNELS, DISPUTE_STATES, LOG_KINDS, OPEN_ITEM, OUTCOMES, REPORT_KINDS, REPORT_STATES,
+from ..models.disputes import (CONCERNED_UNIT, CHANNELS, DISPUTE_STATES, LOG_KINDS, OPEN_ITEM, OUTCOMES, REPORT_KINDS, REPORT_STATES,
                                RISK_REASONS, RISKS, Dispute, DisputeCategory, DisputeLog, DisputeParty, Escalation,
                                InformantReport)
-from ..pagination import paginate
+from ..pagination import paginate, search_text, sorted_by
 from ..petitions import views as petition_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
@@ -60,11 +62,18 @@ def filtered(user, args):
         query = query.where(Dispute.outcome == args["outcome"])
     if args.get("inflamed") == "1":
         query = query.where(Dispute.inflamed == True)  # noqa: E712
-    risk_order = {"high": 0, "medium": 1, "low": 2}
-    from peewee import Case
+    q = search_text(args)
+    if q:
+        query = query.where(Dispute.number.contains(q) | Dispute.title.contains(q) | Dispute.organisations.contains(q))
+    return sorted_by(query, args, SORTS, (OPEN_ITEM.due_date.is_null(), OPEN_ITEM.due_date, RISK_ORDER, Dispute.id.desc()),
+                     (Dispute.id.desc(),))
 
-    return query.order_by(OPEN_ITEM.due_date.is_null(), OPEN_ITEM.due_date,
-                          Case(Dispute.risk, list(risk_order.items()), 3), Dispute.id.desc())
+
+RISK_ORDER = Case(Dispute.risk, [("high", 0), ("medium", 1), ("low", 2)], 3)
+# The list's sortable column headers (sort_th); unsorted, it is most urgent first.
+SORTS = {"due": OPEN_ITEM.due_date, "number": Dispute.number, "unit": CONCERNED_UNIT.path,
+         "category": DisputeCategory.name, "headcount": Dispute.headcount, "risk": RISK_ORDER,
+         "tier": Dispute.tier, "state": Dispute.state}
 
 
 def _table_context(args):
@@ -444,36 +453,9 @@ def triage(report_id, action):
                         trigger=CHANGED)
 
 
-# -- the category list (editable, archived never deleted) ---------------------------------------------
+# -- the category list: the shared editable list (portal.categories) ----------------------------------
 
-@bp.route("/categories", methods=["GET", "POST"])
-@permission("disputes.manage")
-def categories():
-    """纠纷类别: add a category; categories are switched off, never deleted."""
-    error, typed = None, ""
-    if request.method == "POST":
-        typed = (request.form.get("name") or "").strip()
-        try:
-            services.save_category(None, typed, _user())
-        except RuleError as exc:
-            error = str(exc)
-        else:
-            flash(f"已添加类别“{typed}”。", "success")
-            return redirect(url_for("disputes.categories"))
-    return htmx.render("disputes/categories.html", rows=services.categories(True), error=error, typed=typed,
-                       status=422 if error else 200)
-
-
-@bp.post("/categories/<int:category_id>/toggle")
-@permission("disputes.manage")
-def category_toggle(category_id):
-    """Switch a category off (no longer offered) or on again."""
-    category = DisputeCategory.get_or_none(DisputeCategory.id == category_id)
-    if category is None:
-        abort(404)
-    services.save_category(category, category.name, _user(), active=not category.active)
-    flash(f"类别“{category.name}”已{'启用' if not category.active else '停用'}。", "success")
-    return htmx.redirect_to(url_for("disputes.categories"))
+services.CATEGORIES.add_routes(bp, crumbs=("矛盾纠纷", "disputes.index"))
 
 
 def _petition_notes(petition, user):

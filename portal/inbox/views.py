@@ -5,7 +5,7 @@ from flask_login import current_user
 from .. import htmx, notify
 from ..access import get_or_404, permission
 from ..models import Notification
-from ..pagination import paginate, paginate_list
+from ..pagination import paginate, paginate_top
 from ..supervision import services as supervision
 from . import bp
 
@@ -14,13 +14,14 @@ from . import bp
 @permission("inbox.view")
 def todo():
     """Everything waiting for the user's action across modules (待办), and what they did (已办), a page
-    at a time: the steps taken paged in SQL, the to-dos (merged from every module, most pressing first)
-    in Python."""
+    at a time: the steps taken paged in SQL, the to-dos merged from every module's most pressing (each
+    source's first rows of the page in SQL), counted by the badge's COUNTs."""
     tab = "done" if request.args.get("tab") == "done" else "todo"
     if tab == "done":
         page = paginate(supervision.done_for(current_user))
     else:
-        page = paginate_list(supervision.todo_for(current_user))
+        page = paginate_top(supervision.todo_count(current_user),
+                            lambda n: supervision.todo_for(current_user, limit=n))
     return htmx.render("inbox/todo.html", "inbox/_todo_table.html", tab=tab, page=page,
                        action_labels=supervision.ACTION_LABELS)
 

@@ -10,6 +10,7 @@ from .. import audit, clock
 from ..access import can
 from ..db import database
 from ..forms import decimal_value, int_arg, year_arg
+from ..pagination import search_text, sorted_by
 from ..models import (ROUND_STATES, SEVERITIES, VERDICTS, Attachment, ChecklistItem, ChecklistTemplate, Finding,
                       InspectionRound, ItemResult, RoundMember, RoundUnit, SupervisedItem, Unit)
 from ..nav import path_for
@@ -75,9 +76,16 @@ def _rectification_check(user, item, action):
     return None
 
 
+def _verifiable_by(user):
+    """_rectification_check's rule for closing, in SQL: items of findings of rounds the user is on the team of."""
+    team_rounds = RoundMember.select(RoundMember.round).where(RoundMember.user == user.id)
+    return SupervisedItem.source_id.in_(Finding.select(Finding.id).where(Finding.round.in_(team_rounds)))
+
+
 RECTIFICATION = module.item_type(SourceType(
     "rectification", "督查整改", assigner_permission="inspections.follow_up", close_permission="inspections.verify",
     extension_permission="inspections.extend", max_extensions=1, max_extension_days=30, check=_rectification_check,
+    closable_by=_verifiable_by,
     url=lambda item: path_for("inspections.finding", finding_id=item.source_id)))
 # The join from a finding to its rectification item.
 RECTIFICATION_OF = (SupervisedItem.source_type == RECTIFICATION.key) & (SupervisedItem.source_id == Finding.id)
@@ -316,7 +324,11 @@ def findings(user, args):
     query = (Finding.visible_to(user)
              .join(SupervisedItem, on=RECTIFICATION_OF, attr="rect")
              .switch(Finding).join(Unit).switch(Finding).join(InspectionRound)
-             .select(Finding, SupervisedItem, Unit, InspectionRound).order_by(Finding.id.desc()))
+             .select(Finding, SupervisedItem, Unit, InspectionRound))
+    query = sorted_by(query, args, FINDING_SORTS, (Finding.id.desc(),), (Finding.id.desc(),))
+    q = search_text(args)
+    if q:
+        query = query.where(Finding.description.contains(q) | Unit.name.contains(q))
     if int_arg(args, "round"):
         query = query.where(Finding.round == int_arg(args, "round"))
     if year_arg(args):  # the findings of the rounds that started in a year
@@ -335,6 +347,11 @@ def findings(user, args):
     if args.get("overdue") == "1":
         query = query.where(_overdue())
     return query
+
+
+# The findings list's sortable column headers (sort_th); unsorted, the newest first.
+FINDING_SORTS = {"unit": Unit.path, "severity": Case(Finding.severity, [("grave", 0), ("serious", 1), ("minor", 2)], 3),
+                 "round": InspectionRound.start_date, "due": SupervisedItem.due_date, "state": SupervisedItem.state}
 
 
 def _count(condition):
@@ -379,7 +396,7 @@ def _rounds_to_advance(user, today=None):
 
 
 @module.todo
-def _round_todos(user):
+def _round_todos(user, limit=None):
     """An inspector: record results on the round under way (by its last day); office and leaders: start a
     planned round, complete one whose last day has come."""
     todos = []
@@ -393,7 +410,8 @@ def _round_todos(user):
         todos.append(supervision.Todo(ROUNDS.label("start_round" if planned else "complete_round"),
                                       path_for("inspections.round_detail", round_id=r.id), r.title, "督查组", due,
                                       urgency.deadline(due, None if planned else r.start_date)))
-    return todos
+    # A handful of rounds at most: put in 待办's order here.
+    return sorted(todos, key=supervision.todo_sort_key)[:limit]
 
 
 _round_todos.count = lambda user: _team_rounds(user).count() + _rounds_to_advance(user).count()

@@ -285,7 +285,9 @@ def findings():
     """Findings by round, unit, severity, status and overdue, a page at a time, with counts per unit; live."""
     query = services.findings(current_user, request.args)
     page = paginate(query)
-    rounds = list(InspectionRound.visible_to(current_user).order_by(InspectionRound.start_date.desc()))
+    # The filter's choices: (id, title) only, and run only when a whole page is rendered (a query is lazy).
+    rounds = (InspectionRound.visible_to(current_user).select(InspectionRound.id, InspectionRound.title)
+              .order_by(InspectionRound.start_date.desc()).namedtuples())
     return htmx.render("inspections/findings.html", "inspections/_findings_table.html", page=page,
                        rows=[(f, f.rect, urgency(f.rect)) for f in page.items], per_unit=services.counts_by_unit(query),
                        args=request.args, rounds=rounds, severities=SEVERITIES)

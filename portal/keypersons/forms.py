@@ -75,6 +75,3 @@ class OutcomeForm(Form):
     amount = DecimalField("支付金额（元）", places=2, validators=[Optional(), NumberRange(0, 10 ** 9, "金额应在 0 到 10 亿元之间。")])
     closed_on = DateField("办结日期", validators=[DataRequired("请填写办结日期。")])
 
-
-class CategoryForm(Form):
-    name = StringField("类别名称", validators=[DataRequired("请填写类别名称。"), Length(max=50)])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 from peewee import JOIN
 
+from ..categories import CategoryList
 from .. import audit, clock, privacy
 from ..attachments import services as attachments
 from ..access import can, in_scope, sees_everything
@@ -116,29 +117,9 @@ def _retime(person, user):
 
 # -- categories ------------------------------------------------------------------------------------
 
-def categories(include_inactive=False):
-    query = KeyPersonCategory.select().order_by(KeyPersonCategory.seq, KeyPersonCategory.id)
-    return list(query if include_inactive else query.where(KeyPersonCategory.active == True))  # noqa: E712
-
-
-def save_category(category, name, user, active=True):
-    if not can("keypersons.manage", user):
-        raise RuleError("只有股室工作人员可以维护人员类别。")
-    name = (name or "").strip()
-    if not name:
-        raise RuleError("请填写类别名称。")
-    clash = KeyPersonCategory.get_or_none(KeyPersonCategory.name == name)
-    if clash is not None and (category is None or clash.id != category.id):
-        raise RuleError(f"已有类别“{name}”。")
-    with database.atomic():
-        if category is None:
-            seq = (KeyPersonCategory.select(KeyPersonCategory.seq).order_by(KeyPersonCategory.seq.desc()).scalar() or 0) + 1
-            category = KeyPersonCategory.create(name=name[:50], seq=seq, active=active)
-        else:
-            category.name, category.active = name[:50], active
-            category.save()
-        audit.record("update", "keyperson", None, actor=user, summary=f"人员类别“{name}”{'启用' if active else '停用'}")
-    return category
+# The editable category list (portal.categories): archived, never deleted.
+CATEGORIES = CategoryList(KeyPersonCategory, "keypersons.manage", "keyperson", "重点人员类别", "keypersons.categories")
+categories, save_category = CATEGORIES.all, CATEGORIES.save
 
 
 def categories_of(person_ids):
@@ -572,18 +553,21 @@ def _cadre_items(user):
     """Open visit items of the persons the user is the cadre of, from KEYPERSON_TODO_DAYS before they fall due
     (a half-yearly visit does not sit on the 待办 for six months)."""
     horizon = clock.today() + datetime.timedelta(days=int(current_app.config.get("KEYPERSON_TODO_DAYS", 30)))
+    # From the user's persons (indexed by cadre) to their items by (source_type, source_id): the nav badge
+    # counts this on every page, so it must not scan every visit item of the bureau.
+    persons = KeyPerson.select(KeyPerson.id).where(KeyPerson.cadre == user.id)
     return (SupervisedItem.select(SupervisedItem, Unit).join(Unit, on=(SupervisedItem.unit == Unit.id))
-            .join(KeyPerson, on=(KeyPerson.id == SupervisedItem.source_id))
-            .where(SupervisedItem.source_type == VISIT.key, SupervisedItem.open(), KeyPerson.cadre == user.id,
-                   SupervisedItem.due_date <= horizon))
+            .where(SupervisedItem.source_type == VISIT.key, SupervisedItem.source_id.in_(persons),
+                   SupervisedItem.open(), SupervisedItem.due_date <= horizon))
 
 
 @module.todo
-def cadre_todos(user):
+def cadre_todos(user, limit=None):
     """The visits falling due of the persons this user is the cadre of, with their colours."""
     if not can("keypersons.cadre", user):
         return []
-    return [supervision.Todo.for_item(item, "走访重点人员") for item in _cadre_items(user)]
+    return [supervision.Todo.for_item(item, "走访重点人员")
+            for item in supervision.in_todo_order(_cadre_items(user), limit)]
 
 
 def _cadre_todo_count(user):

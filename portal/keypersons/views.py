@@ -14,12 +14,12 @@ from ..models import Unit, User
 from ..models.keypersons import (LEVELS, MOODS, OUTCOMES, REQUEST_KINDS, STATUSES, VISIT_FORMS,
                                  AssistanceRequest, CadreAssignment, KeyPerson, KeyPersonCategory,
                                  KeyPersonCategoryLink, KeyPersonVisit)
-from ..pagination import paginate
+from ..pagination import paginate, search_text, sorted_by
 from ..supervision.urgency import urgency
 from ..users.services import unit_choices
 from ..workflow import RuleError
 from . import bp, module, services, stats
-from .forms import CategoryForm, HandoverForm, OutcomeForm, PersonForm, RequestForm, StatusForm, VisitForm
+from .forms import HandoverForm, OutcomeForm, PersonForm, RequestForm, StatusForm, VisitForm
 
 CHANGED = "keypersonsChanged"
 register_owner("keyperson", KeyPerson, "重点人员档案材料")
@@ -59,9 +59,17 @@ def filtered(user, args):
         query = query.where(services.VISIT_ITEM.due_date < clock.today())
     if args.get("requests") == "1":
         query = query.where(services.open_requests_sql())
-    level_rank = Case(None, [(KeyPerson.level == key, rank) for key, rank in (("key", 0), ("watch", 1))], 2)
+    q = search_text(args)
+    if q:
+        query = query.where(KeyPerson.name.contains(q) | KeyPerson.address.contains(q))
     due = services.VISIT_ITEM.due_date
-    return query.order_by(due.is_null(), due, level_rank, KeyPerson.name, KeyPerson.id)
+    return sorted_by(query, args, SORTS, (due.is_null(), due, LEVEL_RANK, KeyPerson.name, KeyPerson.id), (KeyPerson.id,))
+
+
+LEVEL_RANK = Case(None, [(KeyPerson.level == key, rank) for key, rank in (("key", 0), ("watch", 1))], 2)
+# The register's sortable column headers (sort_th); unsorted, the nearest visit first.
+SORTS = {"due": services.VISIT_ITEM.due_date, "name": KeyPerson.name, "unit": Unit.path, "level": LEVEL_RANK,
+         "last_visit": KeyPerson.last_visit_on, "state": KeyPerson.state}
 
 
 def _rows(page):
@@ -335,33 +343,9 @@ def request_conclude(request_id):
     return _after(req.person_id, "诉求已办结。")
 
 
-# -- categories ---------------------------------------------------------------------------------------------
+# -- categories: the shared editable list (portal.categories) -----------------------------------------------
 
-@bp.route("/categories", methods=["GET", "POST"])
-@permission("keypersons.manage")
-def categories():
-    """The editable list of person categories; one in use is deactivated, never deleted."""
-    form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            services.save_category(None, form.name.data, current_user._get_current_object())
-        except RuleError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            flash("已添加类别。", "success")
-            return redirect(url_for("keypersons.categories"))
-    return htmx.render("keypersons/categories.html", form=form, rows=services.categories(True),
-                       status=422 if request.method == "POST" else 200)
-
-
-@bp.post("/categories/<int:category_id>/toggle")
-@permission("keypersons.manage")
-def category_toggle(category_id):
-    """Deactivate (or reactivate) a category."""
-    category = KeyPersonCategory.get_or_none(KeyPersonCategory.id == category_id) or abort(404)
-    services.save_category(category, category.name, current_user._get_current_object(), active=not category.active)
-    flash(f"已{'启用' if category.active else '停用'}类别“{category.name}”。", "success")
-    return redirect(url_for("keypersons.categories"))
+services.CATEGORIES.add_routes(bp, nav="keypersons/_nav.html")
 
 
 # -- figures, card, unit panel --------------------------------------------------------------------------------

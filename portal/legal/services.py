@@ -11,6 +11,7 @@ from .. import audit, clock, excel
 from ..access import can, in_scope
 from ..db import database
 from ..forms import decimal_value, int_arg, int_list
+from ..pagination import search_text, sorted_by
 from ..models import (FORMS, SCORED_FORMS, Attendance, Law, LawReach, LegalPlan, LegalSession, PlanLaw, SessionLaw,
                       StaffMember, Unit)
 from ..workflow import RuleError, guarded, raise_all
@@ -205,12 +206,19 @@ def record_session(*, unit, held_on, form, title, speaker, notes, laws, attendee
     return session
 
 
+# The sessions list's sortable column headers (sort_th); unsorted, the newest first.
+SESSION_SORTS = {"date": LegalSession.held_on, "unit": Unit.path, "form": LegalSession.form, "title": LegalSession.title}
+
+
 def sessions(user, year, args):
     """The user's sessions of a year, newest first, with their unit joined; filtered by unit (with its
     subtree), law and form."""
     query = (LegalSession.visible_to(user).select(LegalSession, Unit).join(Unit)
-             .where(LegalSession.held_on.between(datetime.date(year, 1, 1), datetime.date(year, 12, 31)))
-             .order_by(LegalSession.held_on.desc(), LegalSession.id.desc()))
+             .where(LegalSession.held_on.between(datetime.date(year, 1, 1), datetime.date(year, 12, 31))))
+    query = sorted_by(query, args, SESSION_SORTS, (LegalSession.held_on.desc(), LegalSession.id.desc()),
+                      (LegalSession.id.desc(),))
+    if search_text(args):
+        query = query.where(LegalSession.title.contains(search_text(args)) | LegalSession.speaker.contains(search_text(args)))
     if int_arg(args, "unit"):
         unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         query = query.where(Unit.path.startswith(unit.path) if unit is not None else False)

@@ -1,4 +1,6 @@
 """Owns the base classes of scoped records: those a unit owns, and those one user owns."""
+from peewee import BooleanField, CharField, IntegerField
+
 from ..db import BaseModel
 from .org import Unit
 
@@ -30,3 +32,19 @@ class OwnedModel(BaseModel):
     @classmethod
     def visible_to(cls, user):
         return cls.select().where(getattr(cls, cls.owner_field) == user.id)
+
+
+NAME_LENGTH = 50  # of a category's name
+
+
+class Category(BaseModel):
+    """An entry of a module's editable category list (portal.categories); each list is a table of its own."""
+
+    __abstract__ = True
+
+    name = CharField(max_length=NAME_LENGTH, unique=True)
+    seq = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+    def __str__(self):
+        return self.name

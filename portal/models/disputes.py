@@ -6,7 +6,7 @@ from peewee import JOIN, BooleanField, CharField, DateField, DateTimeField, Fore
 from .. import clock
 from ..db import BaseModel
 from ..permissions import sees_everything
-from .base import ScopedModel
+from .base import Category, ScopedModel
 from .org import Unit
 from .petitions import Petition, SupervisedItemOf, _latest_item, _latest_item_id
 from .supervision import SupervisedItem
@@ -42,18 +42,11 @@ CONCERNED_UNIT = Unit.alias("dispute_unit")
 OPEN_ITEM = SupervisedItem.alias("dispute_item")
 
 
-class DisputeCategory(BaseModel):
+class DisputeCategory(Category):
     """纠纷类别: an editable list (改制遗留, 劳动争议 ...); archived, never deleted."""
-
-    name = CharField(max_length=50, unique=True)
-    seq = IntegerField(default=0)
-    active = BooleanField(default=True)
 
     class Meta:
         table_name = "dispute_category"
-
-    def __str__(self):
-        return self.name
 
 
 class Dispute(ScopedModel):

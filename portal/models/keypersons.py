@@ -5,7 +5,7 @@ from peewee import (BooleanField, CharField, DateField, DateTimeField, DecimalFi
 
 from .. import clock
 from ..db import BaseModel
-from .base import ScopedModel
+from .base import Category, ScopedModel
 from .org import Unit
 from .users import User
 
@@ -26,18 +26,11 @@ VISIT_ITEM_TYPE = "keyperson_visit"
 REQUEST_ITEM_TYPE = "keyperson_request"
 
 
-class KeyPersonCategory(BaseModel):
+class KeyPersonCategory(Category):
     """人员类别: an editable list (企业军转干部, 抗美援朝老兵 ...); deactivated, never deleted."""
-
-    name = CharField(max_length=50, unique=True)
-    seq = IntegerField(default=0)
-    active = BooleanField(default=True)
 
     class Meta:
         table_name = "keyperson_category"
-
-    def __str__(self):
-        return self.name
 
 
 class KeyPerson(ScopedModel):

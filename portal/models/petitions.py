@@ -5,7 +5,7 @@ from peewee import (JOIN, BooleanField, CharField, DateField, DateTimeField, For
 
 from .. import clock
 from ..db import BaseModel
-from .base import ScopedModel
+from .base import Category, ScopedModel
 from .org import Unit
 from .supervision import OPEN_STATES as ITEM_OPEN_STATES
 from .supervision import SupervisedItem
@@ -88,18 +88,11 @@ class SupervisedItemOf:
         record.__dict__[self.key] = item if item is not None and item.id is not None else None
 
 
-class PetitionCategory(BaseModel):
+class PetitionCategory(Category):
     """问题类别: an editable list (改制遗留, 养老保险 ...); archived, never deleted."""
-
-    name = CharField(max_length=50, unique=True)
-    seq = IntegerField(default=0)
-    active = BooleanField(default=True)
 
     class Meta:
         table_name = "petition_category"
-
-    def __str__(self):
-        return self.name
 
 
 class Petition(ScopedModel):
@@ -142,6 +135,12 @@ class Petition(ScopedModel):
     reopened_on = DateField(null=True)
     backlog_from = DateField(null=True)
     repeat_of = ForeignKeyField("self", null=True, backref="repeats", on_delete="RESTRICT")
+    # Pointers to the case's supervised items, so a list joins them by key instead of looking for the
+    # latest one per row: the latest handling item (first or after a reopen, open or closed) and the
+    # open item (the handling, or the follow-up visit). Kept by point_items() in the transaction of every
+    # step that puts a case's work under supervision or resolves it.
+    handling_item = ForeignKeyField(SupervisedItem, null=True, backref="+", on_delete="RESTRICT")
+    open_item = ForeignKeyField(SupervisedItem, null=True, backref="+", on_delete="RESTRICT")
     imported = BooleanField(default=False)  # taken over from a paper/Excel ledger
     submit_token = CharField(max_length=64, null=True, unique=True)
     created_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
@@ -180,24 +179,23 @@ class Petition(ScopedModel):
                            attr="concerned_unit")
                 .join_from(cls, HANDLING_UNIT, JOIN.LEFT_OUTER, on=(cls.unit == HANDLING_UNIT.id), attr="unit")
                 .join_from(cls, PetitionCategory, on=(cls.category == PetitionCategory.id), attr="category")
-                .join_from(cls, HANDLING_ITEM, JOIN.LEFT_OUTER, attr="handling_item",
-                           on=(HANDLING_ITEM.id == _latest_item_id(cls.id, HANDLING_ITEM_TYPES)))
-                .join_from(cls, OPEN_ITEM, JOIN.LEFT_OUTER, attr="open_item",
-                           on=(OPEN_ITEM.id == _latest_item_id(cls.id, CASE_ITEM_TYPES, open_only=True))))
+                .join_from(cls, HANDLING_ITEM, JOIN.LEFT_OUTER, on=(cls.handling_item == HANDLING_ITEM.id),
+                           attr="handling_item")
+                .join_from(cls, OPEN_ITEM, JOIN.LEFT_OUTER, on=(cls.open_item == OPEN_ITEM.id), attr="open_item"))
 
     @classmethod
     def with_handling_item(cls, query):
         """A query of cases with their latest handling item selected (their reply deadline, in SQL too)."""
         return query.select_extend(HANDLING_ITEM).join_from(cls, HANDLING_ITEM, JOIN.LEFT_OUTER, attr="handling_item",
-                               on=(HANDLING_ITEM.id == _latest_item_id(cls.id, HANDLING_ITEM_TYPES)))
+                                                             on=(cls.handling_item == HANDLING_ITEM.id))
 
-    # The case's supervised items (never looked up for a case that was not assigned: it has none).
-    handling_item = SupervisedItemOf(
-        lambda p: _latest_item(HANDLING_ITEM_TYPES, p.id) if p.assigned_on else None,
-        "The latest item of the case's handling (first or after a reopen), open or closed, or None.")
-    open_item = SupervisedItemOf(
-        lambda p: _latest_item(CASE_ITEM_TYPES, p.id, open_only=True) if p.assigned_on and p.state in ITEM_STATES
-        else None, "The case's open item (its handling, or the follow-up visit), or None.")
+    @classmethod
+    def point_items(cls, petition_id):
+        """Set the case's pointers to its latest handling item and its open item from its supervised
+        items (one UPDATE); called in the same transaction as each supervise()/resolve() of them."""
+        (cls.update(handling_item=_latest_item_id(petition_id, HANDLING_ITEM_TYPES),
+                    open_item=_latest_item_id(petition_id, CASE_ITEM_TYPES, open_only=True))
+         .where(cls.id == petition_id).execute())
 
     @property
     def reply_due(self):

@@ -145,6 +145,15 @@ def limit_due_sql():
                                  ("review", Petition.review_due)], None)
 
 
+def limit_start_sql():
+    """The date current_limit() counts from, in SQL."""
+    return Case(Petition.state, [("registered", Petition.received_on),
+                                 ("accepted", fn.COALESCE(Petition.reopened_on, Petition.accepted_on)),
+                                 ("assigned", fn.COALESCE(Petition.reopened_on, Petition.accepted_on)),
+                                 ("handling", fn.COALESCE(Petition.reopened_on, Petition.accepted_on)),
+                                 ("review", Petition.review_requested_on)], None)
+
+
 def urgency_due_sql():
     """The date urgency() counts down to, in SQL: the current limit, else the follow-up visit's."""
     return fn.COALESCE(limit_due_sql(), Case(None, [(Petition.state == "replied", Petition.visit_due)], None))

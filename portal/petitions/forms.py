@@ -65,6 +65,3 @@ class TaskReplyForm(Form):
     note = TextAreaField("答复内容", validators=[DataRequired("请填写答复内容。"), Length(max=8000)])
     document = FileField("书面答复（盖章扫描件）")
 
-
-class CategoryForm(Form):
-    name = StringField("类别名称", validators=[DataRequired("请填写类别名称。"), Length(max=50)])

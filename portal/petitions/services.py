@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, Case, fn
 
+from ..categories import CategoryList
 from .. import audit, clock, numbers
 from ..access import can, in_scope
 from ..attachments import services as attachments
@@ -18,6 +19,7 @@ from ..models.petitions import (GROUP_SIZE, HANDLING_ITEM_TYPES, TASK_ITEM, TASK
 from ..nav import path_for
 from ..supervision import services as supervision
 from ..supervision.registry import SourceType
+from ..supervision.urgency import deadline_severity_sql
 from ..workflow import OPTIONAL, UNCHECKED, RuleError, Transition, Workflow
 from .. import privacy
 from . import clocks, module
@@ -371,6 +373,7 @@ def assign(p, user, *, unit, handler_name, on, version=UNCHECKED):
         # A case assigned after its reply date still has to be handled: it starts out overdue.
         supervision.supervise(HANDLING.key, source_id=p.id, unit=unit, assigned_by=user, start_date=min(on, due), due_date=due,
                    title=f"信访 {p.number}：{p.title}"[:200], description=p.request, responsible_name=p.handler_name)
+        Petition.point_items(p.id)
         attachments.rehome("petition", p, user)
     return Petition.get_by_id(p.id)
 
@@ -402,6 +405,7 @@ def reply(p, user, *, on, text, document, version=UNCHECKED):
         supervision.supervise(VISIT.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=on, due_date=p.visit_due,
                    title=f"回访 {p.number}：{p.title}"[:200], description="答复后回访信访人，了解落实情况和满意度。",
                    responsible_name=p.handler_name)
+        Petition.point_items(p.id)
         _file("petition_reply", p, document, user, f"答复意见书（{on}）")  # last: a refused step leaves no file
     return Petition.get_by_id(p.id)
 
@@ -423,6 +427,7 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=UNCHECKE
         PetitionVisit.create(petition=p, visited_on=on, visitor=visitor.strip()[:100], method=method,
                              satisfaction=satisfaction, notes=(notes or "").strip(), created_by=user)
         supervision.resolve(VISIT.key, p.id, user, f"{on} 已回访：{SATISFACTION[satisfaction]}")
+        Petition.point_items(p.id)
         if satisfaction != "dissatisfied":
             return WORKFLOW.write(p, "visit", user, summary=f"{p.number} {on} {VISIT_METHODS[method]}，{SATISFACTION[satisfaction]}")
         due = clocks.reopen_due(max(on, clock.today()))
@@ -432,6 +437,7 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=UNCHECKE
         supervision.supervise(REOPENED.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due,
                    title=f"信访 {p.number}（回访不满意，重新办理）"[:200], description=notes.strip(),
                    responsible_name=p.handler_name)
+        Petition.point_items(p.id)
     return Petition.get_by_id(p.id)
 
 
@@ -452,6 +458,7 @@ def request_review(p, user, *, on, reason, version=UNCHECKED):
     _check(p, "request_review", user, version, problem)
     with database.atomic():
         supervision.resolve(VISIT.key, p.id, user, "信访人申请复查")
+        Petition.point_items(p.id)
         return WORKFLOW.write(p, "request_review", user, summary=f"{p.number} {on} 申请复查，{clocks.review_due(on)} 前答复",
                               review_requested_on=on, review_due=clocks.review_due(on), review_reason=reason.strip(),
                               closed_on=None)
@@ -482,16 +489,21 @@ DESK_LABELS = {"registered": "受理或不予受理", "accepted": "交办信访�
 
 
 @module.todo
-def _office_todos(user):
+def _office_todos(user, limit=None):
     """The petition desk: cases to accept within 15 days, cases to assign, visited cases to close, reviews
-    to answer."""
+    to answer; in 待办's order in SQL (the colour of each case's current limit, then its date)."""
     if not can("petitions.desk", user):
         return []
     todos = []
     labels = DESK_LABELS
-    # Runs on every page (the nav badge): one query, the unit concerned joined in.
-    waiting = (Petition.select(Petition, Unit).join(Unit, JOIN.LEFT_OUTER, on=(Petition.concerned_unit == Unit.id))
-               .where(Petition.state.in_(tuple(labels))).order_by(Petition.received_on))
+    due = clocks.limit_due_sql()
+    # One query, the unit concerned and the handling item (a reply date) joined in.
+    waiting = (Petition.with_handling_item(
+        Petition.select(Petition, Unit).join(Unit, JOIN.LEFT_OUTER, on=(Petition.concerned_unit == Unit.id)))
+               .where(Petition.state.in_(tuple(labels)))
+               .order_by(deadline_severity_sql(due, clocks.limit_start_sql()), due.is_null(), due,
+                         Petition.received_on, Petition.id)
+               .limit(limit))
     for p in waiting:
         limit = clocks.current_limit(p)
         todos.append(supervision.Todo(labels[p.state], petition_url(p), f"信访 {p.number}：{p.title}",
@@ -600,26 +612,6 @@ def _count_if(condition):
     return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
 
-def categories(include_inactive=False):
-    query = PetitionCategory.select().order_by(PetitionCategory.seq, PetitionCategory.id)
-    return list(query if include_inactive else query.where(PetitionCategory.active == True))  # noqa: E712
-
-
-def save_category(category, name, user, active=True):
-    if not can("petitions.manage", user):
-        raise RuleError("只有股室工作人员可以维护问题类别。")
-    name = (name or "").strip()
-    if not name:
-        raise RuleError("请填写类别名称。")
-    clash = PetitionCategory.get_or_none(PetitionCategory.name == name)
-    if clash is not None and (category is None or clash.id != category.id):
-        raise RuleError(f"已有类别“{name}”。")
-    with database.atomic():
-        if category is None:
-            seq = (PetitionCategory.select(fn.MAX(PetitionCategory.seq)).scalar() or 0) + 1
-            category = PetitionCategory.create(name=name, seq=seq, active=active)
-        else:
-            category.name, category.active = name, active
-            category.save()
-        audit.record("update", "petition", None, actor=user, summary=f"问题类别“{name}”{'启用' if active else '停用'}")
-    return category
+# The editable category list (portal.categories): archived, never deleted.
+CATEGORIES = CategoryList(PetitionCategory, "petitions.manage", "petition", "信访问题类别", "petitions.categories")
+categories, save_category = CATEGORIES.all, CATEGORIES.save

@@ -14,14 +14,14 @@ from ..forms import choices, error_text, int_arg, year_arg
 from ..models import (CHANNELS, PETITION_STATES, TASK_SOURCES, AssignedTask, Petition,
                       PetitionCategory, Petitioner, Unit)
 from ..models.petitions import TASK_ITEM, TASK_STATES
-from ..pagination import sort_order, paginate
+from ..pagination import paginate, search_text, sorted_by
 from ..supervision import views as supervision_views
 from ..supervision.urgency import urgency as item_urgency
 from ..users.services import unit_choices
 from ..workflow import RuleError
 from .. import privacy
 from . import bp, clocks, module, services, stats
-from .forms import CategoryForm, IntakeForm, StepForm, TaskForm, TaskReplyForm
+from .forms import IntakeForm, StepForm, TaskForm, TaskReplyForm
 
 CHANGED = "petitionsChanged"
 register_owner("petition", Petition, "信访材料")
@@ -85,21 +85,14 @@ def filtered(user, args):
         query = query.where(stats.VISITED)
     if args.get("escalated") == "1":
         query = query.where(Petition.escalated == True)  # noqa: E712
-    clicked = sort_order(args, LEDGER_SORTS)
-    if clicked:
-        return query.order_by(*clicked, Petition.id.desc())
     due = clocks.urgency_due_sql()
-    return query.order_by(due.is_null(), due, Petition.received_on.desc(), Petition.id.desc())
+    return sorted_by(query, args, LEDGER_SORTS, (due.is_null(), due, Petition.received_on.desc(), Petition.id.desc()),
+                     (Petition.id.desc(),))
 
 
 # The ledger's sortable column headers (sort_th in the template); unsorted, it is most urgent first.
 LEDGER_SORTS = {"number": Petition.number, "received": Petition.received_on, "channel": Petition.channel,
                 "state": Petition.state, "headcount": Petition.headcount}
-
-
-def search_text(args):
-    """The ledger's search words: trimmed, at most 50 characters."""
-    return (args.get("q") or "").strip()[:50]
 
 
 def _ledger_context(args):
@@ -431,29 +424,6 @@ def task_reply(task_id):
                         error=error, trigger=CHANGED)
 
 
-# -- categories ----------------------------------------------------------------------------------------
+# -- categories: the shared editable list (portal.categories) -----------------------------------------
 
-@bp.route("/categories", methods=["GET", "POST"])
-@permission("petitions.manage")
-def categories():
-    """The editable list of problem categories; a category in use is deactivated, never deleted."""
-    form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            services.save_category(None, form.name.data, current_user._get_current_object())
-        except RuleError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            flash("已添加类别。", "success")
-            return redirect(url_for("petitions.categories"))
-    return htmx.render("petitions/categories.html", form=form, rows=services.categories(True),
-                       status=422 if request.method == "POST" else 200)
-
-
-@bp.post("/categories/<int:category_id>/toggle")
-@permission("petitions.manage")
-def category_toggle(category_id):
-    category = PetitionCategory.get_or_none(PetitionCategory.id == category_id) or abort(404)
-    services.save_category(category, category.name, current_user._get_current_object(), active=not category.active)
-    flash(f"已{'启用' if category.active else '停用'}类别“{category.name}”。", "success")
-    return redirect(url_for("petitions.categories"))
+services.CATEGORIES.add_routes(bp, nav="petitions/_nav.html")

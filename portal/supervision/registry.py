@@ -28,6 +28,9 @@ class SourceType:
     close_permission: Optional[str] = None
     # A module's own guard on top of the workflow's rules: (user, item, action) -> Chinese reason or None.
     check: Optional[Callable] = field(default=None, compare=False)
+    # What `check` decides about closing out, as SQL: user -> a condition over SupervisedItem selecting the
+    # items of this type the user may close; lets 待办 and its badge pick them in SQL, not item by item.
+    closable_by: Optional[Callable] = field(default=None, compare=False)
     # Module-driven types: the unit acts in the module (e.g. signs an agreement), which then
     # resolves the item; the unit side has no manual steps and its to-do reads todo_label.
     todo_label: Optional[str] = None

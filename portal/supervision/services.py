@@ -1,8 +1,10 @@
 """The supervision state machine on the one Workflow: hand down, acknowledge, report, close out or send
 back, extend, remind, notify; plus each user's to-do and done lists. Every step and refusal is audited."""
 import datetime
+import itertools
 from dataclasses import dataclass
 
+from flask import g, has_request_context, request
 from peewee import JOIN
 
 from .. import audit, clock, modules
@@ -15,7 +17,7 @@ from ..notify import notify, settle, titled
 from ..workflow import (AUTOMATIC, UNCHECKED, RuleError, Transition, Workflow, guarded, version_problem,
                         versioned_update)
 from . import registry
-from .urgency import SEVERITY, severity_sql, urgency
+from .urgency import NO_URGENCY, SEVERITY, severity_sql, urgency
 
 audit.register_object_type("supervision", "督办事项")
 audit.register_object_type("extension", "延期申请")
@@ -391,13 +393,17 @@ def _own_items(user):
 
 
 def _reports_to_close(user):
-    """Reported items this user closes out, as two queries: the types the workflow decides alone, and
-    those whose own check decides per item (e.g. only the round's own inspectors verify a rectification)."""
+    """Reported items this user closes out, as two queries: the types decided in SQL (by the workflow
+    alone, or by the type's `closable_by`, e.g. only the round's own inspectors verify a rectification),
+    and those whose own check decides per item."""
     keys = [k for k in _types(user, "closer_permission") if not registry.get(k).module_driven]
-    checked = [k for k in keys if registry.get(k).check]
+    checked = [k for k in keys if registry.get(k).check and not registry.get(k).closable_by]
     query = _with_unit(SupervisedItem.select(SupervisedItem, Unit)).where(SupervisedItem.state == "reported")
-    return (query.where(SupervisedItem.source_type.in_([k for k in keys if k not in checked])),
-            query.where(SupervisedItem.source_type.in_(checked)))
+    decided = SupervisedItem.source_type.in_([k for k in keys if not registry.get(k).check])
+    for key in keys:
+        if registry.get(key).check and registry.get(key).closable_by:
+            decided |= (SupervisedItem.source_type == key) & registry.get(key).closable_by(user)
+    return query.where(decided), query.where(SupervisedItem.source_type.in_(checked))
 
 
 def _closes(user, item):
@@ -412,22 +418,42 @@ def _extensions_to_decide(user):
                    SupervisedItem.state.in_(OPEN_STATES)))
 
 
-def todo_for(user):
-    """Everything waiting for this user's action across modules, most pressing first."""
+def todo_sort_key(todo):
+    """The order of 待办: most pressing colour first, then the nearest date (to-dos without either last)."""
+    return (todo.urgency.severity if todo.urgency else NO_URGENCY, todo.due or datetime.date.max)
+
+
+def _top(query, limit):
+    return query if limit is None else query.limit(limit)
+
+
+def in_todo_order(query, limit=None):
+    """A query of supervised items in 待办's order (colour, date, then id, as todo_sort_key()), in SQL."""
+    return _top(query.order_by(severity_sql(SupervisedItem), SupervisedItem.due_date, SupervisedItem.id), limit)
+
+
+def todo_for(user, limit=None):
+    """Everything waiting for this user's action across modules, most pressing first.
+
+    Each source (the items built here, every module's provider) yields its own to-dos already in this
+    order; given `limit`, each yields only its first `limit` (a LIMIT in SQL), so the first `limit` of
+    the merged list are exactly those of the whole list at a cost that does not grow with the waiting
+    work (the 待办 page asks for what its page needs; the badge counts)."""
     todos = []
-    for item in _own_items(user):
+    for item in in_todo_order(_own_items(user), limit):
         label = registry.get(item.source_type).todo_label or (
             "签收" if item.state == "assigned" else ("重新办理" if item.state == "returned" else "办理并报告"))
         todos.append(Todo.for_item(item, label))
     plain, checked = _reports_to_close(user)
-    todos += [Todo.for_item(item, "审核办结报告") for item in plain]
-    todos += [Todo.for_item(item, "审核办结报告") for item in checked if _closes(user, item)]
-    for ext in _extensions_to_decide(user):
+    todos += [Todo.for_item(item, "审核办结报告") for item in in_todo_order(plain, limit)]
+    closing = (item for item in in_todo_order(checked) if _closes(user, item))  # decided per item
+    todos += [Todo.for_item(item, "审核办结报告") for item in itertools.islice(closing, limit)]
+    for ext in in_todo_order(_extensions_to_decide(user), limit):
         todos.append(Todo.for_item(ext.item, "审批延期申请", f"申请延至 {ext.new_due_date}：{ext.reason}"))
     # Work that is not a supervised item (e.g. a veto awaiting a leader), from the module manifests.
     for provider in modules.collect("todo_providers"):
-        todos.extend(provider(user))
-    todos.sort(key=lambda t: (t.urgency.severity if t.urgency else 9, t.due or datetime.date.max))
+        todos.extend(provider(user, limit=limit))
+    todos.sort(key=todo_sort_key)
     return todos
 
 
@@ -440,13 +466,23 @@ def todo_keys():
 
 def todo_count(user):
     """len(todo_for(user)), for the nav badge on every page: counted in SQL, without building the list
-    (a provider may offer its own `count(user)`)."""
+    (a provider may offer its own `count(user)`). Counted once per GET request (the 待办 page's total
+    and its badge are the same figure); a POST counts after its own writes."""
+    if has_request_context() and request.method == "GET":
+        counted = g.setdefault("todo_counts", {})
+        if user.id not in counted:
+            counted[user.id] = _todo_count(user)
+        return counted[user.id]
+    return _todo_count(user)
+
+
+def _todo_count(user):
     plain, checked = _reports_to_close(user)
     count = _own_items(user).count() + plain.count() + sum(1 for item in checked if _closes(user, item))
     count += _extensions_to_decide(user).count()
     for provider in modules.collect("todo_providers"):
         counter = getattr(provider, "count", None)
-        count += counter(user) if counter else len(provider(user))
+        count += counter(user) if counter else len(provider(user, limit=None))
     return count
 
 

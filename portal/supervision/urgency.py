@@ -137,8 +137,7 @@ def severity_sql(model, today=None):
     blue = _setting("SUPERVISION_BLUE_DAYS", 3)
     ack = _setting("SUPERVISION_ACK_DAYS", 2)
     days_left = due - t
-    # _two_thirds_gone: more than two thirds of (start, due) elapsed, when there is such a span.
-    two_thirds = (model.start_date.is_null(False) & (due - start > 0) & ((t - start) * 3 > (due - start) * 2))
+    two_thirds = _two_thirds_sql(model.start_date, start, due, t)
     module_driven = [key for key, source in registry.TYPES.items() if source.module_driven]
     return Case(None, [
         (model.state == "closed", SEVERITY["closed"]),
@@ -153,6 +152,30 @@ def severity_sql(model, today=None):
         (model.last_progress_at.is_null() & two_thirds, SEVERITY["yellow"]),
         (days_left <= blue, SEVERITY["blue"]),
     ], SEVERITY["normal"])
+
+
+def _two_thirds_sql(start_column, start, due, t):
+    """_two_thirds_gone in SQL: more than two thirds of (start, due) elapsed, when there is such a span."""
+    return start_column.is_null(False) & (due - start > 0) & ((t - start) * 3 > (due - start) * 2)
+
+
+NO_URGENCY = 9  # where a to-do without a colour sorts (after every colour)
+
+
+def deadline_severity_sql(due_column, start_column=None, today=None):
+    """deadline(due, start).severity as a SQL expression over two date expressions (NO_URGENCY where the
+    due date is NULL): for a module's own deadlines listed, ordered and paginated in the database."""
+    today = today or clock.today()
+    t = (today - _EPOCH).days
+    due = _day(due_column)
+    days_left = due - t
+    blue = _setting("SUPERVISION_BLUE_DAYS", 3)
+    branches = [(due_column.is_null(), NO_URGENCY), (days_left < 0, SEVERITY["red"])]
+    if start_column is not None:
+        branches.append(((days_left > blue) & _two_thirds_sql(start_column, _day(start_column), due, t),
+                         SEVERITY["yellow"]))
+    branches.append((days_left <= blue, SEVERITY["blue"]))
+    return Case(None, branches, SEVERITY["normal"])
 
 
 def colour_counts(query, model):

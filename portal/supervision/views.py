@@ -11,7 +11,7 @@ from ..attachments.services import attachments_of, register_owner
 from ..forms import choices, error_text, int_arg
 from ..models import ExtensionRequest, SupervisedItem, SupervisionEvent, Unit, User
 from ..models.users import ROLES
-from ..pagination import paginate
+from ..pagination import paginate, search_text, sorted_by
 from ..users.services import unit_choices
 from ..workflow import RuleError
 from . import bp, module, registry, services
@@ -50,14 +50,18 @@ def _board_rows(args):
     if args.get("type") in registry.TYPES:
         query = query.where(SupervisedItem.source_type == args["type"])
     if args.get("person"):
-        query = query.where(SupervisedItem.responsible_name.contains(args["person"].strip()))
+        query = query.where(SupervisedItem.responsible_name.contains(args["person"].strip()[:50]))
+    if search_text(args):
+        query = query.where(SupervisedItem.title.contains(search_text(args)))
     counts = colour_counts(query, SupervisedItem)
     counts = {colour: counts.get(colour, 0) for colour in ("red", "yellow", "blue")}
     severity = severity_sql(SupervisedItem)
     if args.get("colour") in URGENCY_LABELS:
         query = query.where(severity == URGENCY_SEVERITY[args["colour"]])
-    page = paginate(query.select(SupervisedItem, Unit).order_by(severity, SupervisedItem.due_date, SupervisedItem.id),
-                    args)
+    sorts = {"colour": severity, "title": SupervisedItem.title, "type": SupervisedItem.source_type, "unit": Unit.path,
+             "person": SupervisedItem.responsible_name, "due": SupervisedItem.due_date, "state": SupervisedItem.state}
+    page = paginate(sorted_by(query.select(SupervisedItem, Unit), args, sorts,
+                              (severity, SupervisedItem.due_date, SupervisedItem.id), (SupervisedItem.id,)), args)
     page.items = [(item, urgency(item)) for item in page.items]
     return {"page": page, "counts": counts, "args": args}
 

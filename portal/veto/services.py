@@ -163,12 +163,12 @@ def _notify_step(veto, action, reason):
 
 
 @module.todo
-def _leader_todos(user):
+def _leader_todos(user, limit=None):
     """Leaders: proposed vetoes to confirm and appeals to hear."""
     if not can("veto.decide", user):
         return []
     waiting = (VetoEvent.select(VetoEvent, Unit).join(Unit).where(VetoEvent.state.in_(("proposed", "appealed")))
-               .order_by(VetoEvent.id))
+               .order_by(VetoEvent.id).limit(limit))
     return [supervision.Todo("确认一票否决" if v.state == "proposed" else "审理申诉", veto_url(v),
                              f"{v.year}年度一票否决：{v.trigger_label}", v.unit.name,
                              note=(v.appeal_reason if v.state == "appealed" else v.description)[:80]) for v in waiting]
@@ -188,18 +188,19 @@ def _open_appeals(user):
     """Confirmed vetoes of the user's own unit not appealed yet, whose appeal window is still open."""
     return (VetoEvent.select(VetoEvent, Unit).join(Unit)
             .where(VetoEvent.unit == user.unit_id, VetoEvent.state == "confirmed", VetoEvent.appealed_at.is_null(),
-                   VetoEvent.appeal_due >= clock.today()).order_by(VetoEvent.appeal_due))
+                   VetoEvent.appeal_due >= clock.today()).order_by(VetoEvent.appeal_due, VetoEvent.id))
 
 
 @module.todo
-def _appeal_todos(user):
+def _appeal_todos(user, limit=None):
     """A unit head: the open appeal window of a confirmed veto on the unit (申诉 is a right, not a duty,
     but it lapses at its deadline, coloured as it nears)."""
     if not can("veto.appeal", user):
         return []
     return [supervision.Todo("确认或申诉（可选）", veto_url(v), f"{v.year}年度一票否决：{v.trigger_label}", v.unit.name,
                              v.appeal_due, urgency.window(v.appeal_due),
-                             note=f"如有异议，请于 {v.appeal_due} 前申诉；逾期视为无异议。") for v in _open_appeals(user)]
+                             note=f"如有异议，请于 {v.appeal_due} 前申诉；逾期视为无异议。")
+            for v in _open_appeals(user).limit(limit)]
 
 
 _appeal_todos.count = lambda user: _open_appeals(user).count() if can("veto.appeal", user) else 0
