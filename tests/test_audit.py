@@ -81,6 +81,8 @@ def test_audit_page_filters_by_user_unit_type_and_date(login_as, world):
     body = leader.get(f"/audit/?unit={world.branch.id}&object_type=unit", htmx=True).get_data(as_text=True)
     assert "测试商店" in body and "界外基层单位乙" not in body
     assert 'id="audit-table"' in body and "<html" not in body
+    body = leader.get("/audit/?q=停用单位", htmx=True).get_data(as_text=True)
+    assert "停用单位“界外基层单位乙”" in body and "新建单位" not in body
     body = leader.get("/audit/?from=2000-01-01&to=2000-01-02").get_data(as_text=True)
     assert "没有符合条件的记录" in body and "<html" in body
 

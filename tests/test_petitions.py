@@ -3,6 +3,7 @@ input, repeat detection, masking and the audited reveal, scoping, extensions on 
 core, follow-up visits, escalation to one-veto, and tasks assigned from above."""
 import datetime
 import io
+import re
 
 import pytest
 
@@ -505,6 +506,28 @@ def test_task_pages_scope_and_reply(app, world, login_as):
         assert done.status_code == 200 and "按期" in done.get_data(as_text=True)
     finally:
         clock.set_frozen(None)
+
+
+def test_the_task_list_is_searched_and_sorted_by_its_headers(app, world, login_as):
+    with app.app_context(), clock.frozen(at(TODAY)):
+        for n, (source, title) in enumerate((("npc", "关于农贸市场改造的建议"), ("cppcc", "关于下岗职工再就业的提案"),
+                                             ("npc", "关于冷链物流的建议"))):
+            ps.create_task(source=source, ref_number=f"第 {n + 1} 号", title=title, content="", received_on=TODAY - D(n),
+                           due_date=TODAY + D(30 - 10 * n), unit=world.shop, user=world.user("office"))
+    office = login_as("office")
+
+    def titles(query):
+        html = office.get(f"/petitions/tasks?year=2026&{query}").get_data(as_text=True)
+        return [t for t in re.findall(r"关于[^<]*?(?:建议|提案)", html)]
+
+    assert titles("q=再就业") == ["关于下岗职工再就业的提案"]
+    assert titles("q=第 3 号") == ["关于冷链物流的建议"]
+    assert titles("sort=received") == ["关于冷链物流的建议", "关于下岗职工再就业的提案", "关于农贸市场改造的建议"]
+    assert titles("sort=-received") == ["关于农贸市场改造的建议", "关于下岗职工再就业的提案", "关于冷链物流的建议"]
+    # A filter keeps the sort: the header link carries the filter, and the table the sort for the form.
+    html = office.get("/petitions/tasks?year=2026&source=npc&sort=-received").get_data(as_text=True)
+    assert 'name="sort" value="-received" form="filters"' in html
+    assert titles("source=npc&sort=-received") == ["关于农贸市场改造的建议", "关于冷链物流的建议"]
 
 
 # -- every transition per role ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from ..access import permission
 from ..audit import OBJECT_TYPES
 from ..forms import int_arg
 from ..models import AuditLog, Unit, User
-from ..pagination import paginate
+from ..pagination import paginate, search_text
 from . import bp
 from ..users.services import unit_choices
 
@@ -32,6 +32,9 @@ def filtered(args):
             query = query.where(AuditLog.unit.in_(Unit.select(Unit.id).where(Unit.path.startswith(unit.path))))
     if args.get("object_type") in OBJECT_TYPES:
         query = query.where(AuditLog.object_type == args["object_type"])
+    q = search_text(args)
+    if q:
+        query = query.where(AuditLog.summary.contains(q))
     if int_arg(args, "object_id"):
         query = query.where(AuditLog.object_id == int_arg(args, "object_id"))
     start, end = _date(args.get("from")), _date(args.get("to"))

@@ -346,14 +346,23 @@ def filtered_tasks(user, args):
         unit = Unit.get_or_none(Unit.id == int_arg(args, "unit"))
         if unit is not None:
             query = query.where(AssignedTask.unit.in_(unit.subtree().select(Unit.id)))
+    q = search_text(args)
+    if q:
+        query = query.where(AssignedTask.ref_number.contains(q) | AssignedTask.title.contains(q))
     return query
+
+
+# The task list's sortable column headers (sort_th); unsorted, open tasks first, the nearest deadline first.
+TASK_SORTS = {"due": TASK_ITEM.due_date, "source": AssignedTask.source, "ref": AssignedTask.ref_number,
+              "received": AssignedTask.received_on, "replied": AssignedTask.replied_on, "state": AssignedTask.state}
 
 
 def _tasks_context(args):
     """Open tasks first, the nearest deadline first (the colour, computed per task, follows it)."""
     year = selected_year(args)
-    query = filtered_tasks(current_user, args).order_by(AssignedTask.state != "open", TASK_ITEM.due_date,
-                                                        AssignedTask.received_on.desc(), AssignedTask.id.desc())
+    query = sorted_by(filtered_tasks(current_user, args), args, TASK_SORTS,
+                      (AssignedTask.state != "open", TASK_ITEM.due_date, AssignedTask.received_on.desc(),
+                       AssignedTask.id.desc()), (AssignedTask.id.desc(),))
     page = paginate(query)
     rows = [(t, item_urgency(t.item) if t.item else None) for t in page.items]
     on_time, counted = services.task_on_time_rate(year, current_user)
