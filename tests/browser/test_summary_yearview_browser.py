@@ -3,30 +3,8 @@ office opening the wall display on a 1920×1080 screen: the browser then shows t
 by itself, and gets nothing else."""
 import pytest
 from playwright.sync_api import expect
+from test_daily_browser import demo, overflow, sign_in  # noqa: F401 (demo: a fixture)
 from test_units_browser import shot
-
-from portal.demo import DEMO_PASSWORD
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        from portal.demo import seed
-
-        seed()
-    return app
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="首页")).to_be_visible()
-
-
-def overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def errors_of(page):
