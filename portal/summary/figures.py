@@ -2,12 +2,10 @@
 and one scope (a unit's subtree) by `collect`. The summary's prose, its refresh and the leaders' year
 view all read these and count nothing themselves."""
 from dataclasses import asdict, dataclass
-from urllib.parse import urlencode
-
-from flask import current_app
 
 from .. import modules
 from ..access import UnitReader
+from ..nav import path_for
 
 
 @dataclass(frozen=True)
@@ -47,9 +45,17 @@ def list_url(endpoint, unit=None, **params):
     `unit` adds the scope filter unless it is the bureau's root unit; None values are dropped."""
     if unit is not None and unit.parent_id is not None:
         params["unit"] = unit.id
-    path = current_app.url_map.bind("").build(endpoint, {})
-    query = urlencode({k: v for k, v in params.items() if v is not None})
-    return f"{path}?{query}" if query else path
+    return path_for(endpoint, **{k: v for k, v in params.items() if v is not None})
+
+
+def show(value):
+    """A figure's value as pages and the draft's change list show it: names joined (无 when none), a rate
+    without a trailing .0, — for no value."""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) or "无"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "—" if value is None else str(value)
 
 
 def rate(part, whole):

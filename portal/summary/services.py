@@ -15,7 +15,7 @@ from ..models.summary import DRAFT_STATES, SummaryDraft, SummaryVersion
 from ..models.users import User
 from ..workflow import OPTIONAL, STALE, RuleError, Transition, Workflow, parse_version, versioned_update
 from . import compose as composer
-from .figures import Figure, collect
+from .figures import Figure, collect, show
 
 audit.register_object_type("summary", "年度总结")
 audit.register_actions({"finalise": "定稿", "reopen": "退回修改", "refresh": "刷新数据"})
@@ -151,15 +151,6 @@ def version_of(draft, number):
     return SummaryVersion.get_or_none((SummaryVersion.draft == draft.id) & (SummaryVersion.number == number))
 
 
-def display(value):
-    """A figure's value as the text shows it."""
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value) or "无"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return "—" if value is None else str(value)
-
-
 def _new_version(draft, user, sections, figures, note, version, action, summary):
     """Store the whole text as the next version, version-checked, with its audit row (inside a transaction)."""
     number = draft.revision + 1
@@ -202,16 +193,22 @@ def clean_text(text):
     return "\n".join(line for line in lines if line)
 
 
-def save_paragraph(draft, pid, text, base, user):
-    """Save one paragraph typed on a page loaded at version `base` (the draft's revision then). Refused
-    with Conflict when someone else changed this paragraph since; returns the new revision, or None
-    when the text is unchanged."""
+def _typed(user, draft, text):
+    """A paragraph's typed text, cleaned, once the user may edit the draft and it fits a paragraph."""
     problem = edit_refusal(user, draft)
     if problem:
         raise RuleError(problem)
     text = clean_text(text)
     if len(text) > MAX_PARAGRAPH:
         raise RuleError(f"一段不能超过 {MAX_PARAGRAPH} 字（现 {len(text)} 字），请分段。", fields={"text": "段落过长。"})
+    return text
+
+
+def save_paragraph(draft, pid, text, base, user):
+    """Save one paragraph typed on a page loaded at version `base` (the draft's revision then). Refused
+    with Conflict when someone else changed this paragraph since; returns the new revision, or None
+    when the text is unchanged."""
+    text = _typed(user, draft, text)
     base = parse_version(base)
     with database.atomic():
         draft = SummaryDraft.get_by_id(draft.id)
@@ -239,14 +236,9 @@ def save_paragraph(draft, pid, text, base, user):
 
 def add_paragraph(draft, number, text, user):
     """A paragraph of the clerk's own at the end of part `number` (一 … 四)."""
-    problem = edit_refusal(user, draft)
-    if problem:
-        raise RuleError(problem)
-    text = clean_text(text)
+    text = _typed(user, draft, text)
     if not text:
         raise RuleError("请填写段落内容。", fields={"text": "请填写段落内容。"})
-    if len(text) > MAX_PARAGRAPH:
-        raise RuleError(f"一段不能超过 {MAX_PARAGRAPH} 字（现 {len(text)} 字），请分段。", fields={"text": "段落过长。"})
     with database.atomic():
         draft = SummaryDraft.get_by_id(draft.id)
         latest = current(draft)
@@ -304,8 +296,8 @@ def figure_changes(old, new):
             continue
         ref = after or before
         changes.append({"key": key, "label": ref.get("label", key), "unit": ref.get("unit", ""), "url": ref.get("url", ""),
-                        "old": display(before["value"]) if before else "—",
-                        "new": display(after["value"]) if after else "—"})
+                        "old": show(before["value"]) if before else "—",
+                        "new": show(after["value"]) if after else "—"})
     return changes
 
 

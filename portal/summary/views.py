@@ -51,10 +51,7 @@ def new():
             if found and SummaryDraft.visible_to(_user()).where(SummaryDraft.id == found.id).exists():
                 flash(f"{str(exc)}已为您打开。", "info")
                 return htmx.redirect_to(url_for("summary.detail", summary_id=found.id))
-            for name, message in exc.fields.items():
-                getattr(form, name).errors = [*getattr(form, name).errors, message]
-            if not exc.fields:
-                form.form_errors.append(str(exc))
+            form.refuse(exc)
         else:
             flash("已根据业务数据起草总结，请逐段修改。", "success")
             return htmx.redirect_to(url_for("summary.detail", summary_id=draft.id))

@@ -22,7 +22,7 @@ from ..models.supervision import OPEN_STATES, STATES
 from ..supervision.services import overdue_items
 from . import bp
 from .charts import AMBER, BLUE, GREEN, GREY, RED, TEAL, Chart, Row, Series, draw
-from .figures import collect
+from .figures import collect, show
 
 audit.register_actions({"display_open": "打开数据大屏"})
 
@@ -57,15 +57,7 @@ class FigureRow:
     last: object
     url: str
 
-    @staticmethod
-    def show(value):
-        if value is None:
-            return "—"
-        if isinstance(value, (list, tuple)):
-            return "、".join(str(v) for v in value) or "无"
-        if isinstance(value, float):
-            return f"{value:g}"
-        return str(value)
+    show = staticmethod(show)
 
     @property
     def change(self):
