@@ -31,6 +31,14 @@ class Page:
         return max(math.ceil(self.total / self.size), 1)
 
     @property
+    def start(self):
+        return (self.number - 1) * self.size
+
+    @property
+    def end(self):
+        return self.number * self.size
+
+    @property
     def has_previous(self):
         return self.number > 1
 
@@ -59,26 +67,28 @@ def page_number(args=None):
     return int_arg(args, "page") or 1
 
 
-def paginate(query, args=None, size=None):
-    """The requested page of a peewee query (`?page=`, clamped to the last page): one COUNT and one
-    LIMIT/OFFSET query."""
+def empty_page(total, args=None, size=None):
+    """The requested page (`?page=`, clamped to the last page) of a list of `total` rows, its items not
+    yet fetched (they are rows `page.start` to `page.end`)."""
     args = request.args if args is None else args
     size = size or current_app.config["PAGE_SIZE"]
-    total = query.order_by().count()
     page = Page([], page_number(args), size, total, {k: v for k, v in args.items() if k != "page"})
     page.number = min(max(page.number, 1), page.pages)
-    page.items = list(query.paginate(page.number, size))
+    return page
+
+
+def paginate(query, args=None, size=None):
+    """The requested page of a peewee query: one COUNT and one LIMIT/OFFSET query."""
+    page = empty_page(query.order_by().count(), args, size)
+    page.items = list(query.paginate(page.number, page.size))
     return page
 
 
 def paginate_list(rows, args=None, size=None):
     """The same page of rows already computed in Python (only where a row's value is itself computed,
     e.g. a grade, and cannot be filtered in SQL)."""
-    args = request.args if args is None else args
-    size = size or current_app.config["PAGE_SIZE"]
-    page = Page([], page_number(args), size, len(rows), {k: v for k, v in args.items() if k != "page"})
-    page.number = min(max(page.number, 1), page.pages)
-    page.items = rows[(page.number - 1) * size: page.number * size]
+    page = empty_page(len(rows), args, size)
+    page.items = rows[page.start:page.end]
     return page
 
 
@@ -86,11 +96,8 @@ def paginate_top(total, top, args=None, size=None):
     """The requested page of a list merged from several sources in Python (e.g. 待办): `total` counted
     in SQL, `top(n)` returning the list's first n rows (each source giving its own first n in SQL), so
     a page costs the same whatever the number of rows."""
-    args = request.args if args is None else args
-    size = size or current_app.config["PAGE_SIZE"]
-    page = Page([], page_number(args), size, total, {k: v for k, v in args.items() if k != "page"})
-    page.number = min(max(page.number, 1), page.pages)
-    page.items = top(page.number * size)[(page.number - 1) * size: page.number * size]
+    page = empty_page(total, args, size)
+    page.items = top(page.end)[page.start:page.end]
     return page
 
 
