@@ -96,6 +96,42 @@ def test_a_dispute_is_held_by_one_tier_at_a_time_and_its_clock_moves_with_it(app
         assert actions == ["create", "denied", "escalate", "denied", "send_back", "escalate", "escalate", "escalate", "settle"]
 
 
+def test_a_dispute_points_at_its_open_item_at_every_step_and_the_migration_fills_it(app, world):
+    """The list joins this pointer (no per-row MAX); the supervision core keeps it equal to what the
+    dispute's items say on every change (SourceType.on_items_change), and migration 0018 fills it."""
+    import importlib
+
+    from portal.db import database
+
+    shop_head, branch_head, *_ = users(world)
+
+    def open_items(d):
+        return [i.id for i in SupervisedItem.select().where(SupervisedItem.source_type.in_((ds.TIER_CLOCK.key, ds.VISIT.key)),
+                                                            SupervisedItem.source_id == d.id, SupervisedItem.open())]
+
+    with app.app_context():
+        d = register(world)
+        assert fresh(d).open_item_id == tier_items(d)[0].id and open_items(d) == [tier_items(d)[0].id]
+        with clock.frozen(at(TODAY + D(1))):
+            d = ds.escalate(fresh(d), shop_head, "单位无法化解")
+        assert [fresh(d).open_item_id] == open_items(d) == [tier_items(d)[1].id]
+        listed = Dispute.listed(world.user("office")).where(Dispute.id == d.id).get()
+        assert listed.open_item.unit_id == world.branch.id and ds.urgency(listed) is not None
+        with clock.frozen(at(TODAY + D(2))):
+            d = ds.settle(fresh(d), branch_head, on=TODAY + D(2), note="已调解", agreement="补发工资")
+        [visit_item] = open_items(d)
+        assert fresh(d).open_item_id == visit_item and SupervisedItem.get_by_id(visit_item).source_type == ds.VISIT.key
+        other = register(world)
+        expected = {d.id: visit_item, other.id: fresh(other).open_item_id}
+        with clock.frozen(at(TODAY + D(3))):
+            ds.visit(fresh(d), shop_head, on=TODAY + D(3), note="协议已履行")
+        expected[d.id] = None
+        assert fresh(d).open_item_id is None and open_items(d) == []
+        Dispute.update(open_item=None).execute()
+        importlib.import_module("portal.migrations.0018_dispute_item_pointer").fill(database.obj)
+        assert {k: fresh(Dispute.get_by_id(k)).open_item_id for k in expected} == expected
+
+
 @pytest.mark.parametrize("role, allowed", [("unit_head", True), ("unit_clerk", True), ("office", False),
                                            ("leader", False), ("inspector", False), ("informant", False),
                                            ("admin", False)])

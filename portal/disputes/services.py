@@ -95,10 +95,10 @@ def _item_url(item):
 # The holding tier's clock: done inside the module (escalated, sent back or settled there).
 TIER_CLOCK = module.item_type(SourceType(TIER_ITEM_TYPE, "矛盾纠纷调处", unit_permission="disputes.handle",
                                          max_extensions=0, max_extension_days=0, todo_label="调处矛盾纠纷",
-                                         url=_item_url))
+                                         url=_item_url, on_items_change=Dispute.point_items))
 VISIT = module.item_type(SourceType(VISIT_ITEM_TYPE, "矛盾纠纷回访", unit_permission="disputes.handle",
                                     max_extensions=0, max_extension_days=0, todo_label="回访纠纷当事人",
-                                    url=_item_url))
+                                    url=_item_url, on_items_change=Dispute.point_items))
 ACTION = module.item_type(SourceType("dispute_action", "会诊措施", unit_permission="disputes.handle",
                                      max_extensions=1, max_extension_days=15,
                                      url=lambda item: path_for("supervision.item", item_id=item.id)))

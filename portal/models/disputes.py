@@ -8,7 +8,7 @@ from ..db import BaseModel
 from ..permissions import sees_everything
 from .base import Category, ScopedModel
 from .org import Unit
-from .petitions import Petition, SupervisedItemOf, _latest_item, _latest_item_id
+from .petitions import Petition, _latest_item_id
 from .supervision import SupervisedItem
 from .users import User
 
@@ -83,6 +83,10 @@ class Dispute(ScopedModel):
     warned_on = DateField(null=True)  # 预警函 issued (high risk)
     visited_on = DateField(null=True)
     visit_note = TextField(default="")
+    # The dispute's open supervised item (the holding tier's clock, or the follow-up visit), so a list
+    # joins it by key instead of looking for the latest one per row; kept by point_items(), which the
+    # supervision core calls in the transaction of every change of those items (on_items_change).
+    open_item = ForeignKeyField(SupervisedItem, null=True, backref="+", on_delete="RESTRICT")
     submit_token = CharField(max_length=64, null=True, unique=True)
     created_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
     created_at = DateTimeField(default=clock.now)
@@ -128,11 +132,13 @@ class Dispute(ScopedModel):
         return (cls.visible_to(user, cls, CONCERNED_UNIT, DisputeCategory, OPEN_ITEM)
                 .join_from(cls, CONCERNED_UNIT, on=(cls.unit == CONCERNED_UNIT.id), attr="unit")
                 .join_from(cls, DisputeCategory, on=(cls.category == DisputeCategory.id), attr="category")
-                .join_from(cls, OPEN_ITEM, JOIN.LEFT_OUTER, attr="open_item",
-                           on=(OPEN_ITEM.id == _latest_item_id(cls.id, ITEM_TYPES, open_only=True))))
+                .join_from(cls, OPEN_ITEM, JOIN.LEFT_OUTER, on=(cls.open_item == OPEN_ITEM.id), attr="open_item"))
 
-    open_item = SupervisedItemOf(lambda d: _latest_item(ITEM_TYPES, d.id, open_only=True),
-                                 "The dispute's open item (the holding tier's clock, or the visit), or None.")
+    @classmethod
+    def point_items(cls, dispute_id):
+        """Point the dispute at its latest open item of ITEM_TYPES (one UPDATE)."""
+        (cls.update(open_item=_latest_item_id(dispute_id, ITEM_TYPES, open_only=True))
+         .where(cls.id == dispute_id).execute())
 
 
 class DisputeParty(BaseModel):

@@ -74,14 +74,14 @@ def _case_url(item):
 # and the case reads it from there (clocks.reply_due_of), never from a copy.
 HANDLING = module.item_type(SourceType(
     HANDLING_ITEM_TYPES[0], "信访事项办理", max_extensions=1,
-    max_extension_days=clocks.EXTENSION_DAYS, todo_label="办理并书面答复信访事项", url=_case_url))
+    max_extension_days=clocks.EXTENSION_DAYS, todo_label="办理并书面答复信访事项", url=_case_url, on_items_change=Petition.point_items))
 # A case reopened by a dissatisfied follow-up: the statutory extension was the case's one chance.
 REOPENED = module.item_type(SourceType(
     HANDLING_ITEM_TYPES[1], "信访事项重新办理", max_extensions=0, max_extension_days=0,
-    todo_label="重新办理并书面答复信访事项", url=_case_url))
+    todo_label="重新办理并书面答复信访事项", url=_case_url, on_items_change=Petition.point_items))
 HANDLING_TYPES = HANDLING_ITEM_TYPES
 VISIT = module.item_type(SourceType(
-    VISIT_ITEM_TYPE, "信访回访", max_extensions=0, max_extension_days=0, todo_label="回访信访人", url=_case_url))
+    VISIT_ITEM_TYPE, "信访回访", max_extensions=0, max_extension_days=0, todo_label="回访信访人", url=_case_url, on_items_change=Petition.point_items))
 
 
 def date_problem(value, label, *, not_before=None, not_before_label=""):
@@ -373,7 +373,6 @@ def assign(p, user, *, unit, handler_name, on, version=UNCHECKED):
         # A case assigned after its reply date still has to be handled: it starts out overdue.
         supervision.supervise(HANDLING.key, source_id=p.id, unit=unit, assigned_by=user, start_date=min(on, due), due_date=due,
                    title=f"信访 {p.number}：{p.title}"[:200], description=p.request, responsible_name=p.handler_name)
-        Petition.point_items(p.id)
         attachments.rehome("petition", p, user)
     return Petition.get_by_id(p.id)
 
@@ -405,7 +404,6 @@ def reply(p, user, *, on, text, document, version=UNCHECKED):
         supervision.supervise(VISIT.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=on, due_date=p.visit_due,
                    title=f"回访 {p.number}：{p.title}"[:200], description="答复后回访信访人，了解落实情况和满意度。",
                    responsible_name=p.handler_name)
-        Petition.point_items(p.id)
         _file("petition_reply", p, document, user, f"答复意见书（{on}）")  # last: a refused step leaves no file
     return Petition.get_by_id(p.id)
 
@@ -427,7 +425,6 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=UNCHECKE
         PetitionVisit.create(petition=p, visited_on=on, visitor=visitor.strip()[:100], method=method,
                              satisfaction=satisfaction, notes=(notes or "").strip(), created_by=user)
         supervision.resolve(VISIT.key, p.id, user, f"{on} 已回访：{SATISFACTION[satisfaction]}")
-        Petition.point_items(p.id)
         if satisfaction != "dissatisfied":
             return WORKFLOW.write(p, "visit", user, summary=f"{p.number} {on} {VISIT_METHODS[method]}，{SATISFACTION[satisfaction]}")
         due = clocks.reopen_due(max(on, clock.today()))
@@ -437,7 +434,6 @@ def visit(p, user, *, on, visitor, method, satisfaction, notes, version=UNCHECKE
         supervision.supervise(REOPENED.key, source_id=p.id, unit=p.unit, assigned_by=user, start_date=clock.today(), due_date=due,
                    title=f"信访 {p.number}（回访不满意，重新办理）"[:200], description=notes.strip(),
                    responsible_name=p.handler_name)
-        Petition.point_items(p.id)
     return Petition.get_by_id(p.id)
 
 
@@ -458,7 +454,6 @@ def request_review(p, user, *, on, reason, version=UNCHECKED):
     _check(p, "request_review", user, version, problem)
     with database.atomic():
         supervision.resolve(VISIT.key, p.id, user, "信访人申请复查")
-        Petition.point_items(p.id)
         return WORKFLOW.write(p, "request_review", user, summary=f"{p.number} {on} 申请复查，{clocks.review_due(on)} 前答复",
                               review_requested_on=on, review_due=clocks.review_due(on), review_reason=reason.strip(),
                               closed_on=None)

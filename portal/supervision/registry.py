@@ -34,6 +34,10 @@ class SourceType:
     # Module-driven types: the unit acts in the module (e.g. signs an agreement), which then
     # resolves the item; the unit side has no manual steps and its to-do reads todo_label.
     todo_label: Optional[str] = None
+    # Keeps a module record's pointers to its items current (e.g. Petition.point_items, so a list joins
+    # a case's open item by key): source_id -> None, called by the core in the transaction of every
+    # supervise, resolve and step of an item of this type.
+    on_items_change: Optional[Callable] = field(default=None, compare=False)
 
     @property
     def closer_permission(self):

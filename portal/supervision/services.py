@@ -72,7 +72,14 @@ def supervise(source_type, *, unit, title, due_date, start_date=None, source_id=
         ask = f"请在期限内{source.todo_label}。" if source.module_driven else "请及时签收。"
         notify(unit_users(item), f"新的{titled(source.label, title)}", f"办理期限 {due_date}，{ask}",
                item_url(item), kind="assign")
+        _items_changed(source, source_id)
     return item
+
+
+def _items_changed(source, source_id):
+    """Tell the module its record's items changed (SourceType.on_items_change), in the same transaction."""
+    if source.on_items_change is not None and source_id is not None:
+        source.on_items_change(source_id)
 
 
 def items_for(source_type, source_id):
@@ -178,6 +185,7 @@ def take_step(item, action, user, note="", version=UNCHECKED):
                 settle(item_url(item))  # the messages about the work are old news once it is closed out
             notify(unit_users(item), f"{source.label}已{WORKFLOW.label(action)}：{item.title.removeprefix(source.label + '：')}",
                    note, item_url(item), kind=action)
+        _items_changed(source, item.source_id)
     item.__data__.update(moved.__data__)
     return item
 
@@ -200,6 +208,8 @@ def resolve(source_type, source_id, user, note=""):
         _lapse_extensions(moved)
         settle(item_url(moved))
         closed.append(moved)
+    if closed:
+        _items_changed(registry.get(source_type), source_id)
     return closed
 
 
