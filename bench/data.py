@@ -121,11 +121,27 @@ def _offset(model, field, k, stride):
     return field
 
 
+def _copied_items():
+    """The supervised items copied: the core's own and those of the records copied. Items of records that
+    are not (disputes, key persons, governance) stay single, else every copy would point at one record."""
+    from portal import models as m
+
+    item = m.SupervisedItem
+    return item.source_id.is_null() | item.source_type.in_(list(_source_models()))
+
+
 def _copy_in_sql(model, k, stride):
     """Copy k of a table's original rows in one INSERT ... SELECT."""
+    from portal import models as m
+
     fields = model._meta.sorted_fields
     originals = model.select(*[_offset(model, f, k, stride) for f in fields]).where(
         model._meta.primary_key <= stride[model])
+    if model is m.SupervisedItem:
+        originals = originals.where(_copied_items())
+    elif "item" in model._meta.fields and model._meta.fields["item"].rel_model is m.SupervisedItem:
+        copied = m.SupervisedItem.select(m.SupervisedItem.id).where(_copied_items())
+        originals = originals.where(model.item.is_null() | model.item.in_(copied))
     model.insert_from(originals, fields).execute()
 
 

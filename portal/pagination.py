@@ -25,6 +25,7 @@ class Page:
     size: int
     total: int
     args: dict
+    more: bool = False  # counted up to a cap (count_cap): there are more than `total` rows
 
     @property
     def pages(self):
@@ -44,7 +45,7 @@ class Page:
 
     @property
     def has_next(self):
-        return self.number < self.pages
+        return self.number < self.pages or self.more
 
     @property
     def first_index(self):
@@ -77,9 +78,18 @@ def empty_page(total, args=None, size=None):
     return page
 
 
-def paginate(query, args=None, size=None):
-    """The requested page of a peewee query: one COUNT and one LIMIT/OFFSET query."""
-    page = empty_page(query.order_by().count(), args, size)
+def paginate(query, args=None, size=None, count_cap=None):
+    """The requested page of a peewee query: one COUNT and one LIMIT/OFFSET query. With `count_cap`, the
+    COUNT stops after that many rows (or after the requested page): a list that grows without end (the
+    audit trail) then costs the same whatever its length, and its pager says "more than" (`page.more`)."""
+    counted = query.order_by()
+    if count_cap:
+        limit = max(count_cap, page_number(args) * (size or current_app.config["PAGE_SIZE"])) + 1
+        total = counted.limit(limit).count()
+        page = empty_page(min(total, limit - 1), args, size)
+        page.more = total == limit
+    else:
+        page = empty_page(counted.count(), args, size)
     page.items = list(query.paginate(page.number, page.size))
     return page
 

@@ -3,7 +3,9 @@ TEST_DATABASE_URL is set), clients logged in as any role, and record factories."
 import io
 import os
 import re
+import shutil
 import threading
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -18,42 +20,79 @@ PASSWORD = "correct-horse-battery"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
-def reset_postgres(url):
-    """Start each test from an empty public schema."""
+def _postgres_admin(url, *statements):
+    """Run statements on the server of `url`, connected to its maintenance database (a database cannot
+    be dropped or copied while connected to)."""
     import psycopg2
 
-    conn = psycopg2.connect(libpq_url(url))
+    parts = urlsplit(libpq_url(url))
+    conn = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        for statement in statements:
+            cur.execute(statement)
     conn.close()
 
 
-@pytest.fixture
-def app(tmp_path):
-    if TEST_DATABASE_URL:
-        reset_postgres(TEST_DATABASE_URL)
-    app = create_app({
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": TEST_DATABASE_URL,
-        # Cheap argon2 parameters: the tests check behaviour, not hashing cost.
-        "ARGON2_TIME_COST": 1,
-        "ARGON2_MEMORY_COST": 8,
-        "ARGON2_PARALLELISM": 1,
-    })
-    from portal.tasks import huey
+def _database_name(url):
+    return urlsplit(url).path.lstrip("/")
 
-    huey.immediate = True  # background jobs run in-process, synchronously
-    with app.app_context():
-        migrate()
-    # No app context stays open: requests would share its `g` (and Flask-Login's cached user).
-    yield app
-    clock.set_frozen(None)
+
+TEST_CONFIG = {
+    "TESTING": True,
+    # Cheap argon2 parameters: the tests check behaviour, not hashing cost.
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 8,
+    "ARGON2_PARALLELISM": 1,
+}
+
+
+def _close_database():
     if hasattr(database.obj, "close_all"):
         database.obj.close_all()
     elif not database.is_closed():
         database.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """The migrated schema, built once per run by the migrations themselves: a SQLite file each test
+    copies, or on PostgreSQL a template database each test's database is created from (instead of
+    running every migration for every test)."""
+    folder = tmp_path_factory.mktemp("template")
+    config = {**TEST_CONFIG, "INSTANCE_PATH": str(folder)}
+    if TEST_DATABASE_URL:
+        template = _database_name(TEST_DATABASE_URL) + "_template"
+        _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
+                        f'CREATE DATABASE "{template}"')
+        config["DATABASE_URL"] = urlunsplit(urlsplit(TEST_DATABASE_URL)._replace(path="/" + template))
+    app = create_app(config)
+    with app.app_context():
+        migrate()
+    _close_database()
+    return template if TEST_DATABASE_URL else folder / "portal.db"
+
+
+@pytest.fixture
+def app(tmp_path, migrated_template):
+    """An app on its own fresh copy of the migrated database."""
+    if TEST_DATABASE_URL:
+        name = _database_name(TEST_DATABASE_URL)
+        _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                        f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
+    else:
+        (tmp_path / "instance").mkdir()
+        shutil.copyfile(migrated_template, tmp_path / "instance" / "portal.db")
+    app = create_app({**TEST_CONFIG, "INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": TEST_DATABASE_URL})
+    from portal.tasks import huey
+
+    huey.immediate = True  # background jobs run in-process, synchronously
+    with app.app_context():
+        migrate()  # nothing left to apply: checks the copy is current
+    # No app context stays open: requests would share its `g` (and Flask-Login's cached user).
+    yield app
+    clock.set_frozen(None)
+    _close_database()
 
 
 @pytest.fixture

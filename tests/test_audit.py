@@ -95,6 +95,24 @@ def test_audit_page_paginates(app, login_as, world):
     assert f"第 2 / {(total + 2) // 3} 页" in body
 
 
+def test_a_long_trail_is_counted_up_to_a_cap_and_still_pages_on(app, login_as, world):
+    """The audit trail grows without end: a page counts at most AUDIT_COUNT_CAP rows (or up to the
+    page asked for) and says there are more; every later page is still reached."""
+    app.config.update(PAGE_SIZE=3, AUDIT_COUNT_CAP=4)
+    leader = login_as("leader")
+    for n in range(12):
+        world.user("unit_clerk", username=f"clerk_{n}")  # each account made is audited
+    total = AuditLog.select().count()
+    assert total > 12
+    body = leader.get("/audit/", htmx=True).get_data(as_text=True)
+    assert "共 4 余条" in body and "第 1 页，共 4 余条" in body and "page=2" in body
+    body = leader.get("/audit/?page=3", htmx=True).get_data(as_text=True)
+    assert "第 3 页，共 9 余条" in body and "page=4" in body
+    last = (total + 2) // 3
+    body = leader.get(f"/audit/?page={last}", htmx=True).get_data(as_text=True)
+    assert f"第 {last} / {last} 页，共 {total} 条" in body and f"page={last + 1}" not in body
+
+
 @pytest.mark.parametrize("role,status", [("leader", 200), ("admin", 200), ("office", 403), ("unit_head", 403)])
 def test_only_leaders_and_admins_read_the_audit_trail(login_as, role, status):
     assert login_as(role).get("/audit/").status_code == status

@@ -1,7 +1,7 @@
 """Views of the audit trail: a paginated, filterable live table."""
 import datetime
 
-from flask import request
+from flask import current_app, request
 from peewee import JOIN
 
 from .. import clock, htmx
@@ -49,7 +49,7 @@ def filtered(args):
 @permission("audit.view")
 def index():
     """Every recorded change, login and failed login, filtered by user, unit, type and date."""
-    page = paginate(filtered(request.args))
+    page = paginate(filtered(request.args), count_cap=current_app.config["AUDIT_COUNT_CAP"])
     return htmx.render(
         "auditlog/index.html", "auditlog/_table.html", rows=page.items, total=page.total, page=page,
         args=request.args, object_types=OBJECT_TYPES,

@@ -21,6 +21,9 @@ from ..workflow import RuleError
 from . import bp, module, services
 from .forms import FindingForm
 
+# The findings list's round filter offers this many of the latest rounds.
+ROUND_CHOICES = 30
+
 FINDINGS_CHANGED = "findingsChanged itemChanged"
 
 
@@ -285,9 +288,17 @@ def findings():
     """Findings by round, unit, severity, status and overdue, a page at a time, with counts per unit; live."""
     query = services.findings(current_user, request.args)
     page = paginate(query)
-    # The filter's choices: (id, title) only, and run only when a whole page is rendered (a query is lazy).
-    rounds = (InspectionRound.visible_to(current_user).select(InspectionRound.id, InspectionRound.title)
-              .order_by(InspectionRound.start_date.desc()).namedtuples())
+    chosen = int_arg(request.args, "round")
+
+    def rounds():
+        """The filter's choices, (id, title): the latest ROUND_CHOICES rounds and the chosen one (an older
+        round's findings are also reached from its own page); called only when a whole page is rendered."""
+        visible = InspectionRound.visible_to(current_user).select(InspectionRound.id, InspectionRound.title)
+        latest = list(visible.order_by(InspectionRound.start_date.desc(), InspectionRound.id.desc())
+                      .limit(ROUND_CHOICES).namedtuples())
+        if chosen and chosen not in {r.id for r in latest}:
+            latest += list(visible.where(InspectionRound.id == chosen).namedtuples())
+        return latest
     return htmx.render("inspections/findings.html", "inspections/_findings_table.html", page=page,
                        rows=[(f, f.rect, urgency(f.rect)) for f in page.items], per_unit=services.counts_by_unit(query),
                        args=request.args, rounds=rounds, severities=SEVERITIES)

@@ -20,3 +20,5 @@ class Notification(OwnedModel):
 
     class Meta:
         table_name = "notification"
+        # The bell badge counts a user's unread messages on every page: from this index alone.
+        indexes = ((("user", "read_at"), False),)
