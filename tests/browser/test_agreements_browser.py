@@ -29,6 +29,7 @@ def test_filter_sign_and_see_the_state_change_live(app, live_server, browser, wo
     office_page.locator(".mainnav").get_by_role("link", name="目标责任书").click()
     table = office_page.locator("#agreement-table")
     expect(table).to_contain_text("测试商店")
+    office_page.wait_for_load_state("load")  # htmx (deferred) listens for the filter's change once loaded
     office_page.get_by_label("状态").select_option(label="已签订")
     expect(table).to_contain_text("没有符合条件的责任书")
     expect(office_page).to_have_url(f"{live_server}/agreements/?year=2026&level=&state=signed&grade=&sort=")
