@@ -15,7 +15,10 @@ Targets: the statement count is flat in data size (within ±QUERY_SLACK of 1×);
 most 2× p95 at 1× (checked at every size above 1×). Throughput (--throughput): gunicorn with 2 sync
 workers serves the 1× instance through wsgi:app plus a /bench-bare route (bench/bare_wsgi.py); the
 load tool is wrk (Debian's package, installed through scripts/apt-ensure.sh when missing) with the
-session cookie of one login; target: each page at least 1/20 of the bare route's requests/s.
+session cookie of one login; target: each page at least 1/20 of the bare route's requests/s. For
+reference the same route in a Flask app with nothing else (bare_wsgi:pure) is measured too, and each
+page's share of it printed: the difference is the portal's request cycle (session, user, connection,
+security headers).
 """
 import argparse
 import math
@@ -219,12 +222,12 @@ def status_of(url, cookie):
         return exc.code
 
 
-def start_gunicorn(path, port, workers=2):
+def start_gunicorn(path, port, workers=2, app="bare_wsgi:app"):
     env = dict(os.environ, PORTAL_INSTANCE=path)
     env.pop("DATABASE_URL", None)
     server = subprocess.Popen(
         [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--pythonpath", BENCH, "bare_wsgi:app"], cwd=ROOT, env=env)
+         "--log-level", "warning", "--pythonpath", BENCH, app], cwd=ROOT, env=env)
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -260,6 +263,9 @@ def throughput(path, seconds, connections):
     with open(script, "w") as f:
         f.write(WRK_SCRIPT)
     server = start_gunicorn(path, port)
+    pure_port = free_port()
+    pure_server = start_gunicorn(path, pure_port, app="bare_wsgi:pure")
+    pure_url = f"http://127.0.0.1:{pure_port}/bench-bare"
     try:
         cookies = {username: login_cookie(base_url, username) for username in {u for _, u in PAGES}}
         targets = [("/bench-bare", "office")] + PAGES
@@ -269,23 +275,35 @@ def throughput(path, seconds, connections):
         print(f"\nthroughput: gunicorn, 2 sync workers, 1× instance; wrk {version}, 1 thread, {connections} "
               f"connections, {seconds} s per URL, one login's session cookie; /bench-bare is measured before "
               f"each page and after the last, and each page is compared with the mean of the two around it")
+        flask_only = [wrk(pure_url, "", seconds, connections, script)[0]]
         bare = [wrk(base_url + "/bench-bare", cookies["office"], seconds, connections, script)]
         rows = []
         for url, username in PAGES:
             rows.append((url, wrk(base_url + url, cookies[username], seconds, connections, script)))
             bare.append(wrk(base_url + "/bench-bare", cookies["office"], seconds, connections, script))
+        flask_only.append(wrk(pure_url, "", seconds, connections, script)[0])
         rates = [rps for rps, _, _ in bare]
         failed = sum(f for _, f, _ in bare)
+        pure_rate = statistics.mean(flask_only)
+        print(f"  {'Flask alone':24s} {pure_rate:8.1f} req/s  (the same route in an app with nothing else; "
+              f"{min(flask_only):.1f}–{max(flask_only):.1f} before and after)")
         print(f"  {'/bench-bare':24s} {statistics.mean(rates):8.1f} req/s  (baseline: {min(rates):.1f}–{max(rates):.1f} "
-              f"over {len(rates)} runs){f'  {failed} non-200' if failed else ''}")
+              f"over {len(rates)} runs; the portal's request cycle is 1/{pure_rate / statistics.mean(rates):.1f} "
+              f"of Flask alone){f'  {failed} non-200' if failed else ''}")
+        meets = [0, 0]
         for n, (url, (rps, failed, p95)) in enumerate(rows):
-            share = rps / ((rates[n] + rates[n + 1]) / 2)
+            share, share_pure = rps / ((rates[n] + rates[n + 1]) / 2), rps / pure_rate
+            meets[0] += share >= THROUGHPUT_TARGET
+            meets[1] += share_pure >= THROUGHPUT_TARGET
             print(f"  {url:24s} {rps:8.1f} req/s  p95 {p95:7.1f} ms  1/{1 / share:5.1f} of bare "
-                  f"{mark(share >= THROUGHPUT_TARGET)} (target ≥ 1/{1 / THROUGHPUT_TARGET:g})"
-                  f"{f'  {failed} non-200' if failed else ''}")
+                  f"{mark(share >= THROUGHPUT_TARGET)}  1/{1 / share_pure:5.1f} of Flask alone "
+                  f"{mark(share_pure >= THROUGHPUT_TARGET)}{f'  {failed} non-200' if failed else ''}")
+        print(f"  target ≥ 1/{1 / THROUGHPUT_TARGET:g}: {meets[0]} of {len(rows)} pages against /bench-bare, "
+              f"{meets[1]} of {len(rows)} against Flask alone")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for running in (server, pure_server):
+            running.terminate()
+            running.wait(timeout=30)
 
 
 def main():
