@@ -54,35 +54,70 @@ def _close_database():
         database.close()
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory):
-    """The migrated schema, built once per run by the migrations themselves: a SQLite file each test
-    copies, or on PostgreSQL a template database each test's database is created from (instead of
-    running every migration for every test)."""
-    folder = tmp_path_factory.mktemp("template")
-    config = {**TEST_CONFIG, "INSTANCE_PATH": str(folder)}
-    if TEST_DATABASE_URL:
-        template = _database_name(TEST_DATABASE_URL) + "_template"
-        _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)',
-                        f'CREATE DATABASE "{template}"')
-        config["DATABASE_URL"] = urlunsplit(urlsplit(TEST_DATABASE_URL)._replace(path="/" + template))
+def _template(folder, config, seed):
+    """A database made once per run, for the tests to copy: the migrations applied, and the demo seeded
+    when asked (on today's date). On PostgreSQL a template database copied from `config`'s (if any)."""
+    config = {**TEST_CONFIG, "INSTANCE_PATH": str(folder), **config}
     app = create_app(config)
+    from portal.tasks import huey
+
+    huey.immediate = True
     with app.app_context():
         migrate()
+        if seed:
+            from portal.demo import seed as seed_demo
+
+            seed_demo()
     _close_database()
-    return template if TEST_DATABASE_URL else folder / "portal.db"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """The migrated schema, built once per run by the migrations themselves: an instance folder (its
+    SQLite file) each test copies, or on PostgreSQL a template database each test's database is created
+    from (instead of running every migration for every test). Returns (folder, database name or None)."""
+    folder = tmp_path_factory.mktemp("template")
+    if not TEST_DATABASE_URL:
+        _template(folder, {}, seed=False)
+        return folder, None
+    name = _database_name(TEST_DATABASE_URL) + "_template"
+    _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    _template(folder, {"DATABASE_URL": _with_database(TEST_DATABASE_URL, name)}, seed=False)
+    return folder, name
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, migrated_template):
+    """The same with the demo seeded (portal.demo.seed(), about ten seconds), for the tests that ask for
+    the `demo` fixture: seeded once per run, not once per test."""
+    schema_folder, schema = migrated_template
+    folder = tmp_path_factory.mktemp("demo")
+    if not TEST_DATABASE_URL:
+        shutil.copytree(schema_folder, folder, dirs_exist_ok=True)
+        _template(folder, {}, seed=True)
+        return folder, None
+    name = _database_name(TEST_DATABASE_URL) + "_demo"
+    _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                    f'CREATE DATABASE "{name}" TEMPLATE "{schema}"')
+    _template(folder, {"DATABASE_URL": _with_database(TEST_DATABASE_URL, name)}, seed=True)
+    return folder, name
+
+
+def _with_database(url, name):
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
 @pytest.fixture
-def app(tmp_path, migrated_template):
-    """An app on its own fresh copy of the migrated database."""
-    if TEST_DATABASE_URL:
+def app(request, tmp_path):
+    """An app on its own fresh copy of the migrated database, or of the demo when the test also asks for
+    the `demo` fixture (the instance folder is copied with it: uploads, cached PDFs)."""
+    folder, database_name = request.getfixturevalue(
+        "demo_template" if "demo" in request.fixturenames else "migrated_template")
+    shutil.copytree(folder, tmp_path / "instance")
+    if database_name:
         name = _database_name(TEST_DATABASE_URL)
         _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                        f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
-    else:
-        (tmp_path / "instance").mkdir()
-        shutil.copyfile(migrated_template, tmp_path / "instance" / "portal.db")
+                        f'CREATE DATABASE "{name}" TEMPLATE "{database_name}"')
     app = create_app({**TEST_CONFIG, "INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": TEST_DATABASE_URL})
     from portal.tasks import huey
 
@@ -93,6 +128,13 @@ def app(tmp_path, migrated_template):
     yield app
     clock.set_frozen(None)
     _close_database()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo (portal.demo.seed() on today's date) in the test's app: its database is a copy of one
+    seeded once per run (see `app`)."""
+    return app
 
 
 @pytest.fixture

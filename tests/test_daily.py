@@ -8,15 +8,6 @@ from portal.models import AssignedTask, SupervisedItem, User
 from portal.models.petitions import TASK_ITEM_TYPE
 
 
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        from portal.demo import seed
-
-        seed()
-    return app
-
-
 # -- one record type for tasks from above (上级交办) ------------------------------------------------------
 
 def test_the_demo_holds_each_task_from_above_once_and_the_rate_counts_the_overdue_one(demo):

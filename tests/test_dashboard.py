@@ -16,20 +16,19 @@ def test_unit_dashboard_stays_inside_the_subtree(login_as, world):
     assert "今日操作" not in body and "在用账号" in body
 
 
-def test_every_card_shows_the_year_chosen_on_the_dashboard(app):
+def test_every_card_shows_the_year_chosen_on_the_dashboard(app, demo):
     """On the demo (this year's agreements and next year's template issued), every card names the same year:
     this year by default, the chosen one after a switch; the veto card counts the open appeal window."""
     import re
 
     from conftest import login
 
-    from portal import clock, demo
+    from portal import clock
+    from portal.demo import DEMO_PASSWORD
 
-    with app.app_context():
-        demo.seed()
     year = clock.today().year
     office = app.test_client()
-    assert login(office, "office", demo.DEMO_PASSWORD).status_code == 302
+    assert login(office, "office", DEMO_PASSWORD).status_code == 302
     body = office.get("/").get_data(as_text=True)
     years = set(re.findall(r'<span class="card-title">(\d{4})年', body))
     assert years == {str(year)}, years

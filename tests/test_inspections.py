@@ -367,14 +367,12 @@ def test_only_the_rounds_inspectors_get_the_verification_todo(app, login_as, wor
     assert "审核办结报告" not in login_as("office").get("/todo").get_data(as_text=True)
 
 
-def test_who_may_verify_a_rectification_is_decided_alike_in_sql_and_per_item(app):
+def test_who_may_verify_a_rectification_is_decided_alike_in_sql_and_per_item(app, demo):
     """closable_by (待办 and its badge, in SQL) says what _rectification_check says item by item."""
-    from portal.demo import seed
     from portal.inspections import services as ins
     from portal.models import SupervisedItem, User
 
     with app.app_context():
-        seed()
         items = list(SupervisedItem.select().where(SupervisedItem.source_type == "rectification"))
         answers = set()
         for user in User.select():

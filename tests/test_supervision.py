@@ -625,15 +625,13 @@ def test_the_nav_badge_counts_what_the_todo_list_shows(app, login_as, world, mak
         registry.TYPES.pop("test_checked")
 
 
-def test_on_the_demo_every_badge_counts_its_list(app):
+def test_on_the_demo_every_badge_counts_its_list(app, demo):
     """Every module's to-do provider counts in SQL what it lists (the badge on every page and the dashboard
     card never build the list): on the demo, for every account, the count is the list's length, and the
     card's overdue figure never exceeds the list's red to-dos."""
-    from portal import demo
     from portal.models import User
 
     with app.app_context():
-        demo.seed()
         for user in User.select().where(User.active == True):  # noqa: E712
             todos = sv.todo_for(user)
             assert sv.todo_count(user) == len(todos), user.username

@@ -52,12 +52,9 @@ def test_the_walk_fails_on_a_step_without_a_todo_and_on_an_unknown_one(app):
         assert found[1].startswith("veto_test_gap.misspelt") and "unknown" in found[1]
 
 
-def test_providers_counts_match_their_lists(app):
+def test_providers_counts_match_their_lists(app, demo):
     """The nav badge counts what the list shows, for every provider that counts in SQL."""
     with app.app_context():
-        from portal.demo import seed
-
-        seed()
         for user in User.select():
             for provider in modules.collect("todo_providers"):
                 if hasattr(provider, "count"):
@@ -65,14 +62,12 @@ def test_providers_counts_match_their_lists(app):
             assert supervision.todo_count(user) == len(supervision.todo_for(user)), user.username
 
 
-def test_the_demo_waiting_work_is_on_each_persons_todo(app):
+def test_the_demo_waiting_work_is_on_each_persons_todo(app, demo):
     """Office scores the self-assessed agreements, the leader approves the assessed ones, 315商店's head has
     the open appeal window of its confirmed veto, the inspector the round under way."""
     with app.app_context():
-        from portal.demo import seed
         from portal.models import Agreement, InspectionRound, VetoEvent
 
-        seed()
 
         def actions(username):
             return [(t.action, t.title, t.urgency.colour if t.urgency else None)
@@ -98,14 +93,11 @@ def test_the_demo_waiting_work_is_on_each_persons_todo(app):
         assert veto.appeal_due is not None
 
 
-def test_each_sources_first_rows_merge_into_the_same_pages_as_the_whole_list(app):
+def test_each_sources_first_rows_merge_into_the_same_pages_as_the_whole_list(app, demo):
     """待办 pages merge every source's first (page × size) to-dos, limited in SQL: the same rows in the
     same order as slicing the whole list, for every user, page and page size; and each provider keeps
     to its limit."""
     with app.app_context():
-        from portal.demo import seed
-
-        seed()
         checked = 0
         for user in User.select():
             whole = supervision.todo_for(user)

@@ -10,15 +10,6 @@ from portal.demo import DEMO_PASSWORD
 ROLES = ["office", "leader", "inspector", "head_315", "clerk_315", "informant"]
 
 
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        from portal.demo import seed
-
-        seed()
-    return app
-
-
 def sign_in(page, base, username):
     page.goto(f"{base}/login")
     page.get_by_label("用户名").fill(username)

@@ -3,7 +3,7 @@ office opening the wall display on a 1920×1080 screen: the browser then shows t
 by itself, and gets nothing else."""
 import pytest
 from playwright.sync_api import expect
-from test_daily_browser import demo, overflow, sign_in  # noqa: F401 (demo: a fixture)
+from test_daily_browser import overflow, sign_in
 from test_units_browser import shot
 
 
