@@ -5,14 +5,16 @@
     path, counts = data.instance(100, base)  # an independent copy of it, its records ×100
 
 `multiply(n)` adds n - 1 copies of every record the demo's modules made (petitions with their
-petitioners, visits and supervised items; tasks from above; supervised items of every type with their
-history; inspection rounds, results and findings; vetoes, sanctions, investigations; 普法 sessions
-with their laws and attendance; audit entries and notifications; past years' agreement templates and
-agreements). Copies go in through the models, one INSERT ... SELECT per table and copy (insert_many
-for petitions and petitioners, which get new numbers), ids offset by the demo's largest id so every
-foreign key points into the same copy. Units, accounts, rosters, laws, checklists and categories
-stay as they are: 100× the work of the same bureau. Agreements are one per unit and year, so their
-copies are earlier years' (a copy k years back, archived or not as the original).
+petitioners, visits and supervised items; disputes with their parties, handling log and moves; tasks
+from above; supervised items of every type with their history; inspection rounds, results and
+findings; vetoes, sanctions, investigations; 普法 sessions with their laws and attendance; audit
+entries and notifications; past years' agreement templates and agreements). Copies go in through the
+models, one INSERT ... SELECT per table and copy (insert_many for petitions, disputes and their
+people, which get new numbers), ids offset by the demo's largest id so every foreign key points into
+the same copy. Units, accounts, rosters, laws, checklists and categories stay as they are: 100× the
+work of the same bureau. Agreements are one per unit and year, so their copies are earlier years' (a
+copy k years back, archived or not as the original). Not multiplied yet: key persons, governance
+(groups, meetings, duty) and informants' reports, nor the supervised items of those records.
 """
 import os
 import random
@@ -58,10 +60,12 @@ def copy_instance(source, prefix="bench-copy-"):
 def _plan():
     """The models copied, in insertion order: parents before the rows pointing at them."""
     from portal import models as m
+    from portal.models import disputes as d
 
     # Supervised items before petitions: a case points at its items (their ids are remapped by stride).
     return [m.AgreementTemplate, m.TemplateItem, m.Agreement, m.AgreementItem, m.SupervisedItem,
             m.Petition, m.Petitioner, m.PetitionVisit, m.AssignedTask,
+            d.Dispute, d.DisputeParty, d.DisputeLog, d.Escalation,
             m.InspectionRound, m.RoundMember, m.RoundUnit, m.ItemResult, m.Finding,
             m.SupervisionEvent, m.ExtensionRequest, m.Notice,
             m.VetoEvent, m.Sanction, m.Accountability, m.AccountablePerson,
@@ -72,17 +76,19 @@ def _plan():
 def _source_models():
     """What a `source_type` names, for remapping `source_id` (supervised items, vetoes, sanctions)."""
     from portal import models as m
+    from portal.models import disputes as d
 
     return {"agreement_sign": m.Agreement, "agreement_self_assess": m.Agreement, "rectification": m.Finding,
             "finding": m.Finding, "petition": m.Petition, "petition_reopened": m.Petition,
             "petition_visit": m.Petition, "assigned_task": m.AssignedTask, "supervision": m.SupervisedItem,
-            "sanction": m.Sanction, "veto": m.VetoEvent}
+            "sanction": m.Sanction, "veto": m.VetoEvent, "dispute_tier": d.Dispute, "dispute_visit": d.Dispute}
 
 
 def multiply(n, seed=1):
     """Add n - 1 copies of the demo's records (call inside an app context, on the demo instance).
     Returns {table: rows after}."""
     from portal import models as m
+    from portal.models import disputes as d
 
     plan = _plan()
     counts = {}
@@ -90,7 +96,7 @@ def multiply(n, seed=1):
         stride = {model: (model.select(model.id).order_by(model.id.desc()).scalar() or 0) for model in plan}
         with database.atomic():
             for model in plan:
-                if model in (m.Petition, m.Petitioner):
+                if model in (m.Petition, m.Petitioner, d.Dispute, d.DisputeParty):
                     _copy_rows(model, n, stride, random.Random(seed))
                 else:
                     for k in range(1, n):
@@ -154,10 +160,11 @@ def _copy_rows(model, n, stride, rng):
     at = {f.name: i for i, f in enumerate(fields)}
     remap = [(i, f.rel_model) for i, f in enumerate(fields) if isinstance(f, ForeignKeyField) and f.rel_model in stride]
     originals = list(model.select().where(model.id <= stride[model]).order_by(model.id).tuples())
-    last_number = {}  # petition numbers go on after the demo's, per year
-    if model is m.Petition:
+    last_number = {}  # numbers (2026-0007, 纠2026-0007) go on after the demo's, per prefix and year
+    numbered = "number" in at
+    if numbered:
         for row in originals:
-            year, seq = row[at["number"]].split("-")
+            year, seq = row[at["number"]].rsplit("-", 1)
             last_number[year] = max(last_number.get(year, 0), int(seq))
     rows = []
     for k in range(1, n):
@@ -167,8 +174,8 @@ def _copy_rows(model, n, stride, rng):
             for i, target in remap:
                 if row[i] is not None:
                     row[i] += k * stride[target]
-            if model is m.Petition:
-                year = row[at["number"]].split("-")[0]
+            if numbered:
+                year = row[at["number"]].rsplit("-", 1)[0]
                 last_number[year] += 1
                 row[at["number"]] = f"{year}-{last_number[year]:04d}"
                 row[at["submit_token"]] = None

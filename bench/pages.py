@@ -6,8 +6,8 @@ served by gunicorn against a bare route of the same server.
     .venv/bin/python bench/pages.py [--sizes 1,10,100] [--runs 10] [--throughput [--seconds 5]]
 
 Sizes: 1× is portal.demo.seed(); 10× and 100× are the demo plus n - 1 copies of its records
-(bench/data.py: at 100× 4,400 petitions, 13,800 supervised items, 15,500 普法 sessions, 330,300
-attendance rows ...), each a fresh SQLite instance. Pages are fetched as `office` (demo password),
+(bench/data.py: at 100× 4,600 petitions, 4,000 disputes, 19,600 supervised items, 15,500 普法
+sessions, 330,300 attendance rows ...), each a fresh SQLite instance. Pages are fetched as `office` (demo password),
 /audit/ as `leader` (office may not read the audit trail). SQL statements are counted by wrapping
 database.obj.execute_sql.
 
@@ -57,6 +57,7 @@ PAGES = [
     ("/legal/", "office"),
     ("/legal/coverage", "office"),
     ("/inspections/findings", "office"),
+    ("/disputes/", "office"),
     ("/veto/", "office"),
     ("/audit/", "leader"),
 ]
@@ -330,7 +331,7 @@ def main():
         start = time.perf_counter()
         paths[size], counts = data.instance(size, base)
         if size > 1:
-            shown = ", ".join(f"{t} {counts[t]:,}" for t in ("petition", "petitioner", "supervised_item",
+            shown = ", ".join(f"{t} {counts[t]:,}" for t in ("petition", "petitioner", "dispute", "supervised_item",
                                                                 "legal_session", "attendance", "audit_log"))
             print(f"build {size:4d}×: {time.perf_counter() - start:6.1f} s  ({shown})")
     start = time.perf_counter()

@@ -320,8 +320,9 @@ class Coverage:
         return rate is not None and rate < self.target
 
 
-def coverage(user, year, unit_ids=None, law_ids=None, form=None):
-    """People reached ÷ active headcount, per unit and per law: three aggregate queries in all."""
+def coverage(user, year, unit_ids=None, law_ids=None, form=None, per_law=True):
+    """People reached ÷ active headcount, per unit and per law: three aggregate queries in all (two
+    without `per_law`, for figures per unit only, e.g. the dashboard's card)."""
     _, laws, target = plan_for(year)
     if law_ids:
         laws = [law for law in laws if law.id in law_ids]
@@ -355,7 +356,7 @@ def coverage(user, year, unit_ids=None, law_ids=None, form=None):
         # A summary row is one person for one law: counting rows counts people.
         reached = {(unit_id, law_id): count for unit_id, law_id, count in (
             attended().select(StaffMember.unit, LawReach.law, fn.COUNT(LawReach.id))
-            .group_by(StaffMember.unit, LawReach.law).tuples())}
+            .group_by(StaffMember.unit, LawReach.law).tuples())} if per_law else {}
         any_law = LawReach.select(LawReach.id).where(
             LawReach.staff == StaffMember.id, LawReach.year == year, LawReach.law.in_(law_ids))
         reached_any = dict(StaffMember.select(StaffMember.unit, fn.COUNT(StaffMember.id))

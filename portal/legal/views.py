@@ -45,7 +45,7 @@ def _units_in_scope():
 
 @module.card
 def legal_card(user, year):
-    cov = services.coverage(user, year)
+    cov = services.coverage(user, year, per_law=False)
     heads = sum(cov.headcount.values())
     if not heads:
         return None
