@@ -81,6 +81,13 @@ def _is_fk(obj, name):
     return field is not None and field.__class__.__name__ == "ForeignKeyField"
 
 
+def head():
+    """The newest audit row's id: every state change writes one in its own transaction, so this is the
+    version of the data a figure was computed from (e.g. the nav's to-do count, kept while it is the
+    same). One indexed lookup."""
+    return AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).limit(1).scalar()
+
+
 def record(action, object_type, object_id=None, *, summary="", unit=None, before=None, after=None, actor=None, actor_name=None):
     """Append one audit row. Call it inside the transaction that makes the change."""
     if actor is None and has_request_context() and current_user.is_authenticated:

@@ -625,6 +625,40 @@ def test_the_nav_badge_counts_what_the_todo_list_shows(app, login_as, world, mak
         registry.TYPES.pop("test_checked")
 
 
+def test_the_nav_badge_keeps_its_count_until_something_is_written_or_the_day_changes(app, login_as, world, make_item):
+    """Every page shows the to-do count: a worker keeps a user's count while the audit head (moved by every
+    state change) and the day are the same, and at most TODO_COUNT_SECONDS; the 待办 page counts anew."""
+    from portal import audit
+
+    def local(day, hour, minute):
+        return clock.local_to_utc(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+    make_item(title="第一件")
+    second = make_item(title="第二件")
+    clock.set_frozen(local(START, 23, 50))  # ten minutes before midnight
+    head = login_as("unit_head")
+
+    def badge():
+        return head.get("/todo/count").get_data(as_text=True)
+
+    assert 'aria-label="待办 2 项"' in badge()
+    # A write that skips the audit (no code path does: this only shows the count is kept) ...
+    SupervisedItem.update(state="closed").where(SupervisedItem.id == second.id).execute()
+    assert 'aria-label="待办 2 项"' in badge()
+    listed = head.get("/todo").get_data(as_text=True)  # the list and its total are counted anew
+    assert listed.count('class="button small"') == 1 and 'aria-label="待办 1 项"' in listed
+    with app.app_context():
+        audit.record("update", "supervision", second.id, summary="任何一次记入日志的变更")
+    assert 'aria-label="待办 1 项"' in badge()
+    SupervisedItem.update(state="assigned").where(SupervisedItem.id == second.id).execute()
+    assert 'aria-label="待办 1 项"' in badge()
+    clock.set_frozen(local(START + datetime.timedelta(days=1), 0, 5))  # another day: counted anew
+    assert 'aria-label="待办 2 项"' in badge()
+    app.config["TODO_COUNT_SECONDS"] = 0  # kept no time at all: every request counts
+    SupervisedItem.update(state="closed").where(SupervisedItem.id == second.id).execute()
+    assert 'aria-label="待办 1 项"' in badge()
+
+
 def test_on_the_demo_every_badge_counts_its_list(app, demo):
     """Every module's to-do provider counts in SQL what it lists (the badge on every page and the dashboard
     card never build the list): on the demo, for every account, the count is the list's length, and the

@@ -20,7 +20,7 @@ def todo():
     if tab == "done":
         page = paginate(supervision.done_for(current_user))
     else:
-        page = paginate_top(supervision.todo_count(current_user),
+        page = paginate_top(supervision.todo_count(current_user, fresh=True),
                             lambda n: supervision.todo_for(current_user, limit=n))
     return htmx.render("inbox/todo.html", "inbox/_todo_table.html", tab=tab, page=page,
                        action_labels=supervision.ACTION_LABELS)

@@ -2,9 +2,10 @@
 back, extend, remind, notify; plus each user's to-do and done lists. Every step and refusal is audited."""
 import datetime
 import itertools
+import time
 from dataclasses import dataclass
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from peewee import JOIN
 
 from .. import audit, clock, modules
@@ -474,16 +475,37 @@ def todo_keys():
             | {provider.todo_key for provider in modules.collect("todo_providers")})
 
 
-def todo_count(user):
+def todo_count(user, fresh=False):
     """len(todo_for(user)), for the nav badge on every page: counted in SQL, without building the list
     (a provider may offer its own `count(user)`). Counted once per GET request (the 待办 page's total
-    and its badge are the same figure); a POST counts after its own writes."""
+    and its badge are the same figure); a POST counts after its own writes. Between requests a GET
+    reuses the user's last count while the data and the day are the same (`_kept_count`); `fresh`
+    counts anew (the 待办 page, whose rows are built fresh)."""
     if has_request_context() and request.method == "GET":
         counted = g.setdefault("todo_counts", {})
-        if user.id not in counted:
-            counted[user.id] = _todo_count(user)
+        if user.id not in counted or fresh:
+            counted[user.id] = _todo_count(user) if fresh else _kept_count(user)
         return counted[user.id]
     return _todo_count(user)
+
+
+def _kept_count(user):
+    """The user's to-do count as last counted in this worker, if nothing was written since (the audit
+    head: every state change writes an audit row in its transaction), the day is the same (waiting work
+    is dated) and it is at most TODO_COUNT_SECONDS old (a bound for PostgreSQL, where two writes may
+    commit in the other order than their audit ids); else counted anew. Read the version before
+    counting, so a count is never filed under a newer version than the data it saw."""
+    seconds = current_app.config.get("TODO_COUNT_SECONDS", 30)
+    if not seconds:
+        return _todo_count(user)
+    kept = current_app.extensions.setdefault("todo_counts", {})
+    version, now = (clock.today(), audit.head()), time.monotonic()
+    last = kept.get(user.id)
+    if last is not None and last[0] == version and now - last[1] < seconds:
+        return last[2]
+    count = _todo_count(user)
+    kept[user.id] = (version, now, count)
+    return count
 
 
 def _todo_count(user):
