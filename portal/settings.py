@@ -37,7 +37,8 @@ class Defaults:
 
     # Live tables poll this often (seconds) in addition to event-driven refreshes.
     LIVE_POLL_SECONDS = 30
-    PAGE_SIZE = 50
+    # Rows a list shows a page (phones get stacked cards; bulk work goes through search, filters and Excel).
+    PAGE_SIZE = 20
     TIMEZONE = "Asia/Shanghai"
 
     # Each module's own defaults (supervision thresholds, appeal days ...) are in its manifest.

@@ -319,7 +319,7 @@ def test_veto_lists_do_not_query_per_row(app, login_as, world, count_queries, ro
 
 
 def test_each_list_of_the_overview_pages_on_its_own(app, login_as, world):
-    app.config["PAGE_SIZE"] = app.config["VETO_TABLE_SIZE"] = 2
+    app.config["PAGE_SIZE"] = 2
     _fill(app, world, 0, 3)
     office = login_as("office")
     body = office.get("/veto/?year=2026", htmx=True).get_data(as_text=True)

@@ -27,9 +27,7 @@ module = Module(
     settings={"VETO_APPEAL_DAYS": 15, "VETO_SECOND_YELLOW_PROPOSES": True,
               # 发文字号 prefixes of the module's documents ("<prefix>〔2026〕3号") and their 抄送 line (版记).
               "VETO_DOC_PREFIXES": {"veto": "县商务综否", "criticism": "县商务综通", "accountability": "县商务综查"},
-              "VETO_DOC_COPIES": "局领导班子成员，局机关各股室。",
-              # The overview stacks three tables (vetoes, sanctions, investigations): this many rows each a page.
-              "VETO_TABLE_SIZE": 20},
+              "VETO_DOC_COPIES": "局领导班子成员，局机关各股室。"},
     nav=[Nav("veto.index", "一票否决", "veto.view", order=30)],
     models="portal.models.veto", demo="portal.veto.demo")
 

@@ -3,7 +3,7 @@ sanctions, the watch list, responsibility investigations and their decision noti
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from .. import audit, clock, htmx, pdf
@@ -62,7 +62,7 @@ class _ListPage(Page):
 def _paged(query, param):
     args = request.args.to_dict()
     args["page"] = args.pop(param, "")
-    return _ListPage(**vars(paginate(query, args, size=current_app.config["VETO_TABLE_SIZE"])), param=param)
+    return _ListPage(**vars(paginate(query, args)), param=param)
 
 
 @bp.get("/")
