@@ -66,7 +66,7 @@ def make_database(app):
     return PooledSqliteDatabase(
         app.config["SQLITE_PATH"],
         lock_type="IMMEDIATE",
-        max_connections=app.config.get("SQLITE_POOL_SIZE", 8),
+        max_connections=app.config["SQLITE_POOL_SIZE"],
         stale_timeout=300,
         timeout=15,  # seconds a request waits for a free connection
         check_same_thread=False,

@@ -39,6 +39,8 @@ class Defaults:
     LIVE_POLL_SECONDS = 30
     # Rows a list shows a page (phones get stacked cards; bulk work goes through search, filters and Excel).
     PAGE_SIZE = 20
+    # Open SQLite connections a worker keeps for its requests and jobs (portal.db.make_database).
+    SQLITE_POOL_SIZE = 8
     TIMEZONE = "Asia/Shanghai"
 
     # Each module's own defaults (supervision thresholds, appeal days ...) are in its manifest.

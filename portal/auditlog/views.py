@@ -51,7 +51,7 @@ def index():
     """Every recorded change, login and failed login, filtered by user, unit, type and date."""
     page = paginate(filtered(request.args), count_cap=current_app.config["AUDIT_COUNT_CAP"])
     return htmx.render(
-        "auditlog/index.html", "auditlog/_table.html", rows=page.items, total=page.total, page=page,
+        "auditlog/index.html", "auditlog/_table.html", rows=page.items, page=page,
         args=request.args, object_types=OBJECT_TYPES,
         units=unit_choices(), compact=request.args.get("compact") == "1",
     )

@@ -18,7 +18,9 @@ module = Module(
         # Who acts on which item is decided per item type by the supervision core itself.
         "supervision.act": ALL_ROLES,
     },
-    settings={"SUPERVISION_BLUE_DAYS": 3, "SUPERVISION_ACK_DAYS": 2, "SUPERVISION_EXTENSION_LIMITS": {}},
+    settings={"SUPERVISION_BLUE_DAYS": 3, "SUPERVISION_ACK_DAYS": 2, "SUPERVISION_EXTENSION_LIMITS": {},
+              # A worker keeps a user's to-do count (the nav badge) at most this long (services._kept_count).
+              "TODO_COUNT_SECONDS": 30},
     nav=[Nav("supervision.board", "督办", "supervision.board", order=10)],
     models="portal.models.supervision", demo="portal.supervision.demo")
 

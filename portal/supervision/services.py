@@ -495,7 +495,7 @@ def _kept_count(user):
     is dated) and it is at most TODO_COUNT_SECONDS old (a bound for PostgreSQL, where two writes may
     commit in the other order than their audit ids); else counted anew. Read the version before
     counting, so a count is never filed under a newer version than the data it saw."""
-    seconds = current_app.config.get("TODO_COUNT_SECONDS", 30)
+    seconds = current_app.config["TODO_COUNT_SECONDS"]
     if not seconds:
         return _todo_count(user)
     kept = current_app.extensions.setdefault("todo_counts", {})
