@@ -71,40 +71,40 @@ def _template(folder, config, seed):
     _close_database()
 
 
+def _fresh_postgres(name, template=None):
+    """(Re)create the database `name` on the test server, empty or as a copy of `template`; its URL."""
+    _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                    f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return urlunsplit(urlsplit(TEST_DATABASE_URL)._replace(path="/" + name))
+
+
+def _build_template(tmp_path_factory, kind, base=None, seed=False):
+    """An instance folder (with its SQLite file) and on PostgreSQL a template database, built from `base`
+    (another template) or from nothing; returns (folder, database name or None)."""
+    folder = tmp_path_factory.mktemp(kind)
+    if base:
+        shutil.copytree(base[0], folder, dirs_exist_ok=True)
+    name, config = None, {}
+    if TEST_DATABASE_URL:
+        name = _database_name(TEST_DATABASE_URL) + "_" + kind
+        config["DATABASE_URL"] = _fresh_postgres(name, base[1] if base else None)
+    _template(folder, config, seed)
+    return folder, name
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
     """The migrated schema, built once per run by the migrations themselves: an instance folder (its
     SQLite file) each test copies, or on PostgreSQL a template database each test's database is created
     from (instead of running every migration for every test). Returns (folder, database name or None)."""
-    folder = tmp_path_factory.mktemp("template")
-    if not TEST_DATABASE_URL:
-        _template(folder, {}, seed=False)
-        return folder, None
-    name = _database_name(TEST_DATABASE_URL) + "_template"
-    _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
-    _template(folder, {"DATABASE_URL": _with_database(TEST_DATABASE_URL, name)}, seed=False)
-    return folder, name
+    return _build_template(tmp_path_factory, "template")
 
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory, migrated_template):
     """The same with the demo seeded (portal.demo.seed(), about ten seconds), for the tests that ask for
     the `demo` fixture: seeded once per run, not once per test."""
-    schema_folder, schema = migrated_template
-    folder = tmp_path_factory.mktemp("demo")
-    if not TEST_DATABASE_URL:
-        shutil.copytree(schema_folder, folder, dirs_exist_ok=True)
-        _template(folder, {}, seed=True)
-        return folder, None
-    name = _database_name(TEST_DATABASE_URL) + "_demo"
-    _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                    f'CREATE DATABASE "{name}" TEMPLATE "{schema}"')
-    _template(folder, {"DATABASE_URL": _with_database(TEST_DATABASE_URL, name)}, seed=True)
-    return folder, name
-
-
-def _with_database(url, name):
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+    return _build_template(tmp_path_factory, "demo", base=migrated_template, seed=True)
 
 
 @pytest.fixture
@@ -115,9 +115,7 @@ def app(request, tmp_path):
         "demo_template" if "demo" in request.fixturenames else "migrated_template")
     shutil.copytree(folder, tmp_path / "instance")
     if database_name:
-        name = _database_name(TEST_DATABASE_URL)
-        _postgres_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                        f'CREATE DATABASE "{name}" TEMPLATE "{database_name}"')
+        _fresh_postgres(_database_name(TEST_DATABASE_URL), database_name)
     app = create_app({**TEST_CONFIG, "INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": TEST_DATABASE_URL})
     from portal.tasks import huey
 
