@@ -153,7 +153,6 @@ def _copy_in_sql(model, k, stride):
 
 def _copy_rows(model, n, stride, rng):
     """All copies of a table whose rows need new unique values (petition numbers, ID numbers), row by row."""
-    from portal import models as m
     from portal import privacy
 
     fields = model._meta.sorted_fields
