@@ -6,9 +6,9 @@ served by gunicorn against a bare route of the same server.
     .venv/bin/python bench/pages.py [--sizes 1,10,100] [--runs 10] [--throughput [--seconds 5]]
 
 Sizes: 1× is portal.demo.seed(); 10× and 100× are the demo plus n - 1 copies of its records
-(bench/data.py: at 100× 4,600 petitions, 4,000 disputes, 19,600 supervised items, 15,500 普法
-sessions, 330,300 attendance rows ...), each a fresh SQLite instance. Pages are fetched as `office` (demo password),
-/audit/ as `leader` (office may not read the audit trail). SQL statements are counted by wrapping
+(bench/data.py: at 100× 4,600 petitions, 4,000 disputes, 24,600 supervised items, 15,500 普法
+sessions, 330,300 attendance rows ...), each a fresh SQLite instance. Pages are fetched as `office`
+(demo password), /audit/ as `leader` (office may not read the audit trail). SQL statements are counted by wrapping
 database.obj.execute_sql.
 
 Targets: the statement count is flat in data size (within ±QUERY_SLACK of 1×); p95 at 100× is at
